@@ -1,0 +1,21 @@
+package io.orgsync.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Locale;
+
+/** The canonical department kinds of CONTRACT section 3. */
+public enum DepartmentType {
+    SCHOOL, CAMPUS, STAGE, GRADE, CLASS, DEPARTMENT;
+
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static DepartmentType fromWireName(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}
