@@ -1,0 +1,80 @@
+package io.orgsync.run;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One run of one source for one tenant, from its first request to its manifest. Lives in the
+ * exchange property {@value #PROPERTY}, so split and loop sub-exchanges share it.
+ */
+public final class RunContext {
+
+    public static final String PROPERTY = "orgsyncRun";
+
+    private static final DateTimeFormatter RUN_ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String runId;
+    private final String source;
+    private final String tenant;
+    private final Instant startedAt;
+    private final Snapshot snapshot = new Snapshot();
+    private final AtomicLong apiCalls = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+
+    public RunContext(String source, String tenant, Instant startedAt) {
+        this.source = source;
+        this.tenant = tenant;
+        this.startedAt = startedAt;
+        // sortable by start time, unique across replicas starting in the same millisecond
+        byte[] suffix = new byte[3];
+        RANDOM.nextBytes(suffix);
+        this.runId = RUN_ID_TIME.format(startedAt).replace(".", "") + "-" + HexFormat.of().formatHex(suffix);
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String tenant() {
+        return tenant;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public void countApiCall() {
+        apiCalls.incrementAndGet();
+    }
+
+    public void countRetry() {
+        retries.incrementAndGet();
+    }
+
+    public long apiCalls() {
+        return apiCalls.get();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    @Override
+    public String toString() {
+        return "run " + runId + " of " + source + "/" + tenant;
+    }
+}

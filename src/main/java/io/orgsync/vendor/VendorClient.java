@@ -1,0 +1,270 @@
+package io.orgsync.vendor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.run.RunContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Calls one vendor for one credential, with the mechanics every source shares: a cached token
+ * refreshed once when rejected, pacing to the vendor's limit, bounded exponential back-off on
+ * transient faults and rate-limit answers, a cap on answer size, and a count of every request in
+ * the run's {@code apiCalls}. What an answer means is the {@link VendorDialect}'s business.
+ *
+ * <p>Tokens and secrets never reach a log line or an exception message: messages name the method
+ * and path only, never the URL with its query.
+ */
+public final class VendorClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VendorClient.class);
+
+    private final String source;
+    private final URI baseUrl;
+    private final VendorDialect dialect;
+    private final HttpSettings settings;
+    private final RequestPacer pacer;
+    private final TokenCache tokens;
+    private final HttpClient http;
+
+    public VendorClient(String source, URI baseUrl, VendorDialect dialect, HttpSettings settings, RequestPacer pacer) {
+        this.source = source;
+        this.baseUrl = baseUrl;
+        this.dialect = dialect;
+        this.settings = settings;
+        this.pacer = pacer;
+        this.tokens = new TokenCache(Clock.systemUTC());
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * An authenticated GET. Returns the parsed answer, or {@link MissingNode} when the dialect
+     * classified it as SKIP (the item vanished or is out of scope; already logged).
+     */
+    public JsonNode get(RunContext run, String path, Map<String, String> query) {
+        return call(run, "GET", path, query, null);
+    }
+
+    public JsonNode post(RunContext run, String path, Map<String, String> query, Object jsonBody) {
+        return call(run, "POST", path, query, jsonBody);
+    }
+
+    private JsonNode call(RunContext run, String method, String path, Map<String, String> query, Object body) {
+        RetryPolicy<Object> refreshOnce = RetryPolicy.builder()
+                .handle(VendorFailure.TokenRejected.class)
+                .withMaxRetries(1)
+                .onRetry(e -> run.countRetry())
+                .build();
+        try {
+            return Failsafe.with(refreshOnce).get(() -> {
+                String token = tokens.get(() -> dialect.fetchToken(unauthenticated(run)));
+                try {
+                    return send(run, method, path, query, body, token);
+                } catch (VendorFailure.TokenRejected rejected) {
+                    tokens.invalidate(token);
+                    throw rejected;
+                }
+            });
+        } catch (VendorFailure.Skip skip) {
+            LOG.warn("{}: skipped {} {}: {}", source, method, path, skip.getMessage());
+            return MissingNode.getInstance();
+        } catch (VendorFailure.TokenRejected rejected) {
+            throw VendorFailure.fail(source + ": the vendor rejected a freshly issued access token on " + method
+                    + " " + path + " (" + rejected.getMessage() + "); check the app's permissions");
+        } catch (FailsafeException wrapped) {
+            throw unwrap(wrapped);
+        }
+    }
+
+    private VendorHttp unauthenticated(RunContext run) {
+        return new VendorHttp() {
+            @Override
+            public JsonNode get(String path, Map<String, String> query) {
+                return send(run, "GET", path, query, null, null);
+            }
+
+            @Override
+            public JsonNode post(String path, Map<String, String> query, Object jsonBody) {
+                return send(run, "POST", path, query, jsonBody, null);
+            }
+        };
+    }
+
+    /** One logical request: paced, retried on transient faults and rate limits, classified. */
+    private JsonNode send(RunContext run, String method, String path, Map<String, String> query, Object body,
+                          String token) {
+        RetryPolicy<Object> transientRetry = RetryPolicy.builder()
+                .handle(VendorFailure.Transient.class)
+                .withBackoff(settings.retryInitialDelay(), settings.retryMaxDelay())
+                .withJitter(0.25)
+                .withMaxRetries(settings.maxRetries())
+                .onRetry(e -> {
+                    run.countRetry();
+                    LOG.info("{}: retrying {} {} after: {}", source, method, path, e.getLastException().getMessage());
+                })
+                .build();
+        RetryPolicy<Object> rateLimitRetry = RetryPolicy.builder()
+                .handle(VendorFailure.RateLimited.class)
+                .withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(60))
+                .withDelayFn(ctx -> ctx.getLastException() instanceof VendorFailure.RateLimited limited
+                        && limited.retryAfter() != null ? limited.retryAfter() : Duration.ofMillis(-1))
+                .withMaxRetries(settings.maxRateLimitWaits())
+                .onRetry(e -> {
+                    run.countRetry();
+                    LOG.info("{}: rate limited on {} {}, waiting: {}", source, method, path,
+                            e.getLastException().getMessage());
+                })
+                .build();
+        try {
+            return Failsafe.with(rateLimitRetry, transientRetry)
+                    .get(() -> exchange(run, method, path, query, body, token));
+        } catch (FailsafeException wrapped) {
+            throw unwrap(wrapped);
+        } catch (VendorFailure.Transient exhausted) {
+            throw VendorFailure.fail(source + ": " + method + " " + path + " still failing after "
+                    + settings.maxRetries() + " retries: " + exhausted.getMessage(), exhausted);
+        } catch (VendorFailure.RateLimited exhausted) {
+            throw VendorFailure.fail(source + ": " + method + " " + path + " still rate limited after "
+                    + settings.maxRateLimitWaits() + " waits: " + exhausted.getMessage());
+        }
+    }
+
+    private JsonNode exchange(RunContext run, String method, String path, Map<String, String> query, Object body,
+                              String token) throws InterruptedException {
+        Map<String, String> fullQuery = new LinkedHashMap<>(query);
+        HttpRequest.Builder request = HttpRequest.newBuilder().timeout(settings.readTimeout());
+        if (token != null) {
+            dialect.authorize(fullQuery, request, token);
+        }
+        request.uri(uri(path, fullQuery));
+        if (body == null) {
+            request.GET();
+        } else {
+            request.header("Content-Type", "application/json; charset=utf-8");
+            request.POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
+        }
+        pacer.acquire(path);
+        run.countApiCall();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw new VendorFailure.Transient("connect timeout after " + seconds(settings.connectTimeout()), e);
+        } catch (HttpTimeoutException e) {
+            throw new VendorFailure.Transient("no answer within " + seconds(settings.readTimeout()), e);
+        } catch (IOException e) {
+            throw new VendorFailure.Transient("connection failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
+        JsonNode parsed;
+        String notJson = null;
+        try (InputStream in = new LimitedInputStream(response.body(), settings.maxResponseBytes())) {
+            byte[] bytes = in.readAllBytes();
+            parsed = parse(bytes);
+            if (parsed == null) {
+                notJson = preview(bytes, response.headers().firstValue("content-type").orElse("no content type"));
+            }
+        } catch (LimitedInputStream.TooLargeException e) {
+            throw VendorFailure.fail(source + ": " + method + " " + path + " answered more than "
+                    + settings.maxResponseBytes() + " bytes; refusing to read it");
+        } catch (IOException e) {
+            throw new VendorFailure.Transient("answer cut off: " + e.getMessage(), e);
+        }
+        int status = response.statusCode();
+        dialect.check(method, path, status, response.headers(), parsed);
+        if (parsed == null) {
+            throw VendorFailure.fail(source + ": " + method + " " + path + " answered HTTP " + status
+                    + " with a body that is not JSON (" + notJson + ")");
+        }
+        return parsed;
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        try {
+            JsonNode node = CanonicalJson.MAPPER.readTree(bytes);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (JsonProcessingException e) {
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Enough of a non-JSON body to recognise a gateway page, with control characters flattened. */
+    private static String preview(byte[] bytes, String contentType) {
+        String text = new String(bytes, 0, Math.min(bytes.length, 120), StandardCharsets.UTF_8)
+                .replaceAll("[\\p{Cntrl}]+", " ").strip();
+        return contentType + ", " + bytes.length + " bytes, starting \"" + text + "\"";
+    }
+
+    private URI uri(String path, Map<String, String> query) {
+        String base = baseUrl.toString();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        StringJoiner joined = new StringJoiner("&");
+        query.forEach((k, v) -> {
+            if (v != null && !v.isEmpty()) {
+                joined.add(encode(k) + "=" + encode(v));
+            }
+        });
+        return URI.create(base + path + (joined.length() == 0 ? "" : "?" + joined));
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] json(Object body) {
+        try {
+            return CanonicalJson.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("request body cannot be written as JSON", e);
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.truncatedTo(ChronoUnit.MILLIS).toMillis() / 1000.0 + " s";
+    }
+
+    private static RuntimeException unwrap(FailsafeException wrapped) {
+        Throwable cause = wrapped.getCause();
+        if (cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return VendorFailure.fail("interrupted while waiting for the vendor", cause);
+        }
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return VendorFailure.fail(String.valueOf(cause), cause);
+    }
+}

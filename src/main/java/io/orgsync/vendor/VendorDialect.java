@@ -1,0 +1,25 @@
+package io.orgsync.vendor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.http.HttpRequest;
+import java.util.Map;
+
+/**
+ * What differs between vendors: how a token is obtained, where it goes on a request, and what an
+ * answer means. Everything else (pacing, retries, counting, size limits) is {@link VendorClient}'s.
+ */
+public interface VendorDialect {
+
+    /** Obtains a fresh token through {@code http}, which paces, counts and retries transient faults. */
+    AccessToken fetchToken(VendorHttp http);
+
+    /** Puts the token on a business call: a query parameter or a header. */
+    void authorize(Map<String, String> query, HttpRequest.Builder request, String token);
+
+    /**
+     * Classifies an answer. Returns normally for success; throws a {@link VendorFailure} subtype
+     * for everything else. {@code body} is {@code null} when the answer was not JSON.
+     */
+    void check(String method, String path, int httpStatus, java.net.http.HttpHeaders headers, JsonNode body);
+}

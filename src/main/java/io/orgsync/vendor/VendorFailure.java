@@ -1,0 +1,85 @@
+package io.orgsync.vendor;
+
+import io.orgsync.run.RunFailedException;
+
+import java.time.Duration;
+
+/**
+ * The error table's actions (vendors.md: REFRESH, BACKOFF, FAIL, SKIP) as exception types, so a
+ * dialect classifies an answer once and the client acts on the type.
+ */
+public sealed class VendorFailure extends RunFailedException {
+
+    private VendorFailure(String message) {
+        super(message);
+    }
+
+    private VendorFailure(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** FAIL: the run cannot go on; the message is the user's explanation. */
+    public static VendorFailure fail(String message) {
+        return new Fatal(message, null);
+    }
+
+    public static VendorFailure fail(String message, Throwable cause) {
+        return new Fatal(message, cause);
+    }
+
+    public static final class Fatal extends VendorFailure {
+        Fatal(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** FAIL, and the fix is a configuration key (wrong corp id, rejected secret): {@code --run-once} exits 2. */
+    public static final class Misconfigured extends VendorFailure {
+        private final String key;
+
+        public Misconfigured(String key, String message) {
+            super(key + ": " + message);
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /** REFRESH: drop the cached token, fetch a new one, retry once. */
+    public static final class TokenRejected extends VendorFailure {
+        public TokenRejected(String message) {
+            super(message);
+        }
+    }
+
+    /** BACKOFF on a rate-limit answer, honouring the vendor's reset hint when it gives one. */
+    public static final class RateLimited extends VendorFailure {
+        private final Duration retryAfter;
+
+        public RateLimited(String message, Duration retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        /** {@code null} when the vendor gave no hint. */
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    /** BACKOFF with exponential delays: 5xx, timeouts, connection resets, "system busy". */
+    public static final class Transient extends VendorFailure {
+        public Transient(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** SKIP: the item is gone or out of scope; log it and go on with the next one. */
+    public static final class Skip extends VendorFailure {
+        public Skip(String message) {
+            super(message);
+        }
+    }
+}
