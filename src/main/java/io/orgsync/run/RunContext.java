@@ -26,6 +26,7 @@ public final class RunContext {
     private final Snapshot snapshot = new Snapshot();
     private final AtomicLong apiCalls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private volatile String rootDepartmentId;
 
     public RunContext(String source, String tenant, Instant startedAt) {
         this.source = source;
@@ -55,6 +56,15 @@ public final class RunContext {
 
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** The id the department tree hangs from, set by the source once it has seen the tree. */
+    public String rootDepartmentId() {
+        return rootDepartmentId;
+    }
+
+    public void setRootDepartmentId(String rootDepartmentId) {
+        this.rootDepartmentId = rootDepartmentId;
     }
 
     public void countApiCall() {

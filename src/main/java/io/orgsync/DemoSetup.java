@@ -1,0 +1,62 @@
+package io.orgsync;
+
+import io.orgsync.config.OrgSyncSettings;
+import io.orgsync.config.SourceName;
+import io.orgsync.run.Manifest;
+import io.orgsync.run.RunStatus;
+import io.orgsync.simulator.VendorSimulator;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Points every source that has a route at the built-in simulator, for {@code --demo}. */
+final class DemoSetup {
+
+    private DemoSetup() {
+    }
+
+    static Map<String, String> overrides(VendorSimulator simulator, Path routesDir) {
+        Path routes = routesDir == null ? Path.of("routes") : routesDir;
+        var credentials = simulator.credentials();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        List<String> sources = new ArrayList<>();
+        for (SourceName source : SourceName.values()) {
+            if (Files.exists(routes.resolve(source.id() + ".camel.yaml"))) {
+                sources.add(source.id());
+            }
+            overrides.put(source.key("base-url"), simulator.baseUrl());
+            // the demo org is small and local: the vendors' production limits would only slow it down
+            overrides.put(source.key("max-requests-per-second"), "1000");
+            overrides.put(source.key("max-requests-per-minute"), "60000");
+        }
+        overrides.put("orgsync.sources", String.join(",", sources));
+        overrides.put("orgsync.file.dir", "exports");
+        overrides.put("orgsync.wecom.corp-id", credentials.wecomCorpId());
+        overrides.put("orgsync.wecom.corp-secret", credentials.wecomCorpSecret());
+        overrides.put("orgsync.wecom-school.corp-id", credentials.wecomSchoolCorpId());
+        overrides.put("orgsync.wecom-school.corp-secret", credentials.wecomSchoolCorpSecret());
+        overrides.put("orgsync.feishu.app-id", credentials.feishuAppId());
+        overrides.put("orgsync.feishu.app-secret", credentials.feishuAppSecret());
+        overrides.put("orgsync.wuhan-edu.app-id", credentials.wuhanAppId());
+        overrides.put("orgsync.wuhan-edu.app-key", credentials.wuhanAppKey());
+        overrides.put("orgsync.wuhan-edu.top-org-id", credentials.wuhanTopOrgId());
+        return overrides;
+    }
+
+    /** One line per run: what was synced and where to find it. */
+    static String describe(Manifest manifest, OrgSyncSettings settings) {
+        String head = manifest.source() + " (tenant " + manifest.tenant() + "): " + manifest.status().wireName()
+                + ", " + manifest.departments() + " departments, " + manifest.members() + " members, "
+                + manifest.apiCalls() + " API calls";
+        if (manifest.status() == RunStatus.SUCCESS) {
+            Path tenantDir = settings.fileDir().resolve(manifest.source()).resolve(manifest.tenant());
+            return head + "\n  run directory: " + tenantDir.resolve(manifest.runId()) + "/"
+                    + "\n  latest:        " + tenantDir.resolve("latest.json");
+        }
+        return head + "\n  " + manifest.error();
+    }
+}

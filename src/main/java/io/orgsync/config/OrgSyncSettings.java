@@ -1,0 +1,244 @@
+package io.orgsync.config;
+
+import io.orgsync.vendor.HttpSettings;
+import org.quartz.CronExpression;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Every {@code orgsync.*} setting, validated once at start. All sources are checked, also those a
+ * run does not use, so a typo in a schedule or URL is found on the first start and not at 2 a.m.
+ */
+public record OrgSyncSettings(
+        List<SourceName> enabledSources,
+        Map<SourceName, SourceSettings> sources,
+        Set<String> sinks,
+        Path fileDir,
+        Set<String> fileFormats,
+        int deletesMaxPercent,
+        int deletesMaxCount,
+        boolean deletesForce,
+        HttpSettings http,
+        boolean runOnceRequested) {
+
+    public static final String DEFAULT_SCHEDULE = "0 0 2 * * ?";
+    public static final Set<String> KNOWN_SINKS = Set.of("file");
+    public static final Set<String> PLANNED_SINKS = Set.of("jdbc", "webhook");
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
+    private static final Pattern FEISHU_ID_TYPES = Pattern.compile("open_department_id|department_id");
+    private static final Pattern FEISHU_USER_ID_TYPES = Pattern.compile("open_id|union_id|user_id");
+
+    public SourceSettings source(SourceName name) {
+        return sources.get(name);
+    }
+
+    /** @param lookup resolves a key with placeholders expanded; empty when unset or blank */
+    public static OrgSyncSettings load(Function<String, Optional<String>> lookup) {
+        Reader in = new Reader(lookup);
+        List<SourceName> enabled = new ArrayList<>();
+        for (String name : in.list("orgsync.sources")) {
+            SourceName source = SourceName.of(name).orElseThrow(() -> new ConfigurationException("orgsync.sources",
+                    "unknown source '" + name + "' (known: wecom, wecom-school, feishu, wuhan-edu)"));
+            if (!enabled.contains(source)) {
+                enabled.add(source);
+            }
+        }
+        if (enabled.isEmpty()) {
+            throw new ConfigurationException("orgsync.sources",
+                    "no source enabled (list one or more of wecom, wecom-school, feishu, wuhan-edu)");
+        }
+        String defaultSchedule = in.cron("orgsync.schedule", DEFAULT_SCHEDULE);
+        Map<SourceName, SourceSettings> sources = new EnumMap<>(SourceName.class);
+        for (SourceName name : SourceName.values()) {
+            sources.put(name, source(in, name, enabled.contains(name), defaultSchedule));
+        }
+        Set<String> sinks = new LinkedHashSet<>();
+        for (String sink : in.list("orgsync.sinks", "file")) {
+            if (PLANNED_SINKS.contains(sink)) {
+                throw new ConfigurationException("orgsync.sinks", "the '" + sink
+                        + "' sink is not available in this version (available: file)");
+            }
+            if (!KNOWN_SINKS.contains(sink)) {
+                throw new ConfigurationException("orgsync.sinks", "unknown sink '" + sink + "' (known: file)");
+            }
+            sinks.add(sink);
+        }
+        if (sinks.isEmpty()) {
+            throw new ConfigurationException("orgsync.sinks", "no sink enabled (use file)");
+        }
+        Set<String> formats = new LinkedHashSet<>(List.of("jsonl"));
+        for (String format : in.list("orgsync.file.formats", "jsonl")) {
+            if (!format.equals("jsonl") && !format.equals("csv")) {
+                throw new ConfigurationException("orgsync.file.formats",
+                        "unknown format '" + format + "' (known: jsonl, csv)");
+            }
+            formats.add(format);
+        }
+        Path fileDir = in.path("orgsync.file.dir", "exports");
+        int maxPercent = in.integer("orgsync.deletes.max-percent", 20, 0, 100);
+        int maxCount = in.integer("orgsync.deletes.max-count", 500, 0, Integer.MAX_VALUE);
+        boolean force = in.bool("orgsync.deletes.force", false);
+        HttpSettings defaults = HttpSettings.defaults();
+        HttpSettings http = new HttpSettings(
+                Duration.ofMillis(in.integer("orgsync.http.connect-timeout-ms",
+                        (int) defaults.connectTimeout().toMillis(), 1, 600_000)),
+                Duration.ofMillis(in.integer("orgsync.http.read-timeout-ms",
+                        (int) defaults.readTimeout().toMillis(), 1, 3_600_000)),
+                in.integer("orgsync.http.max-retries", defaults.maxRetries(), 0, 20),
+                Duration.ofMillis(in.integer("orgsync.http.retry-initial-delay-ms",
+                        (int) defaults.retryInitialDelay().toMillis(), 1, 600_000)),
+                Duration.ofMillis(in.integer("orgsync.http.retry-max-delay-ms",
+                        (int) defaults.retryMaxDelay().toMillis(), 1, 3_600_000)),
+                in.integer("orgsync.http.max-rate-limit-waits", defaults.maxRateLimitWaits(), 0, 100),
+                in.integer("orgsync.http.max-response-mb",
+                        (int) (defaults.maxResponseBytes() / (1024 * 1024)), 1, 4096) * 1024L * 1024L);
+        boolean runOnce = in.bool("orgsync.run-once", false);
+        return new OrgSyncSettings(List.copyOf(enabled), Map.copyOf(sources), Set.copyOf(sinks), fileDir,
+                Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce);
+    }
+
+    private static SourceSettings source(Reader in, SourceName name, boolean enabled, String defaultSchedule) {
+        URI baseUrl = in.url(name.key("base-url"), name.defaultBaseUrl());
+        Map<String, String> credentials = new LinkedHashMap<>();
+        List<String> credentialKeys = new ArrayList<>(List.of(name.idKey(), name.secretKey()));
+        if (name == SourceName.WUHAN_EDU) {
+            credentialKeys.add("top-org-id");
+        }
+        for (String suffix : credentialKeys) {
+            Optional<String> value = in.get(name.key(suffix));
+            if (value.isEmpty() && enabled) {
+                throw new ConfigurationException(name.key(suffix), "missing; '" + name.id()
+                        + "' is listed in orgsync.sources and needs it (set it, or the environment variable "
+                        + envName(name.key(suffix)) + ")");
+            }
+            value.ifPresent(v -> credentials.put(suffix, v));
+        }
+        String tenantDefault = credentials.get(name == SourceName.WUHAN_EDU ? "top-org-id" : name.idKey());
+        String tenant = in.get(name.key("tenant")).orElse(tenantDefault);
+        if (tenant != null && !TENANT.matcher(tenant).matches()) {
+            String key = in.get(name.key("tenant")).isPresent() ? name.key("tenant")
+                    : name.key(name == SourceName.WUHAN_EDU ? "top-org-id" : name.idKey());
+            throw new ConfigurationException(key, "'" + tenant + "' cannot serve as tenant: it must match "
+                    + TENANT.pattern() + " (it becomes a folder name); set " + name.key("tenant"));
+        }
+        String schedule = in.cron(name.key("schedule"), defaultSchedule);
+        int perSecond = in.integer(name.key("max-requests-per-second"), name.defaultPerSecond(), 1, 100_000);
+        int perMinute = in.integer(name.key("max-requests-per-minute"), name.defaultPerMinute(), 1, 6_000_000);
+        String root = in.get(name.key("root-department-id")).orElse(name.defaultRootDepartmentId());
+        Map<String, String> options = new LinkedHashMap<>();
+        if (name == SourceName.FEISHU) {
+            options.put("department-id-type", in.matching(name.key("department-id-type"), "open_department_id",
+                    FEISHU_ID_TYPES));
+            options.put("user-id-type", in.matching(name.key("user-id-type"), "open_id", FEISHU_USER_ID_TYPES));
+        }
+        return new SourceSettings(name, baseUrl, Map.copyOf(credentials), tenant, schedule, perSecond, perMinute,
+                root, Map.copyOf(options));
+    }
+
+    /** {@code orgsync.feishu.base-url} → {@code ORGSYNC_FEISHU_BASE_URL} (CONTRACT section 1). */
+    public static String envName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private record Reader(Function<String, Optional<String>> lookup) {
+
+        Optional<String> get(String key) {
+            return lookup.apply(key).map(String::strip).filter(v -> !v.isEmpty());
+        }
+
+        List<String> list(String key) {
+            return list(key, "");
+        }
+
+        List<String> list(String key, String fallback) {
+            return Arrays.stream(get(key).orElse(fallback).split(","))
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+
+        String cron(String key, String fallback) {
+            String value = get(key).orElse(fallback);
+            if (!CronExpression.isValidExpression(value)) {
+                throw new ConfigurationException(key, "'" + value + "' is not a Quartz cron expression "
+                        + "(six or seven fields, e.g. '0 0 2 * * ?' for 02:00 daily)");
+            }
+            return value;
+        }
+
+        URI url(String key, String fallback) {
+            String value = get(key).orElse(fallback);
+            try {
+                URI uri = new URI(value);
+                boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
+                if (!http || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                        || uri.getRawUserInfo() != null) {
+                    throw new URISyntaxException(value, "not an http(s) base URL");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new ConfigurationException(key, "'" + value + "' is not a base URL; expected http(s)://host[:port][/prefix] "
+                        + "without query");
+            }
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            Optional<String> value = get(key);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            try {
+                int parsed = Integer.parseInt(value.get().replace("_", ""));
+                if (parsed < min || parsed > max) {
+                    throw new NumberFormatException();
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new ConfigurationException(key, "'" + value.get() + "' is not a whole number from " + min
+                        + " to " + max);
+            }
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Optional<String> value = get(key);
+            if (value.isEmpty()) {
+                return fallback;
+            }
+            return switch (value.get().toLowerCase(java.util.Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new ConfigurationException(key, "'" + value.get() + "' is not true or false");
+            };
+        }
+
+        Path path(String key, String fallback) {
+            String value = get(key).orElse(fallback);
+            try {
+                return Path.of(value);
+            } catch (RuntimeException e) {
+                throw new ConfigurationException(key, "'" + value + "' is not a usable path");
+            }
+        }
+
+        String matching(String key, String fallback, Pattern allowed) {
+            String value = get(key).orElse(fallback);
+            if (!allowed.matcher(value).matches()) {
+                throw new ConfigurationException(key, "'" + value + "' is not one of " + allowed.pattern()
+                        .replace("|", ", "));
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.orgsync.config;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** The {@code orgsync.sources} names of CONTRACT section 2, with each vendor's defaults. */
+public enum SourceName {
+    WECOM("wecom", "https://qyapi.weixin.qq.com", "1", 100, 10_000, "corp-id", "corp-secret"),
+    WECOM_SCHOOL("wecom-school", "https://qyapi.weixin.qq.com", "1", 100, 10_000, "corp-id", "corp-secret"),
+    FEISHU("feishu", "https://open.feishu.cn", "0", 50, 1_000, "app-id", "app-secret"),
+    // Wuhan documents no limit ("请求数限制: 否"); 20/s is the contract's default
+    WUHAN_EDU("wuhan-edu", "https://api.wuhaneduyun.cn", null, 20, 1_200, "app-id", "app-key");
+
+    private final String id;
+    private final String defaultBaseUrl;
+    private final String defaultRootDepartmentId;
+    private final int defaultPerSecond;
+    private final int defaultPerMinute;
+    private final String idKey;
+    private final String secretKey;
+
+    SourceName(String id, String defaultBaseUrl, String defaultRootDepartmentId, int defaultPerSecond,
+               int defaultPerMinute, String idKey, String secretKey) {
+        this.id = id;
+        this.defaultBaseUrl = defaultBaseUrl;
+        this.defaultRootDepartmentId = defaultRootDepartmentId;
+        this.defaultPerSecond = defaultPerSecond;
+        this.defaultPerMinute = defaultPerMinute;
+        this.idKey = idKey;
+        this.secretKey = secretKey;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String key(String suffix) {
+        return "orgsync." + id + "." + suffix;
+    }
+
+    public String defaultBaseUrl() {
+        return defaultBaseUrl;
+    }
+
+    /** {@code null} for Wuhan, whose root is the configured top org. */
+    public String defaultRootDepartmentId() {
+        return defaultRootDepartmentId;
+    }
+
+    public int defaultPerSecond() {
+        return defaultPerSecond;
+    }
+
+    public int defaultPerMinute() {
+        return defaultPerMinute;
+    }
+
+    /** The credential key that names the app or corp, e.g. {@code corp-id}. */
+    public String idKey() {
+        return idKey;
+    }
+
+    /** The credential key that holds the secret, e.g. {@code corp-secret}. */
+    public String secretKey() {
+        return secretKey;
+    }
+
+    public static Optional<SourceName> of(String id) {
+        return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+    }
+}

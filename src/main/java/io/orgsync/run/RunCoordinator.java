@@ -1,0 +1,214 @@
+package io.orgsync.run;
+
+import io.orgsync.config.OrgSyncSettings;
+import io.orgsync.config.SourceName;
+import io.orgsync.model.Department;
+import io.orgsync.model.Member;
+import io.orgsync.vendor.VendorFailure;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The life of a run as the routes drive it ({@code bean: runs}): {@link #begin}, then after the
+ * source has fetched everything {@link #prepare} (tree, changes, deletion guard), then either
+ * {@link #held} or the sinks and {@link #succeeded}; any exception ends in {@link #fail}. Every
+ * run ends with one summary log line, and runs longer than ten seconds log progress meanwhile.
+ */
+public final class RunCoordinator implements AutoCloseable {
+
+    public static final String MANIFEST = "orgsyncManifest";
+    public static final String HELD = "orgsyncHeld";
+    /** Set when a run failed because of a setting the user must fix; {@code --run-once} exits 2. */
+    public static final String MISCONFIGURED_KEY = "orgsyncMisconfiguredKey";
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.orgsync.run");
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+
+    private final OrgSyncSettings settings;
+    private final StateStore state;
+    private final Clock clock;
+    private final Map<String, RunContext> active = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService progress;
+
+    public RunCoordinator(OrgSyncSettings settings, StateStore state, Clock clock) {
+        this.settings = settings;
+        this.state = state;
+        this.clock = clock;
+        this.progress = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "orgsync-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        progress.scheduleAtFixedRate(this::logProgress, PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis() / 2,
+                TimeUnit.MILLISECONDS);
+    }
+
+    public void begin(Exchange exchange, String source) {
+        SourceName name = SourceName.of(source)
+                .orElseThrow(() -> new IllegalArgumentException("unknown source in route: " + source));
+        RunContext run = new RunContext(source, settings.source(name).tenant(), clock.instant());
+        exchange.setProperty(RunContext.PROPERTY, run);
+        active.put(run.runId(), run);
+        LOG.info("run started runId={} source={} tenant={}", run.runId(), run.source(), run.tenant());
+    }
+
+    /**
+     * Resolves the tree, compares with the last successful run and applies the deletion guard.
+     * Sets the body to the {@link RunResult} for the sinks, or the {@value #HELD} property.
+     */
+    public RunResult prepare(Exchange exchange) throws Exception {
+        RunContext run = run(exchange);
+        Snapshot snapshot = run.snapshot();
+        String root = run.rootDepartmentId();
+        List<Department> departments = root == null
+                ? List.copyOf(snapshot.departmentsById().values())
+                : DepartmentTree.resolve(snapshot.departmentsById(), root).departments();
+        List<Member> members = snapshot.members();
+        PreviousRun previous = state.load(run.source(), run.tenant());
+        List<Change> changes = ChangeDetector.diff(previous, departments, members);
+        Map<ChangeOp, Long> counts = changes.stream()
+                .collect(Collectors.groupingBy(Change::op, Collectors.counting()));
+        long deleted = counts.getOrDefault(ChangeOp.DELETE, 0L);
+        String heldBecause = guard(previous, changes, departments.isEmpty() && members.isEmpty());
+        Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(),
+                heldBecause == null ? RunStatus.SUCCESS : RunStatus.HELD, timestamp(run.startedAt()),
+                timestamp(clock.instant()), departments.size(), members.size(),
+                counts.getOrDefault(ChangeOp.CREATE, 0L), counts.getOrDefault(ChangeOp.UPDATE, 0L), deleted,
+                run.apiCalls(), run.retries(), 0, heldBecause);
+        exchange.setProperty(HELD, heldBecause != null);
+        exchange.setProperty(MANIFEST, manifest);
+        return new RunResult(manifest, departments, members, changes);
+    }
+
+    /** The sinks of {@code orgsync.sinks} as route endpoints, for the recipient list. */
+    public String sinkEndpoints() {
+        return settings.sinks().stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
+    }
+
+    public Manifest held(Exchange exchange) {
+        RunContext run = run(exchange);
+        Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
+        finish(run);
+        LOG.warn("run held: {}", manifest.error());
+        LOG.info(manifest.summaryLine());
+        return manifest;
+    }
+
+    public Manifest succeeded(Exchange exchange) {
+        RunContext run = run(exchange);
+        Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
+        finish(run);
+        LOG.info(manifest.summaryLine());
+        return manifest;
+    }
+
+    /** The route configuration's handler: whatever went wrong, the run is failed and nothing published. */
+    public Manifest fail(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        String error = describe(cause);
+        if (cause instanceof VendorFailure.Misconfigured misconfigured) {
+            exchange.setProperty(MISCONFIGURED_KEY, misconfigured.key());
+        }
+        if (run == null) {
+            LOG.error("run failed before it began: {}", error);
+            return null;
+        }
+        finish(run);
+        Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(), RunStatus.FAILED,
+                timestamp(run.startedAt()), timestamp(clock.instant()), run.snapshot().departmentCount(),
+                run.snapshot().memberCount(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error);
+        exchange.setProperty(MANIFEST, manifest);
+        LOG.error("run failed runId={} source={} tenant={}: {}", run.runId(), run.source(), run.tenant(), error);
+        LOG.info(manifest.summaryLine());
+        return manifest;
+    }
+
+    private String guard(PreviousRun previous, List<Change> changes, boolean fetchedNothing) {
+        if (!previous.exists()) {
+            return null;
+        }
+        if (fetchedNothing && !(previous.departments().isEmpty() && previous.members().isEmpty())) {
+            // an empty answer is far likelier a scope or permission change than an emptied school
+            return "the vendor returned no departments and no members; nothing is deleted on an empty fetch";
+        }
+        long deletedDepartments = changes.stream()
+                .filter(c -> c.op() == ChangeOp.DELETE && c.record() instanceof Department).count();
+        long deletedMembers = changes.stream()
+                .filter(c -> c.op() == ChangeOp.DELETE && c.record() instanceof Member).count();
+        String verdict = DeletionGuard.check(previous.departments().size(), deletedDepartments,
+                previous.members().size(), deletedMembers, settings.deletesMaxPercent(), settings.deletesMaxCount());
+        if (verdict != null && settings.deletesForce()) {
+            LOG.warn("deletion guard overridden by orgsync.deletes.force=true: {}", verdict);
+            return null;
+        }
+        return verdict;
+    }
+
+    private void finish(RunContext run) {
+        active.remove(run.runId());
+    }
+
+    private void logProgress() {
+        Instant now = clock.instant();
+        for (RunContext run : active.values()) {
+            Duration elapsed = Duration.between(run.startedAt(), now);
+            if (elapsed.compareTo(PROGRESS_EVERY) >= 0) {
+                LOG.info("run progress runId={} source={} tenant={} elapsedSeconds={} departments={} members={} "
+                                + "apiCalls={} retries={}", run.runId(), run.source(), run.tenant(),
+                        elapsed.toSeconds(), run.snapshot().departmentCount(), run.snapshot().memberCount(),
+                        run.apiCalls(), run.retries());
+            }
+        }
+    }
+
+    private static String describe(Exception cause) {
+        if (cause == null) {
+            return "unknown failure";
+        }
+        Throwable shown = cause;
+        // Camel wraps bean failures; the user wants ours
+        while (!(shown instanceof RunFailedException) && shown.getCause() != null && shown.getCause() != shown) {
+            shown = shown.getCause();
+        }
+        if (!(shown instanceof RunFailedException)) {
+            shown = cause;
+        }
+        String message = shown.getMessage();
+        if (shown instanceof RunFailedException) {
+            return message;
+        }
+        return shown.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    static String timestamp(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private RunContext run(Exchange exchange) {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        if (run == null) {
+            throw new IllegalStateException("no run on this exchange: the route must call runs.begin first");
+        }
+        return run;
+    }
+
+    @Override
+    public void close() {
+        progress.shutdownNow();
+    }
+
+}
