@@ -1,0 +1,94 @@
+package io.orgsync.run;
+
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.CanonicalRecord;
+import io.orgsync.model.Department;
+import io.orgsync.model.Member;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Derives the changes of CONTRACT section 5 from the previous successful snapshot and the current
+ * one. Pure: no I/O, no clock, the same input always gives the same list in the same order —
+ * departments before members; within a kind creates and updates in the current snapshot's order,
+ * then deletes in the previous snapshot's order. Webhook receivers that apply changes in order
+ * then see a parent department before its children, as the sources list them.
+ */
+public final class ChangeDetector {
+
+    private ChangeDetector() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when a snapshot lists the same id twice within a kind or a
+     *                                  record has no id: the contract promises one record per id,
+     *                                  and guessing which duplicate wins would hide a source bug
+     */
+    public static List<Change> diff(PreviousRun previous, List<Department> departments, List<Member> members) {
+        List<Change> changes = new ArrayList<>();
+        diffKind(Department.KIND, previous.departments(), departments, changes);
+        diffKind(Member.KIND, previous.members(), members, changes);
+        return Collections.unmodifiableList(changes);
+    }
+
+    /** {@link #diff} followed by {@link ChangeCounts#of}, for callers that need both. */
+    public static ChangeCounts count(List<Change> changes) {
+        return ChangeCounts.of(changes);
+    }
+
+    /**
+     * Memory stays at one map entry per previous record and one set entry per current id: the
+     * canonical text is produced on the fly for the pairs that exist in both snapshots and thrown
+     * away after comparing, rather than kept for a million records. Comparing the full text rather
+     * than a hash of it rules out collisions at the price of one more serialisation per record.
+     */
+    private static <R extends CanonicalRecord> void diffKind(String kind, List<R> before, List<R> now,
+                                                             List<Change> out) {
+        Map<String, R> previousById = new HashMap<>(capacityFor(before.size()));
+        for (R record : before) {
+            if (previousById.putIfAbsent(idOf(kind, "previous", record), record) != null) {
+                throw duplicate(kind, "previous", record.id());
+            }
+        }
+        Set<String> currentIds = new HashSet<>(capacityFor(now.size()));
+        for (R record : now) {
+            String id = idOf(kind, "current", record);
+            if (!currentIds.add(id)) {
+                throw duplicate(kind, "current", id);
+            }
+            R old = previousById.get(id);
+            if (old == null) {
+                out.add(new Change(ChangeOp.CREATE, record));
+            } else if (!CanonicalJson.toLine(old).equals(CanonicalJson.toLine(record))) {
+                out.add(new Change(ChangeOp.UPDATE, record));
+            }
+        }
+        for (R record : before) {
+            if (!currentIds.contains(record.id())) {
+                out.add(new Change(ChangeOp.DELETE, record));
+            }
+        }
+    }
+
+    private static String idOf(String kind, String snapshot, CanonicalRecord record) {
+        if (record == null || record.id() == null) {
+            throw new IllegalArgumentException("the " + snapshot + " snapshot holds a " + kind + " without an id");
+        }
+        return record.id();
+    }
+
+    private static IllegalArgumentException duplicate(String kind, String snapshot, String id) {
+        return new IllegalArgumentException("the " + snapshot + " snapshot lists " + kind + " id '" + id
+                + "' more than once; a run must hold one record per id");
+    }
+
+    private static int capacityFor(int entries) {
+        return (int) Math.min(Integer.MAX_VALUE, entries * 4L / 3 + 1);
+    }
+}

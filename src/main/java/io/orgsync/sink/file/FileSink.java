@@ -1,0 +1,441 @@
+package io.orgsync.sink.file;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ser.PropertyWriter;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.CanonicalRecord;
+import io.orgsync.model.Department;
+import io.orgsync.model.Member;
+import io.orgsync.run.Change;
+import io.orgsync.run.ChangeCounts;
+import io.orgsync.run.Manifest;
+import io.orgsync.run.RunResult;
+import io.orgsync.run.RunStatus;
+import io.orgsync.run.Sink;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The {@code file} sink of CONTRACT section 4: one folder per successful run, then
+ * {@code latest.json}. {@link #publish} is all-or-nothing: the run folder is built under a hidden
+ * {@code .tmp-} name beside its final place, every file and the folder are fsynced, and only then is
+ * it renamed; {@code latest.json} is replaced by renaming a fsynced temporary file over it. If
+ * anything fails before {@code latest.json} is replaced, the run folder is taken away again, so a
+ * reader sees either the old state or the new one, never a half-written run.
+ */
+public final class FileSink implements Sink {
+
+    public static final String NAME = "file";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileSink.class);
+
+    /**
+     * RFC 4180 as Commons CSV defines it: comma, double-quote quoting only where needed, CRLF
+     * between records (CRLF is what RFC 4180 prescribes; CR or LF inside a value is quoted and kept
+     * verbatim). No byte-order mark: the contract says UTF-8, and a BOM would glue itself to the
+     * first header name for most parsers.
+     */
+    static final CSVFormat CSV = CSVFormat.RFC4180;
+
+    private static final List<String> DEPARTMENT_COLUMNS = columns(Department.class);
+    private static final List<String> MEMBER_COLUMNS = columns(Member.class);
+
+    /** Large enough that a million members cost few system calls, small enough to never matter. */
+    private static final int BUFFER_CHARS = 1 << 16;
+
+    private final Path dir;
+    private final boolean csv;
+
+    /**
+     * @param dir     {@code orgsync.file.dir}; created on first publish
+     * @param formats {@code orgsync.file.formats}: a subset of {@code jsonl}, {@code csv} (case and
+     *                blanks ignored); JSONL is always written because the state store reads it back
+     */
+    public FileSink(Path dir, Set<String> formats) {
+        if (dir == null) {
+            throw new IllegalArgumentException("orgsync.file.dir must be set");
+        }
+        this.dir = dir;
+        Set<String> normalised = new LinkedHashSet<>();
+        for (String format : formats == null ? Set.<String>of() : formats) {
+            String f = format == null ? "" : format.trim().toLowerCase(Locale.ROOT);
+            if (!FileLayout.FORMATS.contains(f)) {
+                throw new IllegalArgumentException("orgsync.file.formats: unknown format '" + format
+                        + "', expected a comma separated subset of " + FileLayout.FORMAT_JSONL + ","
+                        + FileLayout.FORMAT_CSV);
+            }
+            normalised.add(f);
+        }
+        this.csv = normalised.contains(FileLayout.FORMAT_CSV);
+    }
+
+    /** Reads {@code orgsync.file.formats} as written in the properties: {@code jsonl,csv}. */
+    public static Set<String> parseFormats(String list) {
+        Set<String> formats = new LinkedHashSet<>();
+        if (list != null) {
+            for (String part : list.split(",")) {
+                if (!part.isBlank()) {
+                    formats.add(part.trim());
+                }
+            }
+        }
+        return formats;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void publish(RunResult result) throws IOException {
+        Manifest manifest = result.manifest();
+        checkPublishable(result);
+        Path tenantDir = FileLayout.tenantDir(dir, manifest.source(), manifest.tenant());
+        Path runDir = FileLayout.runDir(dir, manifest.source(), manifest.tenant(), manifest.runId());
+        Path latest = FileLayout.latest(dir, manifest.source(), manifest.tenant());
+
+        createDirectoriesDurably(tenantDir);
+        if (Files.exists(runDir, LinkOption.NOFOLLOW_LINKS)) {
+            // a run id is published once; overwriting would change what readers already saw
+            throw new FileAlreadyExistsException(runDir.toString(), null, "run " + manifest.runId()
+                    + " is already published");
+        }
+        Path temporary = Files.createDirectory(temporaryName(tenantDir, manifest.runId()));
+        boolean renamed = false;
+        try {
+            writeRun(temporary, result);
+            syncDirectory(temporary);
+            Files.move(temporary, runDir, StandardCopyOption.ATOMIC_MOVE);
+            renamed = true;
+            syncDirectory(tenantDir);
+            replaceAtomically(latest, manifestText(manifest));
+        } catch (IOException | RuntimeException | Error e) {
+            rollBack(tenantDir, temporary, renamed ? runDir : null, manifest.runId(), e);
+            throw e;
+        }
+        // from here on the new state is visible: failing now would break the all-or-nothing promise
+        syncDirectoryQuietly(tenantDir);
+        LOG.info("published run {} to {}", manifest.runId(), runDir);
+    }
+
+    /**
+     * Removes {@code .tmp-*} entries under {@code dir/<source>/<tenant>/} that a crash or kill left
+     * behind. Call it at start-up, before runs begin: it cannot tell a leftover from the folder of
+     * a publish in progress.
+     *
+     * @return how many entries were removed
+     */
+    public int cleanStaleTemporaryDirectories() throws IOException {
+        return cleanStaleTemporaryDirectories(dir);
+    }
+
+    /** See {@link #cleanStaleTemporaryDirectories()}. */
+    public static int cleanStaleTemporaryDirectories(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> sources = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path source : sources) {
+                try (DirectoryStream<Path> tenants = Files.newDirectoryStream(source, Files::isDirectory)) {
+                    for (Path tenant : tenants) {
+                        try (DirectoryStream<Path> stale = Files.newDirectoryStream(tenant,
+                                FileLayout.TEMP_PREFIX + "*")) {
+                            for (Path entry : stale) {
+                                deleteRecursively(entry);
+                                LOG.info("removed leftover temporary {}", entry);
+                                removed++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Refuses results that would publish something the contract or the state store cannot stand
+     * behind: a run that did not succeed, or a manifest whose figures disagree with its records
+     * (the state store checks the counts when it reads a run back, so a mismatch published today
+     * would fail every later run of this tenant).
+     */
+    private static void checkPublishable(RunResult result) {
+        Manifest m = result.manifest();
+        if (m.status() != RunStatus.SUCCESS) {
+            throw new IllegalArgumentException("only successful runs are published; run " + m.runId() + " is "
+                    + (m.status() == null ? null : m.status().wireName()));
+        }
+        ChangeCounts counts = ChangeCounts.of(result.changes());
+        if (m.departments() != result.departments().size() || m.members() != result.members().size()
+                || m.created() != counts.created() || m.updated() != counts.updated()
+                || m.deleted() != counts.deleted()) {
+            throw new IllegalArgumentException("manifest of run " + m.runId() + " disagrees with its records: "
+                    + "departments=" + m.departments() + "/" + result.departments().size()
+                    + " members=" + m.members() + "/" + result.members().size()
+                    + " created=" + m.created() + "/" + counts.created()
+                    + " updated=" + m.updated() + "/" + counts.updated()
+                    + " deleted=" + m.deleted() + "/" + counts.deleted() + " (manifest/records)");
+        }
+    }
+
+    private void writeRun(Path runDir, RunResult result) throws IOException {
+        Manifest m = result.manifest();
+        writeFile(runDir.resolve(FileLayout.DEPARTMENTS_JSONL), out -> writeJsonLines(out, result.departments(), m));
+        writeFile(runDir.resolve(FileLayout.MEMBERS_JSONL), out -> writeJsonLines(out, result.members(), m));
+        writeFile(runDir.resolve(FileLayout.CHANGES_JSONL), out -> {
+            for (Change change : result.changes()) {
+                out.write(CanonicalJson.toLine(change));
+                out.write('\n');
+            }
+        });
+        if (csv) {
+            writeFile(runDir.resolve(FileLayout.DEPARTMENTS_CSV),
+                    out -> writeCsv(out, DEPARTMENT_COLUMNS, result.departments(), m));
+            writeFile(runDir.resolve(FileLayout.MEMBERS_CSV), out -> writeCsv(out, MEMBER_COLUMNS, result.members(), m));
+        }
+        // last, so that a run folder holding a manifest is known to hold everything else too
+        writeFile(runDir.resolve(FileLayout.MANIFEST_JSON), out -> out.write(manifestText(m)));
+    }
+
+    private static void writeJsonLines(Writer out, List<? extends CanonicalRecord> records, Manifest m)
+            throws IOException {
+        for (CanonicalRecord record : records) {
+            checkBelongs(record, m);
+            out.write(CanonicalJson.toLine(record));
+            out.write('\n');
+        }
+    }
+
+    private static void writeCsv(Writer out, List<String> columns, List<? extends CanonicalRecord> records,
+                                 Manifest m) throws IOException {
+        CSVPrinter printer = new CSVPrinter(out, CSV);
+        printer.printRecord(columns);
+        List<String> row = new ArrayList<>(columns.size());
+        for (CanonicalRecord record : records) {
+            checkBelongs(record, m);
+            JsonNode tree = CanonicalJson.toTree(record);
+            row.clear();
+            for (String column : columns) {
+                row.add(cell(tree.get(column)));
+            }
+            printer.printRecord(row);
+        }
+        printer.flush();
+    }
+
+    private static String cell(JsonNode value) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return null; // printed as an empty field
+        }
+        if (value.isContainerNode()) {
+            return CanonicalJson.toLine(value);
+        }
+        return value.asText();
+    }
+
+    /** A record of another tenant in this folder would be read back as this tenant's state. */
+    private static void checkBelongs(CanonicalRecord record, Manifest m) {
+        if (record == null) {
+            throw new IllegalArgumentException("run " + m.runId() + " holds a null record");
+        }
+        if (!m.source().equals(record.source()) || !m.tenant().equals(record.tenant())) {
+            throw new IllegalArgumentException("run " + m.runId() + " of " + m.source() + "/" + m.tenant()
+                    + " holds a " + record.kind() + " of " + record.source() + "/" + record.tenant());
+        }
+    }
+
+    /**
+     * The CSV columns are the JSON properties in the order Jackson writes them, taken from the
+     * serializer itself so that the CSV can never drift from the JSONL; {@code kind} is left out
+     * because each CSV file holds one kind only.
+     */
+    static List<String> columns(Class<? extends CanonicalRecord> type) {
+        try {
+            JsonSerializer<Object> serializer = CanonicalJson.MAPPER.getSerializerProviderInstance()
+                    .findValueSerializer(type);
+            List<String> names = new ArrayList<>();
+            for (Iterator<PropertyWriter> it = serializer.properties(); it.hasNext(); ) {
+                String name = it.next().getName();
+                if (!"kind".equals(name)) {
+                    names.add(name);
+                }
+            }
+            if (names.isEmpty()) {
+                throw new IllegalStateException("no JSON properties found for " + type.getName());
+            }
+            return List.copyOf(names);
+        } catch (JsonMappingException e) {
+            throw new IllegalStateException("cannot introspect " + type.getName(), e);
+        }
+    }
+
+    /** {@code latest.json} is byte for byte the run's {@code manifest.json}. */
+    private static String manifestText(Manifest manifest) {
+        return CanonicalJson.toLine(manifest) + "\n";
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void write(Writer out) throws IOException;
+    }
+
+    /**
+     * Streams one new file and forces it to disk before returning, so that the rename which makes
+     * the run visible can never expose a file whose contents are still only in the page cache. The
+     * encoder reports unencodable text (a lone UTF-16 surrogate in a vendor name) instead of
+     * silently writing {@code ?}: a silent substitution would make the record differ from its
+     * read-back and look updated on every run.
+     */
+    private static void writeFile(Path file, Body body) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
+                    StandardCharsets.UTF_8.newEncoder()), BUFFER_CHARS);
+            body.write(out);
+            out.flush();
+            channel.force(true);
+        } catch (UncheckedIOException e) {
+            throw new IOException("cannot write " + file + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + e, e);
+        }
+    }
+
+    /** Write-fsync-rename: readers of {@code target} see the old bytes or the new, never a mix. */
+    private static void replaceAtomically(Path target, String content) throws IOException {
+        Path temporary = temporaryName(target.getParent(), target.getFileName().toString());
+        try {
+            writeFile(temporary, out -> out.write(content));
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The random suffix keeps two processes that publish the same run id from sharing one folder;
+     * the second then fails on the rename instead of mixing its files into the first one's.
+     */
+    private static Path temporaryName(Path parent, String name) {
+        return parent.resolve(FileLayout.TEMP_PREFIX + name + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
+    }
+
+    /**
+     * Undoes a publish that failed. A run folder that was already renamed is first renamed back to
+     * a hidden name, in one step, so that it disappears atomically before it is deleted.
+     */
+    private static void rollBack(Path tenantDir, Path temporary, Path published, String runId, Throwable cause) {
+        try {
+            Path doomed = temporary;
+            if (published != null) {
+                doomed = temporaryName(tenantDir, runId);
+                Files.move(published, doomed, StandardCopyOption.ATOMIC_MOVE);
+            }
+            deleteRecursively(doomed);
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.warn("could not clean up after the failed publish of run {} under {}; "
+                    + "cleanStaleTemporaryDirectories removes leftovers at the next start", runId, tenantDir, e);
+        }
+    }
+
+    /** Fsyncs the folders we create, so that a fresh tenant folder survives a crash with its first run. */
+    private void createDirectoriesDurably(Path tenantDir) throws IOException {
+        List<Path> created = new ArrayList<>();
+        for (Path p = tenantDir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            created.add(p);
+        }
+        Files.createDirectories(tenantDir);
+        for (Path p : created) {
+            if (p.getParent() != null) {
+                syncDirectory(p.getParent());
+            }
+        }
+    }
+
+    private static void syncDirectory(Path directory) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(directory, StandardOpenOption.READ);
+        } catch (IOException e) {
+            // some platforms (Windows) cannot open a directory at all; they order metadata themselves
+            LOG.debug("cannot open {} to fsync it", directory, e);
+            return;
+        }
+        try (channel) {
+            channel.force(true);
+        }
+    }
+
+    private static void syncDirectoryQuietly(Path directory) {
+        try {
+            syncDirectory(directory);
+        } catch (IOException e) {
+            LOG.warn("published, but could not fsync {}; a power cut may lose the latest run", directory, e);
+        }
+    }
+
+    /** Never follows links: a link inside a leftover is deleted itself, not what it points at. */
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(directory);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
