@@ -33,7 +33,13 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         FileSink fileSink = new FileSink(settings.fileDir(), settings.fileFormats());
-        fileSink.cleanStaleTemporaryDirectories();
+        try {
+            // a crash mid-publish leaves a hidden temporary run directory; it was never visible, so it goes
+            fileSink.cleanStaleTemporaryDirectories();
+        } catch (java.io.IOException e) {
+            throw new io.orgsync.config.ConfigurationException("orgsync.file.dir",
+                    "cannot clean up " + settings.fileDir().toAbsolutePath() + ": " + e.getMessage());
+        }
         RunCoordinator runs = new RunCoordinator(settings, new FileStateStore(settings.fileDir()), clock);
         context.getRegistry().bind("runs", runs);
         context.getRegistry().bind("fileSink", fileSink);

@@ -40,6 +40,7 @@ public final class RunCoordinator implements AutoCloseable {
     private final OrgSyncSettings settings;
     private final StateStore state;
     private final Clock clock;
+    private final DeletionGuard deletionGuard;
     private final Map<String, RunContext> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService progress;
 
@@ -47,6 +48,7 @@ public final class RunCoordinator implements AutoCloseable {
         this.settings = settings;
         this.state = state;
         this.clock = clock;
+        this.deletionGuard = new DeletionGuard(settings.deletesMaxPercent(), settings.deletesMaxCount());
         this.progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "orgsync-progress");
             thread.setDaemon(true);
@@ -79,14 +81,12 @@ public final class RunCoordinator implements AutoCloseable {
         List<Member> members = snapshot.members();
         PreviousRun previous = state.load(run.source(), run.tenant());
         List<Change> changes = ChangeDetector.diff(previous, departments, members);
-        Map<ChangeOp, Long> counts = changes.stream()
-                .collect(Collectors.groupingBy(Change::op, Collectors.counting()));
-        long deleted = counts.getOrDefault(ChangeOp.DELETE, 0L);
-        String heldBecause = guard(previous, changes, departments.isEmpty() && members.isEmpty());
+        ChangeCounts counts = ChangeDetector.count(changes);
+        String heldBecause = guard(previous, counts, departments.isEmpty() && members.isEmpty());
         Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(),
                 heldBecause == null ? RunStatus.SUCCESS : RunStatus.HELD, timestamp(run.startedAt()),
                 timestamp(clock.instant()), departments.size(), members.size(),
-                counts.getOrDefault(ChangeOp.CREATE, 0L), counts.getOrDefault(ChangeOp.UPDATE, 0L), deleted,
+                counts.created(), counts.updated(), counts.deleted(),
                 run.apiCalls(), run.retries(), 0, heldBecause);
         exchange.setProperty(HELD, heldBecause != null);
         exchange.setProperty(MANIFEST, manifest);
@@ -137,7 +137,7 @@ public final class RunCoordinator implements AutoCloseable {
         return manifest;
     }
 
-    private String guard(PreviousRun previous, List<Change> changes, boolean fetchedNothing) {
+    private String guard(PreviousRun previous, ChangeCounts counts, boolean fetchedNothing) {
         if (!previous.exists()) {
             return null;
         }
@@ -145,17 +145,12 @@ public final class RunCoordinator implements AutoCloseable {
             // an empty answer is far likelier a scope or permission change than an emptied school
             return "the vendor returned no departments and no members; nothing is deleted on an empty fetch";
         }
-        long deletedDepartments = changes.stream()
-                .filter(c -> c.op() == ChangeOp.DELETE && c.record() instanceof Department).count();
-        long deletedMembers = changes.stream()
-                .filter(c -> c.op() == ChangeOp.DELETE && c.record() instanceof Member).count();
-        String verdict = DeletionGuard.check(previous.departments().size(), deletedDepartments,
-                previous.members().size(), deletedMembers, settings.deletesMaxPercent(), settings.deletesMaxCount());
-        if (verdict != null && settings.deletesForce()) {
-            LOG.warn("deletion guard overridden by orgsync.deletes.force=true: {}", verdict);
+        DeletionGuard.Verdict verdict = deletionGuard.check(previous, counts);
+        if (verdict.held() && settings.deletesForce()) {
+            LOG.warn("deletion guard overridden by orgsync.deletes.force=true: {}", verdict.message());
             return null;
         }
-        return verdict;
+        return verdict.message();
     }
 
     private void finish(RunContext run) {

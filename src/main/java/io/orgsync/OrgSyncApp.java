@@ -1,0 +1,224 @@
+package io.orgsync;
+
+import io.orgsync.config.ConfigurationException;
+import io.orgsync.config.OrgSyncSettings;
+import io.orgsync.config.SourceName;
+import io.orgsync.config.SourceSettings;
+import io.orgsync.run.Manifest;
+import io.orgsync.run.RunCoordinator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.main.Main;
+import org.apache.camel.spi.PropertiesComponent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * orgsync as Camel Main runs it: settings validated first, then the YAML routes from the routes
+ * directory and the beans of {@link OrgSyncConfiguration}. The command line and the tests both go
+ * through here, so what tests prove is what users run.
+ */
+public final class OrgSyncApp implements AutoCloseable {
+
+    private final OrgSyncSettings settings;
+    private final Main main;
+    private final boolean runOnce;
+    private boolean started;
+
+    private OrgSyncApp(OrgSyncSettings settings, Main main, boolean runOnce) {
+        this.settings = settings;
+        this.main = main;
+        this.runOnce = runOnce;
+    }
+
+    /**
+     * @param routesDir  {@code null}: {@code ./routes}, unless the configuration sets
+     *                   {@code camel.main.routes-include-pattern}
+     * @param overrides  win over the file, system properties and environment ({@code --demo}, tests)
+     * @throws ConfigurationException naming the key to fix
+     */
+    public static OrgSyncApp create(Path config, Path routesDir, Map<String, String> overrides, boolean runOnce) {
+        if (!Files.isRegularFile(config) || !Files.isReadable(config)) {
+            throw new ConfigurationException("--config", "cannot read configuration file " + config.toAbsolutePath()
+                    + " (run from the project root, or pass --config FILE)");
+        }
+        Properties overrideProperties = new Properties();
+        overrideProperties.putAll(overrides);
+        Function<String, Optional<String>> lookup = lookup(config, overrideProperties);
+        OrgSyncSettings settings = OrgSyncSettings.load(lookup);
+        boolean once = runOnce || settings.runOnceRequested();
+
+        Main main = new Main();
+        main.setPropertyPlaceholderLocations("file:" + config.toAbsolutePath());
+        String routesPattern = routesPattern(routesDir, lookup);
+        main.addOverrideProperty("camel.main.routes-include-pattern", routesPattern);
+        main.addOverrideProperty("camel.main.auto-startup-exclude-pattern", excludedRoutes(settings, once));
+        effectiveProperties(settings).forEach(main::addOverrideProperty);
+        overrides.forEach(main::addOverrideProperty);
+        main.configure().addConfiguration(new OrgSyncConfiguration(settings, Clock.systemUTC()));
+        return new OrgSyncApp(settings, main, once);
+    }
+
+    public OrgSyncSettings settings() {
+        return settings;
+    }
+
+    public boolean runOnce() {
+        return runOnce;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public void start() {
+        try {
+            main.start();
+            started = true;
+        } catch (Exception e) {
+            throw startFailure(e);
+        }
+        for (SourceName source : settings.enabledSources()) {
+            if (context().hasEndpoint("direct://" + source.id() + "-sync") == null) {
+                throw new ConfigurationException("orgsync.sources", "'" + source.id() + "' has no route: expected "
+                        + "a route from direct:" + source.id() + "-sync in the routes");
+            }
+        }
+    }
+
+    /** Blocks until the JVM is asked to stop; the Quartz routes fire the syncs. */
+    public void runForever() {
+        start();
+        try {
+            // run() finds Camel started and only waits for the shutdown signal
+            main.run();
+        } catch (Exception e) {
+            throw startFailure(e);
+        }
+    }
+
+    /** One run of one source, as its schedule would start it. */
+    public RunOutcome sync(SourceName source) {
+        Exchange done = context().createProducerTemplate().send("direct:" + source.id() + "-sync", exchange -> { });
+        return new RunOutcome(source, done.getProperty(RunCoordinator.MANIFEST, Manifest.class),
+                done.getProperty(RunCoordinator.MISCONFIGURED_KEY, String.class), done.getException());
+    }
+
+    public List<RunOutcome> syncAll() {
+        List<RunOutcome> outcomes = new ArrayList<>();
+        for (SourceName source : settings.enabledSources()) {
+            outcomes.add(sync(source));
+        }
+        return outcomes;
+    }
+
+    @Override
+    public void close() {
+        if (started) {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("Camel did not stop cleanly", e);
+            }
+        }
+    }
+
+    /**
+     * @param misconfiguredKey set when the vendor rejected a credential: the fix is that key
+     * @param exception        an error no route handled (a bug, not a vendor failure)
+     */
+    public record RunOutcome(SourceName source, Manifest manifest, String misconfiguredKey, Exception exception) {
+    }
+
+    private static ConfigurationException startFailure(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConfigurationException configuration) {
+                return configuration;
+            }
+        }
+        return new ConfigurationException("routes", "Camel could not start: " + OrgSync.rootMessage(e));
+    }
+
+    /** Scheduled routes are named {@code <source>-schedule}; they start only in service mode, for enabled sources. */
+    private static String excludedRoutes(OrgSyncSettings settings, boolean runOnce) {
+        if (runOnce) {
+            return "quartz*";
+        }
+        List<String> disabled = new ArrayList<>();
+        for (SourceName source : SourceName.values()) {
+            if (!settings.enabledSources().contains(source)) {
+                disabled.add(source.id() + "-schedule");
+            }
+        }
+        return String.join(",", disabled);
+    }
+
+    /** Derived values the routes read as {@code {{orgsync.<source>.…}}}, so YAML and Java see the same defaults. */
+    private static Map<String, String> effectiveProperties(OrgSyncSettings settings) {
+        Map<String, String> effective = new LinkedHashMap<>();
+        for (SourceSettings source : settings.sources().values()) {
+            SourceName name = source.name();
+            effective.put(name.key("schedule"), source.schedule());
+            effective.put(name.key("base-url"), source.baseUrl().toString());
+            if (source.rootDepartmentId() != null) {
+                effective.put(name.key("root-department-id"), source.rootDepartmentId());
+            }
+            if (source.tenant() != null) {
+                effective.put(name.key("tenant"), source.tenant());
+            }
+        }
+        return effective;
+    }
+
+    private static String routesPattern(Path routesDir, Function<String, Optional<String>> lookup) {
+        if (routesDir == null) {
+            Optional<String> configured = lookup.apply("camel.main.routes-include-pattern");
+            if (configured.isPresent() && !configured.get().isBlank()) {
+                return configured.get();
+            }
+        }
+        Path dir = routesDir == null ? Path.of("routes") : routesDir;
+        boolean hasRoutes;
+        try (Stream<Path> files = Files.list(dir)) {
+            hasRoutes = files.anyMatch(p -> p.getFileName().toString().endsWith(".camel.yaml"));
+        } catch (IOException | RuntimeException e) {
+            hasRoutes = false;
+        }
+        if (!hasRoutes) {
+            throw new ConfigurationException("--routes", "no *.camel.yaml routes in " + dir.toAbsolutePath()
+                    + " (run from the project root, or pass --routes DIR)");
+        }
+        return "file:" + dir.toAbsolutePath() + "/*.camel.yaml";
+    }
+
+    /**
+     * Resolves keys the way Camel will at run time (the file with its {@code {{env:…}}}
+     * placeholders, overridden by system properties and environment variables), so validation
+     * sees exactly what the routes will see.
+     */
+    private static Function<String, Optional<String>> lookup(Path config, Properties overrides) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.setLocation("file:" + config.toAbsolutePath());
+        properties.setOverrideProperties(overrides);
+        return key -> {
+            try {
+                return properties.resolveProperty(key);
+            } catch (RuntimeException e) {
+                throw new ConfigurationException(key, "cannot be resolved: " + OrgSync.rootMessage(e));
+            }
+        };
+    }
+}

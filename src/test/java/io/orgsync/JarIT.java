@@ -1,0 +1,204 @@
+package io.orgsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.simulator.SimulatorConfig;
+import io.orgsync.simulator.VendorSimulator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code target/orgsync.jar} started as a separate process, the way users run it: from a working
+ * directory holding {@code routes/} and {@code application.properties}.
+ */
+class JarIT {
+
+    @TempDir
+    Path work;
+
+    @BeforeEach
+    void copyProjectFiles() throws IOException {
+        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
+        Path routes = Files.createDirectories(work.resolve("routes"));
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+    }
+
+    @Test
+    void demoSyncsTheSimulatedSchoolAndSaysWhereTheExportsAre() throws Exception {
+        Result result = run(Map.of(), "--demo");
+
+        assertThat(result.exit).as(result.toString()).isZero();
+        Path tenantDir = work.resolve("exports/wecom-school");
+        assertThat(result.stdout).contains("run directory: exports/wecom-school/");
+        JsonNode latest = onlyTenantLatest(tenantDir);
+        assertThat(latest.path("status").asText()).isEqualTo("success");
+        Path runDir = latest(tenantDir).getParent().resolve(latest.path("runId").asText());
+        assertThat(runDir.resolve("departments.jsonl")).isNotEmptyFile();
+        assertThat(runDir.resolve("members.jsonl")).isNotEmptyFile();
+        assertThat(runDir.resolve("changes.jsonl")).exists();
+        assertThat(CanonicalJson.MAPPER.readTree(runDir.resolve("manifest.json").toFile())).isEqualTo(latest);
+        assertThat(latest.path("members").asLong()).isPositive();
+        assertThat(result.stderr).doesNotContain("Exception");
+    }
+
+    @Test
+    void runOnceAgainstTheSimulatorPublishesARunAndExitsZero() throws Exception {
+        try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults())) {
+            var credentials = simulator.credentials();
+            // credentials through the environment, as the shipped application.properties expects
+            Result result = run(Map.of(
+                            "WECOM_SCHOOL_CORP_ID", credentials.wecomSchoolCorpId(),
+                            "WECOM_SCHOOL_CORP_SECRET", credentials.wecomSchoolCorpSecret(),
+                            "ORGSYNC_WECOM_SCHOOL_BASE_URL", simulator.baseUrl()),
+                    "--run-once");
+
+            assertThat(result.exit).as(result.toString()).isZero();
+            JsonNode latest = onlyTenantLatest(work.resolve("exports/wecom-school"));
+            assertThat(latest.path("apiCalls").asLong()).isEqualTo(simulator.calls());
+            assertThat(result.stdout).doesNotContain(credentials.wecomSchoolCorpSecret());
+        }
+    }
+
+    @Test
+    void aRejectedSecretExitsTwoNamingTheKey() throws Exception {
+        try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults())) {
+            Result result = run(Map.of(
+                            "WECOM_SCHOOL_CORP_ID", simulator.credentials().wecomSchoolCorpId(),
+                            "WECOM_SCHOOL_CORP_SECRET", "wrong-secret-value",
+                            "ORGSYNC_WECOM_SCHOOL_BASE_URL", simulator.baseUrl()),
+                    "--run-once");
+
+            assertThat(result.exit).as(result.toString()).isEqualTo(2);
+            assertOneLineNaming(result, "orgsync.wecom-school.corp-secret");
+            assertThat(result.stdout + result.stderr).doesNotContain("wrong-secret-value");
+            assertThat(work.resolve("exports/wecom-school")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aMissingCredentialExitsTwoNamingTheKey() throws Exception {
+        Result result = run(Map.of(), "--run-once");
+        assertThat(result.exit).as(result.toString()).isEqualTo(2);
+        assertOneLineNaming(result, "orgsync.wecom-school.corp-id");
+    }
+
+    @Test
+    void anUnknownSourceExitsTwo() throws Exception {
+        Result result = run(Map.of("ORGSYNC_SOURCES", "wecom-school,dingtalk"), "--run-once");
+        assertThat(result.exit).as(result.toString()).isEqualTo(2);
+        assertOneLineNaming(result, "orgsync.sources");
+    }
+
+    @Test
+    void aBadCronExitsTwoEvenForARunOnce() throws Exception {
+        Result result = run(Map.of("WECOM_SCHOOL_CORP_ID", "ww1", "WECOM_SCHOOL_CORP_SECRET", "x"),
+                "-Dorgsync.wecom-school.schedule=0 0 99 * * ?", "--run-once");
+        assertThat(result.exit).as(result.toString()).isEqualTo(2);
+        assertOneLineNaming(result, "orgsync.wecom-school.schedule");
+    }
+
+    @Test
+    void aMalformedBaseUrlExitsTwo() throws Exception {
+        Result result = run(Map.of("WECOM_SCHOOL_CORP_ID", "ww1", "WECOM_SCHOOL_CORP_SECRET", "x",
+                "ORGSYNC_WECOM_SCHOOL_BASE_URL", "htp:/nowhere"), "--run-once");
+        assertThat(result.exit).as(result.toString()).isEqualTo(2);
+        assertOneLineNaming(result, "orgsync.wecom-school.base-url");
+    }
+
+    @Test
+    void aMissingConfigFileIsAnErrorNotASilentStart() throws Exception {
+        Files.delete(work.resolve("application.properties"));
+        Result result = run(Map.of(), "--run-once");
+        assertThat(result.exit).as(result.toString()).isEqualTo(2);
+        assertOneLineNaming(result, "--config");
+    }
+
+    @Test
+    void anEmptyRoutesDirectoryIsAnErrorNotASilentStart() throws Exception {
+        Path empty = Files.createDirectories(work.resolve("no-routes"));
+        Result result = run(Map.of("WECOM_SCHOOL_CORP_ID", "ww1", "WECOM_SCHOOL_CORP_SECRET", "x"),
+                "--run-once", "--routes", empty.toString());
+        assertThat(result.exit).as(result.toString()).isEqualTo(2);
+        assertOneLineNaming(result, "--routes");
+    }
+
+    private static void assertOneLineNaming(Result result, String key) {
+        List<String> lines = result.stderr.lines().filter(l -> !l.isBlank()).toList();
+        assertThat(lines).as(result.toString()).hasSize(1);
+        assertThat(lines.get(0)).startsWith("orgsync: configuration error: " + key + ": ");
+        assertThat(result.stderr).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    private static Path latest(Path sourceDir) throws IOException {
+        try (Stream<Path> tenants = Files.list(sourceDir)) {
+            List<Path> all = tenants.toList();
+            assertThat(all).hasSize(1);
+            return all.get(0).resolve("latest.json");
+        }
+    }
+
+    private static JsonNode onlyTenantLatest(Path sourceDir) throws IOException {
+        return CanonicalJson.MAPPER.readTree(latest(sourceDir).toFile());
+    }
+
+    private Result run(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> options = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("-D")) {
+                command.add(arg);
+            } else {
+                options.add(arg);
+            }
+        }
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeIf(k -> k.startsWith("ORGSYNC_") || k.startsWith("WECOM_"));
+        environment.putAll(env);
+        Path out = work.resolve("stdout.txt");
+        Path err = work.resolve("stderr.txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("orgsync did not finish within 120 s: " + Files.readString(out));
+        }
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static Path jar() {
+        Path jar = Path.of(System.getProperty("orgsync.jar", "target/orgsync.jar")).toAbsolutePath();
+        assertThat(jar).as("run mvn package first").exists();
+        return jar;
+    }
+
+    private record Result(int exit, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+}

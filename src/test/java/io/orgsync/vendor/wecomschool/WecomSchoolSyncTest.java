@@ -1,0 +1,219 @@
+package io.orgsync.vendor.wecomschool;
+
+import io.orgsync.OrgSyncApp;
+import io.orgsync.config.SourceName;
+import io.orgsync.model.Department;
+import io.orgsync.model.DepartmentType;
+import io.orgsync.model.Member;
+import io.orgsync.model.Relation;
+import io.orgsync.model.Role;
+import io.orgsync.run.Manifest;
+import io.orgsync.run.RunStatus;
+import io.orgsync.simulator.SchoolOrg;
+import io.orgsync.simulator.SchoolShape;
+import io.orgsync.simulator.SimulatorConfig;
+import io.orgsync.simulator.Vendor;
+import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.Harness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shipped wecom-school routes against the simulated school, end to end into the file sink. */
+@Timeout(120)
+class WecomSchoolSyncTest {
+
+    private static final String CLASS_USERS = "/cgi-bin/school/user/list";
+    private static VendorSimulator simulator;
+    private static SchoolOrg school;
+
+    @TempDir
+    Path exports;
+
+    @BeforeAll
+    static void startSimulator() {
+        simulator = VendorSimulator.start(SimulatorConfig.defaults().withSchool(new SchoolShape(2, 2, 2, 3, 8)));
+        school = simulator.school();
+    }
+
+    @AfterAll
+    static void stopSimulator() {
+        simulator.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        simulator.faults().clear();
+        simulator.resetCounters();
+    }
+
+    @Test
+    void visitsEveryClassOnceWithTheMinimumNumberOfCalls() {
+        Manifest manifest = syncOnce();
+
+        int classes = classIds().size();
+        assertThat(manifest.status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(simulator.calls(CLASS_USERS)).isEqualTo(classes);
+        // gettoken + department/list + one user/list per class: the API offers nothing cheaper
+        assertThat(simulator.calls()).isEqualTo(2 + classes);
+        assertThat(manifest.apiCalls()).isEqualTo(simulator.calls());
+        assertThat(manifest.retries()).isZero();
+    }
+
+    @Test
+    void publishesOneRecordPerPersonWithTheUnionOfClassesAndChildren() {
+        Manifest manifest = syncOnce();
+        List<Member> members = Harness.members(runDir(manifest));
+
+        Map<String, Member> byId = members.stream().collect(Collectors.toMap(Member::id, Function.identity()));
+        assertThat(byId).as("no person twice").hasSize(members.size());
+        assertThat(members.stream().filter(m -> m.role() == Role.STUDENT)).hasSize(school.studentCount());
+        assertThat(members.stream().filter(m -> m.role() == Role.PARENT)).hasSize(school.parentCount());
+
+        boolean sawStudentInTwoClasses = false;
+        for (SchoolOrg.Student student : school.students()) {
+            Member record = byId.get(student.id());
+            assertThat(record).as(student.id()).isNotNull();
+            assertThat(record.name()).isEqualTo(student.name());
+            assertThat(record.departmentIds()).containsExactlyInAnyOrderElementsOf(strings(student.classIds()));
+            assertThat(record.relations()).containsExactlyInAnyOrderElementsOf(student.parents().stream()
+                    .map(p -> new Relation(p.parentId(), Role.PARENT, p.relation())).toList());
+            sawStudentInTwoClasses |= student.classIds().size() > 1;
+        }
+        boolean sawParentOfTwo = false;
+        Map<String, List<Integer>> classesOf = new HashMap<>();
+        school.students().forEach(s -> classesOf.put(s.id(), s.classIds()));
+        for (SchoolOrg.Parent parent : school.parents()) {
+            Member record = byId.get(parent.id());
+            assertThat(record).as(parent.id()).isNotNull();
+            assertThat(record.name()).as("WeCom school gives parents no name").isNull();
+            assertThat(record.mobile()).isEqualTo(parent.mobile());
+            assertThat(record.relations()).containsExactlyInAnyOrderElementsOf(parent.children().stream()
+                    .map(c -> new Relation(c.studentId(), Role.STUDENT, c.relation())).toList());
+            Set<String> childClasses = new HashSet<>();
+            parent.children().forEach(c -> childClasses.addAll(strings(classesOf.get(c.studentId()))));
+            assertThat(record.departmentIds()).containsExactlyInAnyOrderElementsOf(childClasses);
+            sawParentOfTwo |= parent.children().size() > 1;
+        }
+        assertThat(sawStudentInTwoClasses).as("the generated school has a student in two classes").isTrue();
+        assertThat(sawParentOfTwo).as("the generated school has a parent of two children").isTrue();
+    }
+
+    @Test
+    void mapsTheTreeWithTypesPathsAndAdmins() {
+        Manifest manifest = syncOnce();
+        Map<String, Department> byId = Harness.departments(runDir(manifest)).stream()
+                .collect(Collectors.toMap(Department::id, Function.identity()));
+
+        assertThat(byId).hasSize(school.departments().size());
+        Department root = byId.get("1");
+        assertThat(root.parentId()).isNull();
+        assertThat(root.path()).containsExactly("1");
+        assertThat(root.type()).isEqualTo(DepartmentType.SCHOOL);
+        Map<Integer, DepartmentType> types = Map.of(1, DepartmentType.CLASS, 2, DepartmentType.GRADE,
+                3, DepartmentType.STAGE, 4, DepartmentType.CAMPUS, 5, DepartmentType.SCHOOL);
+        for (SchoolOrg.Department expected : school.departments()) {
+            Department actual = byId.get(String.valueOf(expected.id()));
+            assertThat(actual.name()).isEqualTo(expected.name());
+            assertThat(actual.type()).isEqualTo(types.get(expected.type()));
+            assertThat(actual.order()).isEqualTo(expected.order() == null ? null : expected.order().longValue());
+            if (!expected.isRoot()) {
+                assertThat(actual.parentId()).isEqualTo(String.valueOf(expected.parentId()));
+                Department parent = byId.get(actual.parentId());
+                List<String> path = new ArrayList<>(parent.path());
+                path.add(actual.id());
+                assertThat(actual.path()).isEqualTo(path);
+            }
+            List<Map<String, Object>> admins = new ArrayList<>();
+            for (SchoolOrg.Admin admin : expected.admins()) {
+                Map<String, Object> entry = new HashMap<>();
+                entry.put("userId", admin.userId());
+                entry.put("type", admin.type());
+                entry.put("subject", admin.subject());
+                admins.add(entry);
+            }
+            if (!admins.isEmpty()) {
+                assertThat(io.orgsync.model.CanonicalJson.MAPPER.convertValue(actual.attributes().get("admins"),
+                        List.class)).isEqualTo(admins);
+            }
+        }
+    }
+
+    @Test
+    void survivesATokenExpiringMidRunWithoutLosingARecord() {
+        simulator.faults().expireTokensAfterCalls(3);
+
+        Manifest manifest = syncOnce();
+
+        assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(manifest.members()).isEqualTo(school.studentCount() + school.parentCount());
+        assertThat(manifest.retries()).isGreaterThanOrEqualTo(1);
+        assertThat(simulator.calls("/cgi-bin/gettoken")).isEqualTo(2);
+        assertThat(manifest.apiCalls()).isEqualTo(simulator.calls());
+    }
+
+    @Test
+    void aPersistent500FailsTheRunAndPublishesNothing() {
+        Manifest first = syncOnce();
+        assertThat(first.status()).isEqualTo(RunStatus.SUCCESS);
+        Map<Path, String> before = Harness.tree(exports);
+        simulator.faults().failAlways(CLASS_USERS, 500);
+
+        long started = System.nanoTime();
+        Manifest failed = syncOnce();
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.error()).contains(CLASS_USERS).contains("500");
+        assertThat(Harness.tree(exports)).as("exports untouched by the failed run").isEqualTo(before);
+        assertThat((System.nanoTime() - started) / 1_000_000_000.0).as("fails within a bounded time")
+                .isLessThan(30);
+    }
+
+    @Test
+    void aDepartmentCycleFailsTheRunWithAClearErrorBeforeAnyClassIsRead() {
+        simulator.faults().departmentCycle(Vendor.WECOM_SCHOOL);
+
+        Manifest manifest = syncOnce();
+
+        assertThat(manifest.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(manifest.error()).contains("department cycle");
+        assertThat(simulator.calls(CLASS_USERS)).isZero();
+        assertThat(exports.resolve("wecom-school")).doesNotExist();
+    }
+
+    private Manifest syncOnce() {
+        try (OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL))) {
+            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WECOM_SCHOOL);
+            assertThat(outcome.exception()).isNull();
+            return outcome.manifest();
+        }
+    }
+
+    private Path runDir(Manifest manifest) {
+        return exports.resolve("wecom-school").resolve(manifest.tenant()).resolve(manifest.runId());
+    }
+
+    private static Set<String> classIds() {
+        return school.departments().stream().filter(d -> d.type() == SchoolOrg.TYPE_CLASS)
+                .map(d -> String.valueOf(d.id())).collect(Collectors.toSet());
+    }
+
+    private static List<String> strings(List<Integer> ids) {
+        return ids.stream().map(String::valueOf).toList();
+    }
+}
