@@ -137,6 +137,28 @@ class FileSinkTest {
     }
 
     @Test
+    void whileFilesAreWrittenTheRunIsOnlyVisibleUnderItsTemporaryName() throws IOException {
+        FileSink sink = new FileSink(dir(), Set.of("jsonl", "csv"));
+        sink.publish(Fixtures.firstRun("run-1", DEPARTMENTS, MEMBERS));
+        byte[] latestBefore = Files.readAllBytes(tenantDir().resolve("latest.json"));
+        Peeker peeker = new Peeker(tenantDir());
+        ObjectNode attributes = CanonicalJson.emptyObject();
+        attributes.putPOJO("peek", peeker);
+        List<Member> members = List.of(MEMBERS.get(0), Fixtures.withAttributes(MEMBERS.get(1), attributes));
+        RunResult second = Fixtures.run("run-2", new PreviousRun("run-1", DEPARTMENTS, MEMBERS), DEPARTMENTS, members);
+        peeker.seen.clear(); // the change detector serialised the record too; only the sink's writes count
+        peeker.latest.clear();
+
+        sink.publish(second);
+
+        assertThat(peeker.seen).as("members.jsonl, changes.jsonl and members.csv each serialise it").hasSize(3)
+                .allSatisfy(listing -> assertThat(listing).doesNotContain("run-2")
+                        .anySatisfy(name -> assertThat(name).startsWith(".tmp-run-2-")));
+        assertThat(peeker.latest).allSatisfy(bytes -> assertThat(bytes).isEqualTo(latestBefore));
+        assertThat(names(tenantDir())).containsExactly("latest.json", "run-1", "run-2");
+    }
+
+    @Test
     void aFailureAfterTheRenameTakesTheRunFolderAwayAgain() throws IOException {
         // a non-empty directory where latest.json belongs makes the final rename fail
         Files.createDirectories(tenantDir().resolve("latest.json"));
@@ -238,6 +260,24 @@ class FileSinkTest {
             }
         }
         return files;
+    }
+
+    /** An attribute that looks at the tenant folder whenever it is serialised. */
+    static final class Peeker {
+        final Path tenantDir;
+        final List<List<String>> seen = new ArrayList<>();
+        final List<byte[]> latest = new ArrayList<>();
+
+        Peeker(Path tenantDir) {
+            this.tenantDir = tenantDir;
+        }
+
+        @JsonProperty
+        public String getValue() throws IOException {
+            seen.add(names(tenantDir));
+            latest.add(Files.readAllBytes(tenantDir.resolve("latest.json")));
+            return "stable";
+        }
     }
 
     /** Stands for a vendor value Jackson cannot serialise. */
