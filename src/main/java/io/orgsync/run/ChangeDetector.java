@@ -18,7 +18,8 @@ import java.util.Set;
  * one. Pure: no I/O, no clock, the same input always gives the same list in the same order —
  * departments before members; within a kind creates and updates in the current snapshot's order,
  * then deletes in the previous snapshot's order. Webhook receivers that apply changes in order
- * then see a parent department before its children, as the sources list them.
+ * then see a parent department before its children, as the sources list them. The figures for the
+ * manifest and the {@link DeletionGuard} come from {@link ChangeCounts#of} on the result.
  */
 public final class ChangeDetector {
 
@@ -35,11 +36,6 @@ public final class ChangeDetector {
         diffKind(Department.KIND, previous.departments(), departments, changes);
         diffKind(Member.KIND, previous.members(), members, changes);
         return Collections.unmodifiableList(changes);
-    }
-
-    /** {@link #diff} followed by {@link ChangeCounts#of}, for callers that need both. */
-    public static ChangeCounts count(List<Change> changes) {
-        return ChangeCounts.of(changes);
     }
 
     /**

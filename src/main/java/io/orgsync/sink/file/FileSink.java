@@ -249,7 +249,8 @@ public final class FileSink implements Sink {
         List<String> row = new ArrayList<>(columns.size());
         for (CanonicalRecord record : records) {
             checkBelongs(record, m);
-            JsonNode tree = CanonicalJson.toTree(record);
+            // from the JSONL text rather than valueToTree, so that CSV and JSONL can never disagree
+            JsonNode tree = LosslessJson.READER.readTree(CanonicalJson.toLine(record));
             row.clear();
             for (String column : columns) {
                 row.add(cell(tree.get(column)));

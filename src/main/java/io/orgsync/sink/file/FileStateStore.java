@@ -1,9 +1,7 @@
 package io.orgsync.sink.file;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.CanonicalRecord;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
@@ -33,11 +31,8 @@ import java.util.Set;
  */
 public final class FileStateStore implements StateStore {
 
-    /** Trailing tokens fail: two records glued onto one line are damage, not the first record. */
-    private static final ObjectReader RECORD_READER = CanonicalJson.MAPPER.readerFor(CanonicalRecord.class)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final ObjectReader MANIFEST_READER = CanonicalJson.MAPPER.readerFor(Manifest.class)
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader RECORD_READER = LosslessJson.READER.forType(CanonicalRecord.class);
+    private static final ObjectReader MANIFEST_READER = LosslessJson.READER.forType(Manifest.class);
 
     private final Path dir;
 
