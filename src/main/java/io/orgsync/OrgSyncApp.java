@@ -64,7 +64,15 @@ public final class OrgSyncApp implements AutoCloseable {
         main.setPropertyPlaceholderLocations("file:" + config.toAbsolutePath());
         String routesPattern = routesPattern(routesDir, lookup);
         main.addOverrideProperty("camel.main.routes-include-pattern", routesPattern);
-        main.addOverrideProperty("camel.main.auto-startup-exclude-pattern", excludedRoutes(settings, once));
+        String disabledRouteFiles = disabledRouteFiles(settings, routesPattern);
+        if (!disabledRouteFiles.isEmpty()) {
+            main.addOverrideProperty("camel.main.routes-exclude-pattern", disabledRouteFiles);
+        }
+        if (once) {
+            // a stopped Quartz route still schedules its job; without a scheduler nothing can fire mid-run
+            main.addOverrideProperty("camel.main.auto-startup-exclude-pattern", "quartz*");
+            main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
+        }
         effectiveProperties(settings).forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new OrgSyncConfiguration(settings, Clock.systemUTC()));
@@ -151,18 +159,22 @@ public final class OrgSyncApp implements AutoCloseable {
         return new ConfigurationException("routes", "Camel could not start: " + OrgSync.rootMessage(e));
     }
 
-    /** Scheduled routes are named {@code <source>-schedule}; they start only in service mode, for enabled sources. */
-    private static String excludedRoutes(OrgSyncSettings settings, boolean runOnce) {
-        if (runOnce) {
-            return "quartz*";
+    /**
+     * A source that is not in {@code orgsync.sources} has its route file ({@code <source>.camel.yaml})
+     * left out entirely, so its schedule never fires.
+     */
+    private static String disabledRouteFiles(OrgSyncSettings settings, String routesPattern) {
+        if (!routesPattern.endsWith("/*.camel.yaml")) {
+            return "";
         }
-        List<String> disabled = new ArrayList<>();
+        String dir = routesPattern.substring(0, routesPattern.length() - "*.camel.yaml".length());
+        List<String> excluded = new ArrayList<>();
         for (SourceName source : SourceName.values()) {
             if (!settings.enabledSources().contains(source)) {
-                disabled.add(source.id() + "-schedule");
+                excluded.add(dir + source.id() + ".camel.yaml");
             }
         }
-        return String.join(",", disabled);
+        return String.join(",", excluded);
     }
 
     /** Derived values the routes read as {@code {{orgsync.<source>.…}}}, so YAML and Java see the same defaults. */

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -110,7 +109,7 @@ class JarIT {
     @Test
     void aBadCronExitsTwoEvenForARunOnce() throws Exception {
         Result result = run(Map.of("WECOM_SCHOOL_CORP_ID", "ww1", "WECOM_SCHOOL_CORP_SECRET", "x"),
-                "-Dorgsync.wecom-school.schedule=0 0 99 * * ?", "--run-once");
+                "-Dorgsync.wecom-school.schedule=0 0 2 * *", "--run-once");
         assertThat(result.exit).as(result.toString()).isEqualTo(2);
         assertOneLineNaming(result, "orgsync.wecom-school.schedule");
     }

@@ -81,7 +81,7 @@ public final class RunCoordinator implements AutoCloseable {
         List<Member> members = snapshot.members();
         PreviousRun previous = state.load(run.source(), run.tenant());
         List<Change> changes = ChangeDetector.diff(previous, departments, members);
-        ChangeCounts counts = ChangeDetector.count(changes);
+        ChangeCounts counts = ChangeCounts.of(changes);
         String heldBecause = guard(previous, counts, departments.isEmpty() && members.isEmpty());
         Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(),
                 heldBecause == null ? RunStatus.SUCCESS : RunStatus.HELD, timestamp(run.startedAt()),
