@@ -32,6 +32,15 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class VendorSimulator implements AutoCloseable {
 
+    static {
+        // The JDK server writes headers and body in separate packets; without TCP_NODELAY, Nagle
+        // plus the client's delayed ACK adds ~40 ms to every response. Read once, when the JDK's
+        // server configuration class loads, so it must be set before the first server starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final SimulatorConfig config;
     private final SchoolOrg school;
     private final CompanyOrg company;
