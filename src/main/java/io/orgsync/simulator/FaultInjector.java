@@ -1,0 +1,394 @@
+package io.orgsync.simulator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Switchable vendor misbehaviour, safe to change while clients call in parallel.
+ *
+ * <p>A {@code path} argument matches a request when it equals the request path, equals the
+ * endpoint template ({@code /open-apis/contact/v3/departments/:department_id/children}), or ends
+ * in {@code *} and is a prefix of the path ({@code /open-apis/*} = all of Feishu, {@code *} =
+ * everything). Counted faults ({@code failNext}, {@code malformedBody}, ...) hit the next
+ * {@code count} matching requests and then stop.
+ *
+ * <p>{@link #clear()} switches every fault off and cancels a pending
+ * {@link #expireTokensAfterCalls} countdown; tokens already revoked or expired stay so, as they
+ * would at a vendor.
+ */
+public final class FaultInjector {
+
+    /** WeCom (corporate and school) ids of injected departments. */
+    public static final int WECOM_CYCLE_A = 900001;
+    public static final int WECOM_CYCLE_B = 900002;
+    public static final int WECOM_ORPHAN = 900003;
+    /** The parent id the orphan points at; no such department exists. */
+    public static final int WECOM_MISSING_PARENT = 999999;
+
+    /** Feishu custom department_ids of injected departments (open ids: {@code od-} + the hex ids below). */
+    public static final String FEISHU_CYCLE_A = "D900001";
+    public static final String FEISHU_CYCLE_B = "D900002";
+    public static final String FEISHU_ORPHAN = "D900003";
+    public static final String FEISHU_MISSING_PARENT = "D999999";
+
+    /** 32-hex ids of injected departments: Wuhan org ids as they are, Feishu open ids after {@code od-}. */
+    public static final String HEX_CYCLE_A = "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0a1";
+    public static final String HEX_CYCLE_B = "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0b2";
+    public static final String HEX_ORPHAN = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0fc3";
+    public static final String HEX_MISSING_PARENT = "deadbeefdeadbeefdeadbeefdeadbeef";
+
+    enum Kind { HTTP_FAIL, MALFORMED, HTML, SLOW, REPEAT }
+
+    private static final class PathFault {
+        final Kind kind;
+        final String pattern;
+        final AtomicInteger remaining; // null = always
+        final int status;
+        final long delayNanos;
+
+        PathFault(Kind kind, String pattern, Integer count, int status, long delayNanos) {
+            this.kind = kind;
+            this.pattern = Objects.requireNonNull(pattern, "path");
+            this.remaining = count == null ? null : new AtomicInteger(count);
+            this.status = status;
+            this.delayNanos = delayNanos;
+        }
+
+        boolean matches(String path, String endpoint) {
+            if (pattern.endsWith("*")) {
+                return path.startsWith(pattern.substring(0, pattern.length() - 1));
+            }
+            return pattern.equals(path) || pattern.equals(endpoint);
+        }
+
+        boolean take() {
+            if (remaining == null) {
+                return true;
+            }
+            while (true) {
+                int r = remaining.get();
+                if (r <= 0) {
+                    return false;
+                }
+                if (remaining.compareAndSet(r, r - 1)) {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /** The last {@code limit} admitted request times of one API: admitted iff the oldest is 1 s old. */
+    private static final class Window {
+        private final long[] stamps;
+        private int head;
+        private int size;
+
+        Window(int limit) {
+            stamps = new long[limit];
+        }
+
+        /** 0 when admitted, else nanoseconds until a slot frees. */
+        synchronized long tryAcquire(long now) {
+            if (size < stamps.length) {
+                stamps[(head + size++) % stamps.length] = now;
+                return 0;
+            }
+            long wait = stamps[head] + TimeUnit.SECONDS.toNanos(1) - now;
+            if (wait > 0) {
+                return wait;
+            }
+            stamps[head] = now;
+            head = (head + 1) % stamps.length;
+            return 0;
+        }
+    }
+
+    private record RateLimit(int perSecond, Map<String, Window> windows) {
+    }
+
+    /** Why a request was refused by a rate limit: the limit and when the window frees. */
+    record Refusal(int limit, long waitNanos) {
+        long resetSeconds() {
+            return Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+        }
+    }
+
+    private final TokenStore tokens;
+    private final List<PathFault> pathFaults = new CopyOnWriteArrayList<>();
+    private final Map<Vendor, RateLimit> rateLimits = new ConcurrentHashMap<>();
+    private final AtomicInteger wecomBusy = new AtomicInteger();
+    private final Set<Vendor> cycles = ConcurrentHashMap.newKeySet();
+    private final Set<Vendor> orphans = ConcurrentHashMap.newKeySet();
+    private final AtomicLong rejections = new AtomicLong();
+    private volatile boolean feishuRecursionForbidden;
+    private volatile boolean wecomDepartmentListRefused;
+    private volatile boolean wuhanChildListUnavailable;
+
+    FaultInjector(TokenStore tokens) {
+        this.tokens = tokens;
+    }
+
+    // ---------------------------------------------------------------- switches
+
+    /** Every token issued so far becomes invalid: WeCom 40014, Feishu 99991663, Wuhan 100001. */
+    public FaultInjector invalidateTokens() {
+        tokens.revokeAll(null);
+        return this;
+    }
+
+    public FaultInjector invalidateTokens(Vendor vendor) {
+        tokens.revokeAll(Objects.requireNonNull(vendor));
+        return this;
+    }
+
+    /**
+     * After {@code calls} more business calls (token calls excluded, any vendor), every token
+     * issued until then answers as expired: WeCom 42001, Feishu 99991663, Wuhan 100001. Tokens
+     * fetched afterwards work.
+     */
+    public FaultInjector expireTokensAfterCalls(int calls) {
+        tokens.expireAfterCalls(null, requireNonNegative(calls));
+        return this;
+    }
+
+    /** As {@link #expireTokensAfterCalls(int)}, counting and expiring one vendor's tokens only. */
+    public FaultInjector expireTokensAfterCalls(Vendor vendor, int calls) {
+        tokens.expireAfterCalls(Objects.requireNonNull(vendor), requireNonNegative(calls));
+        return this;
+    }
+
+    /**
+     * More than {@code perSecond} requests to one API path within any rolling second get the
+     * vendor's rate-limit answer (WeCom errcode 45009, Feishu HTTP 429 code 99991400 with
+     * x-ogw-ratelimit-* headers, Wuhan HTTP 429). Refused requests do not use up the window.
+     */
+    public FaultInjector rateLimit(Vendor vendor, int perSecond) {
+        if (perSecond < 1) {
+            throw new IllegalArgumentException("perSecond must be at least 1: " + perSecond);
+        }
+        rateLimits.put(Objects.requireNonNull(vendor), new RateLimit(perSecond, new ConcurrentHashMap<>()));
+        return this;
+    }
+
+    /** The next {@code count} matching requests answer {@code httpStatus} (HTML gateway page for 502/503/504). */
+    public FaultInjector failNext(String path, int count, int httpStatus) {
+        pathFaults.add(new PathFault(Kind.HTTP_FAIL, path, requireNonNegative(count), requireStatus(httpStatus), 0));
+        return this;
+    }
+
+    public FaultInjector failAlways(String path, int httpStatus) {
+        pathFaults.add(new PathFault(Kind.HTTP_FAIL, path, null, requireStatus(httpStatus), 0));
+        return this;
+    }
+
+    /** The next {@code count} WeCom business calls (corporate or school) answer errcode -1, system busy. */
+    public FaultInjector wecomSystemBusy(int count) {
+        wecomBusy.set(requireNonNegative(count));
+        return this;
+    }
+
+    /** The next {@code count} matching responses are cut off halfway (HTTP 200, JSON content type). */
+    public FaultInjector malformedBody(String path, int count) {
+        pathFaults.add(new PathFault(Kind.MALFORMED, path, requireNonNegative(count), 200, 0));
+        return this;
+    }
+
+    public FaultInjector malformedBodyAlways(String path) {
+        pathFaults.add(new PathFault(Kind.MALFORMED, path, null, 200, 0));
+        return this;
+    }
+
+    /** The next {@code count} matching requests get HTTP 200 with a {@code text/html} page. */
+    public FaultInjector htmlErrorPage(String path, int count) {
+        pathFaults.add(new PathFault(Kind.HTML, path, requireNonNegative(count), 200, 0));
+        return this;
+    }
+
+    public FaultInjector htmlErrorPageAlways(String path) {
+        pathFaults.add(new PathFault(Kind.HTML, path, null, 200, 0));
+        return this;
+    }
+
+    /** Every matching request waits {@code delay} before it is answered. */
+    public FaultInjector slow(String path, Duration delay) {
+        pathFaults.add(new PathFault(Kind.SLOW, path, null, 200, delay.toNanos()));
+        return this;
+    }
+
+    /**
+     * Paging never ends: Feishu returns the same page_token with has_more=true; Wuhan returns a
+     * full page and a count beyond it for every page; WeCom list_id returns the cursor it was given.
+     */
+    public FaultInjector repeatPageToken(String path) {
+        pathFaults.add(new PathFault(Kind.REPEAT, path, null, 200, 0));
+        return this;
+    }
+
+    /**
+     * Adds two departments whose parents point at each other ({@code *_CYCLE_A}, {@code *_CYCLE_B}),
+     * unreachable from the root. WeCom and Feishu list them in full-tree listings (WeCom without
+     * {@code id}, Feishu {@code fetch_child=true} on "0"); Wuhan, whose child lists carry no parent
+     * ids, lists A under the school and then A and B as each other's child.
+     */
+    public FaultInjector departmentCycle(Vendor vendor) {
+        cycles.add(Objects.requireNonNull(vendor));
+        return this;
+    }
+
+    /**
+     * Adds a department whose parent does not exist ({@code *_ORPHAN} under {@code *_MISSING_PARENT}),
+     * in the same listings as {@link #departmentCycle}. For Wuhan the orphan is an org node on the
+     * first student's {@code user_org} that no child list contains and get-org-info does not know.
+     */
+    public FaultInjector orphanDepartment(Vendor vendor) {
+        orphans.add(Objects.requireNonNull(vendor));
+        return this;
+    }
+
+    /** Feishu {@code children} with {@code fetch_child=true} answers HTTP 400 code 43010. */
+    public FaultInjector feishuRecursionForbidden() {
+        feishuRecursionForbidden = true;
+        return this;
+    }
+
+    /** WeCom {@code department/list} and {@code user/list} answer 48009 (contact-sync secret from a new IP). */
+    public FaultInjector wecomDepartmentListRefused() {
+        wecomDepartmentListRefused = true;
+        return this;
+    }
+
+    /** Wuhan {@code get-child-list} answers code 100001 (not available for this app). */
+    public FaultInjector wuhanChildListUnavailable() {
+        wuhanChildListUnavailable = true;
+        return this;
+    }
+
+    public FaultInjector clear() {
+        pathFaults.clear();
+        rateLimits.clear();
+        wecomBusy.set(0);
+        cycles.clear();
+        orphans.clear();
+        feishuRecursionForbidden = false;
+        wecomDepartmentListRefused = false;
+        wuhanChildListUnavailable = false;
+        tokens.cancelCountdown();
+        return this;
+    }
+
+    /** Requests refused by {@link #rateLimit} since start or the last counter reset. */
+    public long rejections() {
+        return rejections.get();
+    }
+
+    // ---------------------------------------------------------------- queries for the server
+
+    void resetRejections() {
+        rejections.set(0);
+    }
+
+    /** HTTP status of a matching failure fault, consuming one count, or 0. */
+    int takeHttpFailure(String path, String endpoint) {
+        PathFault f = take(Kind.HTTP_FAIL, path, endpoint);
+        return f == null ? 0 : f.status;
+    }
+
+    long delayNanos(String path, String endpoint) {
+        long delay = 0;
+        for (PathFault f : pathFaults) {
+            if (f.kind == Kind.SLOW && f.matches(path, endpoint)) {
+                delay = Math.max(delay, f.delayNanos);
+            }
+        }
+        return delay;
+    }
+
+    boolean takeHtml(String path, String endpoint) {
+        return take(Kind.HTML, path, endpoint) != null;
+    }
+
+    boolean takeMalformed(String path, String endpoint) {
+        return take(Kind.MALFORMED, path, endpoint) != null;
+    }
+
+    boolean repeats(String path, String endpoint) {
+        return take(Kind.REPEAT, path, endpoint) != null;
+    }
+
+    /** Null when admitted, else why not; refusals are counted. */
+    Refusal admit(Vendor vendor, String endpoint, long nanoNow) {
+        RateLimit limit = vendor == null ? null : rateLimits.get(vendor);
+        if (limit == null) {
+            return null;
+        }
+        long wait = limit.windows().computeIfAbsent(endpoint, k -> new Window(limit.perSecond())).tryAcquire(nanoNow);
+        if (wait == 0) {
+            return null;
+        }
+        rejections.incrementAndGet();
+        return new Refusal(limit.perSecond(), wait);
+    }
+
+    boolean takeWecomBusy() {
+        while (true) {
+            int r = wecomBusy.get();
+            if (r <= 0) {
+                return false;
+            }
+            if (wecomBusy.compareAndSet(r, r - 1)) {
+                return true;
+            }
+        }
+    }
+
+    boolean cycle(Vendor vendor) {
+        return cycles.contains(vendor);
+    }
+
+    boolean orphan(Vendor vendor) {
+        return orphans.contains(vendor);
+    }
+
+    boolean feishuRecursionForbiddenOn() {
+        return feishuRecursionForbidden;
+    }
+
+    boolean wecomDepartmentListRefusedOn() {
+        return wecomDepartmentListRefused;
+    }
+
+    boolean wuhanChildListUnavailableOn() {
+        return wuhanChildListUnavailable;
+    }
+
+    private PathFault take(Kind kind, String path, String endpoint) {
+        for (PathFault f : pathFaults) {
+            if (f.kind == kind && f.matches(path, endpoint) && f.take()) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private static int requireNonNegative(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + n);
+        }
+        return n;
+    }
+
+    private static int requireStatus(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("not an HTTP status: " + status);
+        }
+        return status;
+    }
+}
