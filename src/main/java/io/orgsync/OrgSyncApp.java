@@ -184,7 +184,10 @@ public final class OrgSyncApp implements AutoCloseable {
             SourceName name = source.name();
             effective.put(name.key("schedule"), source.schedule());
             effective.put(name.key("base-url"), source.baseUrl().toString());
-            if (source.rootDepartmentId() != null) {
+            // left unset for the vendor's own root: the routes then ask for the whole tree, which is
+            // also the only answer that shows departments cut off from the root (cycles, orphans)
+            if (source.rootDepartmentId() != null
+                    && !source.rootDepartmentId().equals(name.defaultRootDepartmentId())) {
                 effective.put(name.key("root-department-id"), source.rootDepartmentId());
             }
             if (source.tenant() != null) {
