@@ -15,6 +15,8 @@ import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.Vendor;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Harness;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.commons.csv.CSVFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -194,6 +198,44 @@ class WecomSchoolSyncTest {
         assertThat(manifest.error()).contains("department cycle");
         assertThat(simulator.calls(CLASS_USERS)).isZero();
         assertThat(exports.resolve("wecom-school")).doesNotExist();
+    }
+
+    @Test
+    void theScheduleFiresTheSyncInServiceMode() throws Exception {
+        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL);
+        overrides.put("orgsync.wecom-school.schedule", "* * * * * ?");
+        try (OrgSyncApp app = OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"), overrides,
+                false)) {
+            app.start();
+            // the cron fires every second, so a firing after this point is never more than a second away
+            NotifyBuilder published = new NotifyBuilder(app.context()).fromRoute("wecom-school-schedule")
+                    .whenCompleted(1).create();
+            assertThat(published.matches(30, TimeUnit.SECONDS)).as("a scheduled run completed").isTrue();
+        }
+        Path tenantDir = exports.resolve("wecom-school").resolve(simulator.credentials().wecomSchoolCorpId());
+        assertThat(Harness.readJson(tenantDir.resolve("latest.json")).path("status").asText()).isEqualTo("success");
+    }
+
+    @Test
+    void csvExportsRoundTripEveryAwkwardName() throws Exception {
+        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL);
+        overrides.put("orgsync.file.formats", "jsonl,csv");
+        Manifest manifest;
+        try (OrgSyncApp app = Harness.start(overrides)) {
+            manifest = app.sync(SourceName.WECOM_SCHOOL).manifest();
+        }
+        Path runDir = runDir(manifest);
+        Map<String, String> jsonNames = new HashMap<>();
+        Harness.members(runDir).forEach(m -> jsonNames.put(m.id(), m.name() == null ? "" : m.name()));
+        Map<String, String> csvNames = new HashMap<>();
+        try (var parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(Files.newBufferedReader(runDir.resolve("members.csv")))) {
+            assertThat(parser.getHeaderNames()).doesNotContain("kind").contains("id", "name", "departmentIds");
+            parser.forEach(row -> csvNames.put(row.get("id"), row.get("name")));
+        }
+        assertThat(csvNames).isEqualTo(jsonNames);
+        assertThat(jsonNames.values()).as("the generated school has names CSV must quote")
+                .anyMatch(n -> n.contains(",")).anyMatch(n -> n.contains("\"")).anyMatch(n -> n.contains("\n"));
     }
 
     private Manifest syncOnce() {
