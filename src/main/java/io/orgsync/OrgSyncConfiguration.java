@@ -6,6 +6,7 @@ import io.orgsync.config.SourceSettings;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.sink.file.FileSink;
 import io.orgsync.sink.file.FileStateStore;
+import io.orgsync.vendor.Paging;
 import io.orgsync.vendor.RequestPacer;
 import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorClient;
@@ -43,6 +44,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         RunCoordinator runs = new RunCoordinator(settings, new FileStateStore(settings.fileDir()), clock);
         context.getRegistry().bind("runs", runs);
         context.getRegistry().bind("fileSink", fileSink);
+        context.getRegistry().bind("paging", new Paging(settings.http().maxPages()));
 
         SourceSettings school = settings.source(SourceName.WECOM_SCHOOL);
         context.getRegistry().bind("wecomSchoolApi", new VendorApi(client(school,

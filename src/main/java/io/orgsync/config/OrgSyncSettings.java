@@ -105,7 +105,8 @@ public record OrgSyncSettings(
                         (int) defaults.retryMaxDelay().toMillis(), 1, 3_600_000)),
                 in.integer("orgsync.http.max-rate-limit-waits", defaults.maxRateLimitWaits(), 0, 100),
                 in.integer("orgsync.http.max-response-mb",
-                        (int) (defaults.maxResponseBytes() / (1024 * 1024)), 1, 4096) * 1024L * 1024L);
+                        (int) (defaults.maxResponseBytes() / (1024 * 1024)), 1, 4096) * 1024L * 1024L,
+                in.integer("orgsync.http.max-pages", defaults.maxPages(), 1, 10_000_000));
         boolean runOnce = in.bool("orgsync.run-once", false);
         return new OrgSyncSettings(List.copyOf(enabled), Map.copyOf(sources), Set.copyOf(sinks), fileDir,
                 Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce);

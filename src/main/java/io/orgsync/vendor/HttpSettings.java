@@ -8,6 +8,7 @@ import java.time.Duration;
  * @param maxRetries        transient failures (5xx, timeouts) retried at most this often per call
  * @param maxRateLimitWaits rate-limit answers waited out at most this often per call
  * @param maxResponseBytes  a larger answer fails the call rather than exhausting the heap
+ * @param maxPages          a paginated listing longer than this fails the run (a vendor that never ends)
  */
 public record HttpSettings(
         Duration connectTimeout,
@@ -16,10 +17,11 @@ public record HttpSettings(
         Duration retryInitialDelay,
         Duration retryMaxDelay,
         int maxRateLimitWaits,
-        long maxResponseBytes) {
+        long maxResponseBytes,
+        int maxPages) {
 
     public static HttpSettings defaults() {
         return new HttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), 4, Duration.ofMillis(500),
-                Duration.ofSeconds(30), 8, 128L * 1024 * 1024);
+                Duration.ofSeconds(30), 8, 128L * 1024 * 1024, 100_000);
     }
 }
