@@ -46,11 +46,30 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind("fileSink", fileSink);
         context.getRegistry().bind("paging", new Paging(settings.http().maxPages()));
 
+        bindWecomSchool(context);
+        bindWecom(context);
+        bindFeishu(context);
+        bindWuhanEdu(context);
+    }
+
+    private void bindWecomSchool(CamelContext context) {
         SourceSettings school = settings.source(SourceName.WECOM_SCHOOL);
         context.getRegistry().bind("wecomSchoolApi", new VendorApi(client(school,
                 new WecomDialect(school.name().id(), school.credential("corp-id"), school.credential("corp-secret"),
                         clock))));
         context.getRegistry().bind("wecomSchoolNormaliser", new WecomSchoolNormaliser(school.rootDepartmentId()));
+    }
+
+    private void bindWecom(CamelContext context) {
+        // wecom: bound with its routes (issue 3)
+    }
+
+    private void bindFeishu(CamelContext context) {
+        // feishu: bound with its routes (issue 3)
+    }
+
+    private void bindWuhanEdu(CamelContext context) {
+        // wuhan-edu: bound with its routes (issue 3)
     }
 
     private VendorClient client(SourceSettings source, io.orgsync.vendor.VendorDialect dialect) {
