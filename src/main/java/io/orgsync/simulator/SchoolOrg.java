@@ -276,6 +276,27 @@ public final class SchoolOrg {
         return p < 0 ? null : parent(p);
     }
 
+    /** The teacher with this WeCom userid (as on department_admins), or null. */
+    public Teacher teacher(String wecomId) {
+        int t = indexOf(wecomId, 't', teachers.size());
+        return t < 0 ? null : teachers.get(t);
+    }
+
+    public Optional<Student> studentByWuhanId(String wuhanId) {
+        int s = studentIndexByWuhanId(wuhanId);
+        return s < 0 ? Optional.empty() : Optional.of(student(s));
+    }
+
+    public Optional<Parent> parentByWuhanId(String wuhanId) {
+        int p = parentIndexByWuhanId(wuhanId);
+        return p < 0 ? Optional.empty() : Optional.of(parent(p));
+    }
+
+    public Optional<Teacher> teacherByWuhanId(String wuhanId) {
+        int t = teacherIndexByWuhanId(wuhanId);
+        return t < 0 ? Optional.empty() : Optional.of(teachers.get(t));
+    }
+
     private static int indexOf(String id, char prefix, int count) {
         if (id == null || id.length() < 2 || id.charAt(0) != prefix) {
             return -1;

@@ -403,7 +403,7 @@ final class WecomApi implements VendorApi {
         int from = (int) Math.min(offset, total);
         int to = (int) Math.min((long) from + limit, total);
         String next;
-        if (faults.repeats(r.path, r.endpoint)) {
+        if (faults.repeats(r, Vendor.WECOM)) {
             next = cursor.isEmpty() ? PageTokens.wecom("list_id", 0) : cursor;
         } else {
             next = to < total ? PageTokens.wecom("list_id", to) : "";

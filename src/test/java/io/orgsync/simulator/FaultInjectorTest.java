@@ -226,6 +226,25 @@ class FaultInjectorTest {
     }
 
     @Test
+    void vendorTargetedFaultsHitOnlyThatApp() {
+        String wecom = client.wecomToken();
+        String school = client.schoolToken();
+        sim.faults().failNext(Vendor.WECOM_SCHOOL, 1, 502).htmlErrorPage(Vendor.FEISHU, 1)
+                .repeatPageToken(Vendor.WUHAN);
+        assertThat(errcode(wecomCall(wecom))).isZero();
+        assertThat(client.get("/cgi-bin/school/department/list" + query("access_token", school)).status()).isEqualTo(502);
+        assertThat(errcode(client.get("/cgi-bin/school/department/list" + query("access_token", school)))).isZero();
+        SimClient.Resp html = client.post("/open-apis/auth/v3/tenant_access_token/internal",
+                Map.of("app_id", sim.credentials().feishuAppId(), "app_secret", sim.credentials().feishuAppSecret()));
+        assertThat(html.status()).isEqualTo(200);
+        assertThat(html.contentType()).startsWith("text/html");
+        assertThat(feishuCall(client.feishuToken()).contentType()).startsWith("application/json");
+        JsonNode result = client.wuhan(WUHAN_MEMBERS, "top_org_id", sim.credentials().wuhanTopOrgId(), "page", 99,
+                "page_size", 10).json().get("result");
+        assertThat(result.get("member_list")).hasSize(10);
+    }
+
+    @Test
     void wecomSystemBusyAnswersMinusOneForTheNextCalls() {
         String wecom = client.wecomToken();
         sim.faults().wecomSystemBusy(2);
