@@ -105,7 +105,6 @@ public final class SchoolOrg {
     private final String rootWuhanId;
 
     private final List<Department> departments;
-    private final int[] parentIdx;
     private final int[] subtreeEnd;
     private final int[][] children;
     private final int[] regularOrdinal;
@@ -137,7 +136,6 @@ public final class SchoolOrg {
         this.name = b.schoolName;
         this.rootWuhanId = b.rootWuhanId;
         this.departments = Collections.unmodifiableList(b.departments);
-        this.parentIdx = b.parentIdx;
         this.subtreeEnd = b.subtreeEnd;
         this.children = b.children;
         this.regularOrdinal = b.regularOrdinal;
@@ -328,10 +326,6 @@ public final class SchoolOrg {
 
     String deptWuhanId(int idx) {
         return idx == 0 ? rootWuhanId : Mix.hex32(seed, Mix.SCHOOL_ORG, idx);
-    }
-
-    int parentIndexOfDept(int idx) {
-        return parentIdx[idx];
     }
 
     /** Exclusive end of the preorder range holding {@code idx} and its descendants. */

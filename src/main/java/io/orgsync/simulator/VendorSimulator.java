@@ -41,6 +41,9 @@ public final class VendorSimulator implements AutoCloseable {
         }
     }
 
+    /** Endpoint template of Feishu's child-department listing, for {@link #calls(String)} and faults. */
+    public static final String FEISHU_CHILDREN = FeishuApi.CHILDREN;
+
     private final SimulatorConfig config;
     private final SchoolOrg school;
     private final CompanyOrg company;
@@ -178,9 +181,6 @@ public final class VendorSimulator implements AutoCloseable {
         server.stop(0);
         executor.shutdownNow();
     }
-
-    /** Feishu child-department listing, for {@link #calls(String)}. */
-    public static final String FEISHU_CHILDREN = FeishuApi.CHILDREN;
 
     // ---------------------------------------------------------------- request pipeline
 
