@@ -189,10 +189,6 @@ public final class CompanyOrg {
         return departments.size();
     }
 
-    int parentIndex(int idx) {
-        return parent[idx];
-    }
-
     int[] childrenOf(int idx) {
         return children[idx];
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Switchable vendor misbehaviour, safe to change while clients call in parallel.
  *
- * <p>A {@code path} argument matches a request when it equals the request path, equals the
+ * <p>Path faults target either one vendor app ({@link Vendor}) or paths. A {@code path} argument matches a request when it equals the request path, equals the
  * endpoint template ({@code /open-apis/contact/v3/departments/:department_id/children}), or ends
  * in {@code *} and is a prefix of the path ({@code /open-apis/*} = all of Feishu, {@code *} =
  * everything). Counted faults ({@code failNext}, {@code malformedBody}, ...) hit the next
@@ -49,20 +49,25 @@ public final class FaultInjector {
 
     private static final class PathFault {
         final Kind kind;
-        final String pattern;
+        final String pattern; // null when the fault targets a vendor
+        final Vendor vendor;
         final AtomicInteger remaining; // null = always
         final int status;
         final long delayNanos;
 
-        PathFault(Kind kind, String pattern, Integer count, int status, long delayNanos) {
+        PathFault(Kind kind, Object target, Integer count, int status, long delayNanos) {
             this.kind = kind;
-            this.pattern = Objects.requireNonNull(pattern, "path");
+            this.pattern = target instanceof Vendor ? null : (String) Objects.requireNonNull(target, "path");
+            this.vendor = target instanceof Vendor v ? v : null;
             this.remaining = count == null ? null : new AtomicInteger(count);
             this.status = status;
             this.delayNanos = delayNanos;
         }
 
-        boolean matches(String path, String endpoint) {
+        boolean matches(String path, String endpoint, Vendor requestVendor) {
+            if (vendor != null) {
+                return vendor == requestVendor;
+            }
             if (pattern.endsWith("*")) {
                 return path.startsWith(pattern.substring(0, pattern.length() - 1));
             }
@@ -189,6 +194,18 @@ public final class FaultInjector {
         return this;
     }
 
+    /** As {@link #failNext(String, int, int)} for every API of one vendor app, token calls included. */
+    public FaultInjector failNext(Vendor vendor, int count, int httpStatus) {
+        pathFaults.add(new PathFault(Kind.HTTP_FAIL, Objects.requireNonNull(vendor), requireNonNegative(count),
+                requireStatus(httpStatus), 0));
+        return this;
+    }
+
+    public FaultInjector failAlways(Vendor vendor, int httpStatus) {
+        pathFaults.add(new PathFault(Kind.HTTP_FAIL, Objects.requireNonNull(vendor), null, requireStatus(httpStatus), 0));
+        return this;
+    }
+
     /** The next {@code count} WeCom business calls (corporate or school) answer errcode -1, system busy. */
     public FaultInjector wecomSystemBusy(int count) {
         wecomBusy.set(requireNonNegative(count));
@@ -206,6 +223,11 @@ public final class FaultInjector {
         return this;
     }
 
+    public FaultInjector malformedBody(Vendor vendor, int count) {
+        pathFaults.add(new PathFault(Kind.MALFORMED, Objects.requireNonNull(vendor), requireNonNegative(count), 200, 0));
+        return this;
+    }
+
     /** The next {@code count} matching requests get HTTP 200 with a {@code text/html} page. */
     public FaultInjector htmlErrorPage(String path, int count) {
         pathFaults.add(new PathFault(Kind.HTML, path, requireNonNegative(count), 200, 0));
@@ -217,9 +239,19 @@ public final class FaultInjector {
         return this;
     }
 
+    public FaultInjector htmlErrorPage(Vendor vendor, int count) {
+        pathFaults.add(new PathFault(Kind.HTML, Objects.requireNonNull(vendor), requireNonNegative(count), 200, 0));
+        return this;
+    }
+
     /** Every matching request waits {@code delay} before it is answered. */
     public FaultInjector slow(String path, Duration delay) {
         pathFaults.add(new PathFault(Kind.SLOW, path, null, 200, delay.toNanos()));
+        return this;
+    }
+
+    public FaultInjector slow(Vendor vendor, Duration delay) {
+        pathFaults.add(new PathFault(Kind.SLOW, Objects.requireNonNull(vendor), null, 200, delay.toNanos()));
         return this;
     }
 
@@ -229,6 +261,12 @@ public final class FaultInjector {
      */
     public FaultInjector repeatPageToken(String path) {
         pathFaults.add(new PathFault(Kind.REPEAT, path, null, 200, 0));
+        return this;
+    }
+
+    /** As {@link #repeatPageToken(String)} on every paged API of one vendor. */
+    public FaultInjector repeatPageToken(Vendor vendor) {
+        pathFaults.add(new PathFault(Kind.REPEAT, Objects.requireNonNull(vendor), null, 200, 0));
         return this;
     }
 
@@ -296,31 +334,31 @@ public final class FaultInjector {
     }
 
     /** HTTP status of a matching failure fault, consuming one count, or 0. */
-    int takeHttpFailure(String path, String endpoint) {
-        PathFault f = take(Kind.HTTP_FAIL, path, endpoint);
+    int takeHttpFailure(String path, String endpoint, Vendor vendor) {
+        PathFault f = take(Kind.HTTP_FAIL, path, endpoint, vendor);
         return f == null ? 0 : f.status;
     }
 
-    long delayNanos(String path, String endpoint) {
+    long delayNanos(String path, String endpoint, Vendor vendor) {
         long delay = 0;
         for (PathFault f : pathFaults) {
-            if (f.kind == Kind.SLOW && f.matches(path, endpoint)) {
+            if (f.kind == Kind.SLOW && f.matches(path, endpoint, vendor)) {
                 delay = Math.max(delay, f.delayNanos);
             }
         }
         return delay;
     }
 
-    boolean takeHtml(String path, String endpoint) {
-        return take(Kind.HTML, path, endpoint) != null;
+    boolean takeHtml(String path, String endpoint, Vendor vendor) {
+        return take(Kind.HTML, path, endpoint, vendor) != null;
     }
 
-    boolean takeMalformed(String path, String endpoint) {
-        return take(Kind.MALFORMED, path, endpoint) != null;
+    boolean takeMalformed(String path, String endpoint, Vendor vendor) {
+        return take(Kind.MALFORMED, path, endpoint, vendor) != null;
     }
 
-    boolean repeats(String path, String endpoint) {
-        return take(Kind.REPEAT, path, endpoint) != null;
+    boolean repeats(SimRequest r, Vendor vendor) {
+        return take(Kind.REPEAT, r.path, r.endpoint, vendor) != null;
     }
 
     /** Null when admitted, else why not; refusals are counted. */
@@ -369,9 +407,9 @@ public final class FaultInjector {
         return wuhanChildListUnavailable;
     }
 
-    private PathFault take(Kind kind, String path, String endpoint) {
+    private PathFault take(Kind kind, String path, String endpoint, Vendor vendor) {
         for (PathFault f : pathFaults) {
-            if (f.kind == kind && f.matches(path, endpoint) && f.take()) {
+            if (f.kind == kind && f.matches(path, endpoint, vendor) && f.take()) {
                 return f;
             }
         }

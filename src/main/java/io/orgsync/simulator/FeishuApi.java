@@ -348,7 +348,7 @@ final class FeishuApi implements VendorApi {
         int total = items.size();
         int from = (int) Math.min(offset, total);
         int to = Math.min(from + o.pageSize(), total);
-        boolean repeat = faults.repeats(r.path, r.endpoint);
+        boolean repeat = faults.repeats(r, Vendor.FEISHU);
         boolean hasMore = repeat || to < total;
         String next = repeat && o.pageToken() != null ? o.pageToken() : PageTokens.feishu(context, to);
         return ok(g -> {

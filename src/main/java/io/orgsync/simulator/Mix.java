@@ -14,7 +14,6 @@ final class Mix {
     static final int FEISHU_DEPT = 5;
     static final int OPEN_ID = 6;
     static final int UNION_ID = 7;
-    static final int FAULT = 8;
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 

@@ -105,7 +105,6 @@ public final class SchoolOrg {
     private final String rootWuhanId;
 
     private final List<Department> departments;
-    private final int[] parentIdx;
     private final int[] subtreeEnd;
     private final int[][] children;
     private final int[] regularOrdinal;
@@ -137,7 +136,6 @@ public final class SchoolOrg {
         this.name = b.schoolName;
         this.rootWuhanId = b.rootWuhanId;
         this.departments = Collections.unmodifiableList(b.departments);
-        this.parentIdx = b.parentIdx;
         this.subtreeEnd = b.subtreeEnd;
         this.children = b.children;
         this.regularOrdinal = b.regularOrdinal;
@@ -276,6 +274,27 @@ public final class SchoolOrg {
         return p < 0 ? null : parent(p);
     }
 
+    /** The teacher with this WeCom userid (as on department_admins), or null. */
+    public Teacher teacher(String wecomId) {
+        int t = indexOf(wecomId, 't', teachers.size());
+        return t < 0 ? null : teachers.get(t);
+    }
+
+    public Optional<Student> studentByWuhanId(String wuhanId) {
+        int s = studentIndexByWuhanId(wuhanId);
+        return s < 0 ? Optional.empty() : Optional.of(student(s));
+    }
+
+    public Optional<Parent> parentByWuhanId(String wuhanId) {
+        int p = parentIndexByWuhanId(wuhanId);
+        return p < 0 ? Optional.empty() : Optional.of(parent(p));
+    }
+
+    public Optional<Teacher> teacherByWuhanId(String wuhanId) {
+        int t = teacherIndexByWuhanId(wuhanId);
+        return t < 0 ? Optional.empty() : Optional.of(teachers.get(t));
+    }
+
     private static int indexOf(String id, char prefix, int count) {
         if (id == null || id.length() < 2 || id.charAt(0) != prefix) {
             return -1;
@@ -307,10 +326,6 @@ public final class SchoolOrg {
 
     String deptWuhanId(int idx) {
         return idx == 0 ? rootWuhanId : Mix.hex32(seed, Mix.SCHOOL_ORG, idx);
-    }
-
-    int parentIndexOfDept(int idx) {
-        return parentIdx[idx];
     }
 
     /** Exclusive end of the preorder range holding {@code idx} and its descendants. */

@@ -42,10 +42,6 @@ final class TokenStore {
         this.lifetimeMillis = lifetime.toMillis();
     }
 
-    long lifetimeMillis() {
-        return lifetimeMillis;
-    }
-
     /** The vendors' clock for token ages; {@link #advance} moves it ahead of the wall clock. */
     long now() {
         return System.currentTimeMillis() + clockOffsetMillis.get();

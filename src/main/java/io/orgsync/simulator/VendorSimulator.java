@@ -41,6 +41,9 @@ public final class VendorSimulator implements AutoCloseable {
         }
     }
 
+    /** Endpoint template of Feishu's child-department listing, for {@link #calls(String)} and faults. */
+    public static final String FEISHU_CHILDREN = FeishuApi.CHILDREN;
+
     private final SimulatorConfig config;
     private final SchoolOrg school;
     private final CompanyOrg company;
@@ -179,9 +182,6 @@ public final class VendorSimulator implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** Feishu child-department listing, for {@link #calls(String)}. */
-    public static final String FEISHU_CHILDREN = FeishuApi.CHILDREN;
-
     // ---------------------------------------------------------------- request pipeline
 
     private void handle(HttpExchange exchange) {
@@ -235,11 +235,11 @@ public final class VendorSimulator implements AutoCloseable {
         if (api == null) {
             return SimResponse.text(404, SimResponse.TEXT, "404 Not Found");
         }
-        int failure = faults.takeHttpFailure(r.path, r.endpoint);
+        int failure = faults.takeHttpFailure(r.path, r.endpoint, vendor);
         if (failure != 0) {
             return httpFailure(failure);
         }
-        long delay = faults.delayNanos(r.path, r.endpoint);
+        long delay = faults.delayNanos(r.path, r.endpoint, vendor);
         if (delay > 0) {
             TimeUnit.NANOSECONDS.sleep(delay);
         }
@@ -248,11 +248,11 @@ public final class VendorSimulator implements AutoCloseable {
             return api.rateLimited(r, refusal);
         }
         SimResponse response = api.handle(r);
-        if (faults.takeHtml(r.path, r.endpoint)) {
+        if (faults.takeHtml(r.path, r.endpoint, vendor)) {
             return SimResponse.text(200, SimResponse.HTML, "<!DOCTYPE html><html><head><title>系统维护中</title></head>"
                     + "<body><h1>系统维护中</h1><p>服务暂时不可用，请稍后再试。</p></body></html>");
         }
-        if (faults.takeMalformed(r.path, r.endpoint)) {
+        if (faults.takeMalformed(r.path, r.endpoint, vendor)) {
             byte[] body = response.body();
             byte[] cut = new byte[Math.max(1, body.length / 2)];
             System.arraycopy(body, 0, cut, 0, Math.min(cut.length, body.length));

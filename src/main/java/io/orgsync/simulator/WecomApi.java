@@ -159,17 +159,17 @@ final class WecomApi implements VendorApi {
     // ---------------------------------------------------------------- corporate contacts
 
     /** Company departments (indices) or injected ones, for a recursive listing rooted at {@code id}. */
-    private List<Object> corpDepartments(String idParam, Vendor vendor) {
+    private List<Object> corpDepartments(String idParam) {
         List<Object> out = new ArrayList<>();
         if (idParam == null || idParam.isEmpty()) {
             for (int p = 0; p < company.departmentCount(); p++) {
                 out.add(company.preorderAt(p));
             }
-            out.addAll(injectedAll(vendor));
+            out.addAll(injectedAll(Vendor.WECOM));
             return out;
         }
         int id = Integer.parseInt(idParam);
-        Injected injected = injected(vendor, id);
+        Injected injected = injected(Vendor.WECOM, id);
         if (injected != null) {
             out.add(injected);
             if (injected == CYCLE_A || injected == CYCLE_B) {
@@ -215,7 +215,7 @@ final class WecomApi implements VendorApi {
         if (idParam != null && !idParam.isEmpty() && !isInt(idParam)) {
             return error(60123, "invalid party id");
         }
-        List<Object> depts = corpDepartments(idParam, Vendor.WECOM);
+        List<Object> depts = corpDepartments(idParam);
         if (depts == null) {
             return error(60003, "department not found");
         }
@@ -240,7 +240,7 @@ final class WecomApi implements VendorApi {
         if (!isInt(idParam)) {
             return error(60123, "invalid party id");
         }
-        List<Object> depts = corpDepartments(idParam, Vendor.WECOM);
+        List<Object> depts = corpDepartments(idParam);
         if (depts == null) {
             return error(60003, "department not found");
         }
@@ -403,7 +403,7 @@ final class WecomApi implements VendorApi {
         int from = (int) Math.min(offset, total);
         int to = (int) Math.min((long) from + limit, total);
         String next;
-        if (faults.repeats(r.path, r.endpoint)) {
+        if (faults.repeats(r, Vendor.WECOM)) {
             next = cursor.isEmpty() ? PageTokens.wecom("list_id", 0) : cursor;
         } else {
             next = to < total ? PageTokens.wecom("list_id", to) : "";

@@ -43,13 +43,10 @@ final class WuhanApi implements VendorApi {
     private final TokenStore tokens;
     private final FaultInjector faults;
 
-    /**
-     * Member scopes by query: paging through a whole school with 500 per page must not rebuild a
-     * million-entry list for every page.
-     */
-    private final Map<String, int[]> scopes = new LinkedHashMap<>(16, 0.75f, true) {
+    /** Member scopes by query, so paging through one scope does not recollect its teachers per page. */
+    private final Map<String, Scope> scopes = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Scope> eldest) {
             return size() > 16;
         }
     };
@@ -246,15 +243,13 @@ final class WuhanApi implements VendorApi {
         }
         Set<String> need = new HashSet<>(splitList(r.query("need_type")));
         Set<String> more = new HashSet<>(splitList(r.query("more_field")));
-        int[] scope = memberScope(orgs, recursion, campus, students, teachers);
-        scope = filter(scope, splitList(r.query("user_id")), blankToNull(r.query("name")));
-        int[] members = scope;
-        int total = members.length;
+        Scope scope = filter(memberScope(orgs, recursion, campus, students, teachers),
+                splitList(r.query("user_id")), blankToNull(r.query("name")));
+        int total = scope.size();
         long from = (long) (page - 1) * pageSize;
-        boolean repeat = faults.repeats(r.path, r.endpoint);
+        boolean repeat = faults.repeats(r, Vendor.WUHAN);
         int rows = repeat ? (total == 0 ? 0 : pageSize) : (int) Math.max(0, Math.min(pageSize, total - from));
         long count = repeat ? (long) page * pageSize + pageSize : total;
-        int teacherCount = school.teacherCount();
         boolean dep = need.contains("dep");
         boolean edu = need.contains("edu");
         boolean family = need.contains("family");
@@ -266,11 +261,11 @@ final class WuhanApi implements VendorApi {
             g.writeNumberField("count", count);
             g.writeArrayFieldStart("member_list");
             for (int i = 0; i < rows; i++) {
-                int m = members[(int) ((from + i) % total)];
-                if (m < teacherCount) {
-                    writeTeacher(g, m, dep, edu, multi, more);
+                int at = (int) ((from + i) % total);
+                if (scope.isTeacher(at)) {
+                    writeTeacher(g, scope.teacher(at), dep, edu, multi, more);
                 } else {
-                    writeStudent(g, m - teacherCount, dep || edu, family, multi, more);
+                    writeStudent(g, scope.student(at), dep || edu, family, multi, more);
                 }
             }
             g.writeEndArray();
@@ -279,103 +274,102 @@ final class WuhanApi implements VendorApi {
     }
 
     /**
-     * Members in scope, teachers (as their index) before students (as teacherCount + index), each
-     * in id order, without duplicates.
+     * Members in scope: teachers (by index) first, then students. Students of any subtree are a
+     * contiguous range, so even a whole school of a million is served without a per-member list.
      */
-    private int[] memberScope(int[] orgs, boolean recursion, int campus, boolean students, boolean teachers) {
+    private record Scope(int[] teachers, int studentFrom, int studentTo, int[] students) {
+
+        int size() {
+            return teachers.length + (students != null ? students.length : studentTo - studentFrom);
+        }
+
+        boolean isTeacher(int i) {
+            return i < teachers.length;
+        }
+
+        int teacher(int i) {
+            return teachers[i];
+        }
+
+        int student(int i) {
+            int j = i - teachers.length;
+            return students != null ? students[j] : studentFrom + j;
+        }
+    }
+
+    private Scope memberScope(int[] orgs, boolean recursion, int campus, boolean students, boolean teachers) {
         String key = Arrays.toString(orgs) + recursion + campus + students + teachers;
         synchronized (scopes) {
-            int[] cached = scopes.get(key);
+            Scope cached = scopes.get(key);
             if (cached != null) {
                 return cached;
             }
         }
-        int teacherCount = school.teacherCount();
-        TreeSet<Integer> teacherSet = new TreeSet<>();
-        int studentFrom = 0;
-        int studentTo = 0;
-        TreeSet<Integer> studentSet = null;
+        Scope scope;
         if (orgs.length == 0 && campus < 0) {
-            studentTo = school.studentCount();
-            for (int t = 0; teachers && t < teacherCount; t++) {
-                teacherSet.add(t);
-            }
+            scope = new Scope(teachers ? range(0, school.teacherCount()) : new int[0], 0,
+                    students ? school.studentCount() : 0, null);
         } else if (campus >= 0 || recursion) {
             int root = campus >= 0 ? campus : orgs[0];
-            if (teachers) {
-                for (int d = root; d < school.subtreeEnd(root); d++) {
-                    for (int t : school.teachersOfDept(d)) {
-                        teacherSet.add(t);
-                    }
+            TreeSet<Integer> teacherSet = new TreeSet<>();
+            for (int d = root; teachers && d < school.subtreeEnd(root); d++) {
+                for (int t : school.teachersOfDept(d)) {
+                    teacherSet.add(t);
                 }
             }
-            studentFrom = school.subtreeStudentFrom(root);
-            studentTo = school.subtreeStudentTo(root);
+            scope = new Scope(toArray(teacherSet), school.subtreeStudentFrom(root),
+                    students ? school.subtreeStudentTo(root) : school.subtreeStudentFrom(root), null);
         } else {
-            studentSet = new TreeSet<>();
+            TreeSet<Integer> teacherSet = new TreeSet<>();
+            TreeSet<Integer> studentSet = new TreeSet<>();
             for (int d : orgs) {
-                if (teachers) {
-                    for (int t : school.teachersOfDept(d)) {
-                        teacherSet.add(t);
-                    }
+                for (int t : teachers ? school.teachersOfDept(d) : new int[0]) {
+                    teacherSet.add(t);
                 }
-                for (int s : school.studentsOfDept(d)) {
+                for (int s : students ? school.studentsOfDept(d) : new int[0]) {
                     studentSet.add(s);
                 }
             }
-        }
-        int studentRows = !students ? 0 : studentSet != null ? studentSet.size() : studentTo - studentFrom;
-        int[] out = new int[teacherSet.size() + studentRows];
-        int i = 0;
-        for (int t : teacherSet) {
-            out[i++] = t;
-        }
-        if (students && studentSet != null) {
-            for (int s : studentSet) {
-                out[i++] = teacherCount + s;
-            }
-        } else if (students) {
-            for (int s = studentFrom; s < studentTo; s++) {
-                out[i++] = teacherCount + s;
-            }
+            scope = new Scope(toArray(teacherSet), 0, 0, toArray(studentSet));
         }
         synchronized (scopes) {
-            scopes.put(key, out);
+            scopes.put(key, scope);
         }
-        return out;
+        return scope;
     }
 
-    private int[] filter(int[] scope, List<String> userIds, String name) {
+    private Scope filter(Scope scope, List<String> userIds, String name) {
         if (userIds.isEmpty() && name == null) {
             return scope;
         }
-        Set<Integer> wanted = null;
-        if (!userIds.isEmpty()) {
-            wanted = new HashSet<>();
-            for (String id : userIds) {
-                int t = school.teacherIndexByWuhanId(id);
-                int s = school.studentIndexByWuhanId(id);
-                if (t >= 0) {
-                    wanted.add(t);
+        Set<Integer> wantedTeachers = new HashSet<>();
+        Set<Integer> wantedStudents = new HashSet<>();
+        for (String id : userIds) {
+            wantedTeachers.add(school.teacherIndexByWuhanId(id));
+            wantedStudents.add(school.studentIndexByWuhanId(id));
+        }
+        List<Integer> teachers = new java.util.ArrayList<>();
+        List<Integer> students = new java.util.ArrayList<>();
+        for (int i = 0; i < scope.size(); i++) {
+            if (scope.isTeacher(i)) {
+                int t = scope.teacher(i);
+                if ((userIds.isEmpty() || wantedTeachers.contains(t))
+                        && (name == null || name.equals(school.teachers().get(t).name()))) {
+                    teachers.add(t);
                 }
-                if (s >= 0) {
-                    wanted.add(school.teacherCount() + s);
+            } else {
+                int s = scope.student(i);
+                if ((userIds.isEmpty() || wantedStudents.contains(s)) && (name == null || name.equals(school.studentName(s)))) {
+                    students.add(s);
                 }
             }
         }
-        int n = 0;
-        int[] out = new int[scope.length];
-        for (int m : scope) {
-            if ((wanted == null || wanted.contains(m)) && (name == null || name.equals(memberName(m)))) {
-                out[n++] = m;
-            }
-        }
-        return Arrays.copyOf(out, n);
+        return new Scope(teachers.stream().mapToInt(Integer::intValue).toArray(), 0, 0,
+                students.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private String memberName(int m) {
-        int teacherCount = school.teacherCount();
-        return m < teacherCount ? school.teachers().get(m).name() : school.studentName(m - teacherCount);
+    private static int[] toArray(Set<Integer> set) {
+        return set.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private void writeTeacher(JsonGenerator g, int t, boolean dep, boolean edu, boolean multi, Set<String> more)
@@ -509,7 +503,7 @@ final class WuhanApi implements VendorApi {
         int[] parents = scope;
         int total = parents == null ? school.parentCount() : parents.length;
         long from = (long) (page - 1) * pageSize;
-        boolean repeat = faults.repeats(r.path, r.endpoint);
+        boolean repeat = faults.repeats(r, Vendor.WUHAN);
         int rows = repeat ? (total == 0 ? 0 : pageSize) : (int) Math.max(0, Math.min(pageSize, total - from));
         long count = repeat ? (long) page * pageSize + pageSize : total;
         return ok(g -> {

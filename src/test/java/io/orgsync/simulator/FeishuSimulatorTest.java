@@ -39,6 +39,13 @@ class FeishuSimulatorTest {
         sim.close();
     }
 
+    /** The next page's token, checking it is present exactly when has_more says so. */
+    private static String nextToken(JsonNode data) {
+        boolean more = data.get("has_more").asBoolean();
+        assertThat(data.has("page_token")).as("page_token present iff has_more: %s", data).isEqualTo(more);
+        return more ? data.get("page_token").asText() : null;
+    }
+
     private static void assertError(SimClient.Resp r, int status, int code) {
         assertThat(r.status()).as(r.body()).isEqualTo(status);
         assertThat(r.json().get("code").asInt()).as(r.body()).isEqualTo(code);
@@ -139,7 +146,8 @@ class FeishuSimulatorTest {
                     parentOf.put(item.get("department_id").asText(), item.get("parent_department_id").asText());
                     queue.add(item.get("department_id").asText());
                 }
-                pageToken = data.has("page_token") ? data.get("page_token").asText() : null;
+                pageToken = nextToken(data);
+                assertThat(parentOf.size()).isLessThan(10_000);
             } while (pageToken != null);
         }
         Map<String, String> expected = new HashMap<>();
@@ -191,7 +199,8 @@ class FeishuSimulatorTest {
                     assertThat(got.add(u.get("user_id").asText())).isTrue();
                     departmentsOf.computeIfAbsent(u.get("user_id").asText(), k -> new HashSet<>()).add(d.feishuOpenId());
                 }
-                pageToken = data.has("page_token") ? data.get("page_token").asText() : null;
+                pageToken = nextToken(data);
+                assertThat(got.size()).isLessThan(10_000);
             } while (pageToken != null);
             Set<String> expected = new HashSet<>();
             truth.employees().stream().filter(e -> e.departmentIds().contains(d.id())).forEach(e -> expected.add(e.id()));

@@ -129,6 +129,13 @@ class OrgGeneratorTest {
         school.teachers().forEach(t -> ids.add(t.wuhanId()));
         assertThat(ids).hasSize(school.departments().size() + (int) school.memberCount()).allMatch(i -> HEX32.matcher(i).matches());
         assertThat(school.wecomDepartmentId("0123456789abcdef0123456789abcdef")).isEqualTo(-1);
+        SchoolOrg.Student s = school.students().get(17);
+        assertThat(school.studentByWuhanId(s.wuhanId())).contains(s);
+        assertThat(school.parentByWuhanId(s.parents().get(0).wuhanParentId())).contains(school.parent(s.parents().get(0).parentId()));
+        SchoolOrg.Teacher t = school.teachers().get(3);
+        assertThat(school.teacherByWuhanId(t.wuhanId())).contains(t);
+        assertThat(school.teacher(t.id())).isEqualTo(t);
+        assertThat(school.studentByWuhanId(t.wuhanId())).isEmpty();
         assertThat(school.wuhanTopOrgId()).isEqualTo(school.root().wuhanId());
         assertThat(SchoolOrg.generate(SchoolShape.demo(), 42, "00000000000000000000000000000abc").root().wuhanId())
                 .isEqualTo("00000000000000000000000000000abc");

@@ -1,0 +1,13 @@
+/**
+ * In-process vendor simulator for demos, tests and benchmarks.
+ *
+ * <p>{@link io.orgsync.simulator.VendorSimulator#start(SimulatorConfig)} generates one school
+ * (served by WeCom school and Wuhan Education Cloud) and one company (served by WeCom contacts and
+ * Feishu) from a seed, and serves them on {@code http://127.0.0.1:PORT} with each vendor's own
+ * paths, envelopes, error codes, token rules and paging. {@link io.orgsync.simulator.SchoolOrg}
+ * and {@link io.orgsync.simulator.CompanyOrg} are the ground truth a client's output is compared
+ * with; every record carries the ids of each vendor that serves it.
+ * {@link io.orgsync.simulator.FaultInjector} switches vendor misbehaviour on and off while clients
+ * run.
+ */
+package io.orgsync.simulator;
