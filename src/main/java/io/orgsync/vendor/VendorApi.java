@@ -8,10 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The vendor call as routes use it, e.g.
- * {@code method: "get(*, '/cgi-bin/school/user/list', 'department_id', ${body})"}: the path and
- * its parameters stay visible in the YAML, the mechanics stay in {@link VendorClient}. Empty
- * parameter values are left out of the request.
+ * The vendor call as routes write it, e.g.
+ * {@code method: "get(*, '/cgi-bin/school/user/list', 'department_id', ${body})"}: the path and its
+ * query parameters stay visible in the YAML, the mechanics stay in {@link VendorClient}. Parameters
+ * come in name/value pairs; a {@code null} or empty value (a missing page token, say) is left out
+ * of the request. Camel's bean binding picks the overload by the number of arguments.
  */
 public final class VendorApi {
 
@@ -29,19 +30,44 @@ public final class VendorApi {
         return client.get(run(exchange), path, Map.of());
     }
 
-    public JsonNode get(Exchange exchange, String path, String name, String value) {
-        return client.get(run(exchange), path, query(name, value));
+    public JsonNode get(Exchange exchange, String path, String n1, String v1) {
+        return client.get(run(exchange), path, query(n1, v1));
     }
 
-    public JsonNode get(Exchange exchange, String path, String name1, String value1, String name2, String value2) {
-        Map<String, String> query = query(name1, value1);
-        query.put(name2, value2);
-        return client.get(run(exchange), path, query);
+    public JsonNode get(Exchange exchange, String path, String n1, String v1, String n2, String v2) {
+        return client.get(run(exchange), path, query(n1, v1, n2, v2));
     }
 
-    private static Map<String, String> query(String name, String value) {
+    public JsonNode get(Exchange exchange, String path, String n1, String v1, String n2, String v2, String n3,
+                        String v3) {
+        return client.get(run(exchange), path, query(n1, v1, n2, v2, n3, v3));
+    }
+
+    public JsonNode get(Exchange exchange, String path, String n1, String v1, String n2, String v2, String n3,
+                        String v3, String n4, String v4) {
+        return client.get(run(exchange), path, query(n1, v1, n2, v2, n3, v3, n4, v4));
+    }
+
+    public JsonNode get(Exchange exchange, String path, String n1, String v1, String n2, String v2, String n3,
+                        String v3, String n4, String v4, String n5, String v5) {
+        return client.get(run(exchange), path, query(n1, v1, n2, v2, n3, v3, n4, v4, n5, v5));
+    }
+
+    public JsonNode get(Exchange exchange, String path, String n1, String v1, String n2, String v2, String n3,
+                        String v3, String n4, String v4, String n5, String v5, String n6, String v6) {
+        return client.get(run(exchange), path, query(n1, v1, n2, v2, n3, v3, n4, v4, n5, v5, n6, v6));
+    }
+
+    /** A POST whose JSON body was built by the step before (a map or a Jackson tree). */
+    public JsonNode post(Exchange exchange, String path, Object jsonBody) {
+        return client.post(run(exchange), path, Map.of(), jsonBody);
+    }
+
+    private static Map<String, String> query(String... pairs) {
         Map<String, String> query = new LinkedHashMap<>();
-        query.put(name, value);
+        for (int i = 0; i < pairs.length; i += 2) {
+            query.put(pairs[i], pairs[i + 1]);
+        }
         return query;
     }
 
