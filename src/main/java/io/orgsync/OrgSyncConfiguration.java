@@ -4,6 +4,7 @@ import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceName;
 import io.orgsync.config.SourceSettings;
 import io.orgsync.run.RunCoordinator;
+import io.orgsync.run.Sink;
 import io.orgsync.sink.file.FileSink;
 import io.orgsync.sink.file.FileStateStore;
 import io.orgsync.vendor.Paging;
@@ -16,9 +17,11 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Binds the beans the routes use ({@code runs}, {@code fileSink}, {@code wecomSchoolApi}, …) from
+ * Binds the beans the routes use ({@code runs}, {@code paging}, {@code wecomSchoolApi}, …) from
  * settings validated before Camel started. Bean names are the routes' vocabulary: keep them stable.
  */
 public final class OrgSyncConfiguration implements CamelConfiguration {
@@ -41,9 +44,10 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
             throw new io.orgsync.config.ConfigurationException("orgsync.file.dir",
                     "cannot clean up " + settings.fileDir().toAbsolutePath() + ": " + e.getMessage());
         }
-        RunCoordinator runs = new RunCoordinator(settings, new FileStateStore(settings.fileDir()), clock);
+        Map<String, Sink> sinks = new LinkedHashMap<>();
+        sinks.put(fileSink.name(), fileSink);
+        RunCoordinator runs = new RunCoordinator(settings, new FileStateStore(settings.fileDir()), sinks, clock);
         context.getRegistry().bind("runs", runs);
-        context.getRegistry().bind("fileSink", fileSink);
         context.getRegistry().bind("paging", new Paging(settings.http().maxPages()));
 
         bindWecomSchool(context);

@@ -33,20 +33,25 @@ public final class RunCoordinator implements AutoCloseable {
     public static final String HELD = "orgsyncHeld";
     /** Set when a run failed because of a setting the user must fix; {@code --run-once} exits 2. */
     public static final String MISCONFIGURED_KEY = "orgsyncMisconfiguredKey";
+    /** The sinks' staged (not yet visible) publications of this run, committed together. */
+    static final String STAGED = "orgsyncStaged";
+    static final String RESULT = "orgsyncRunResult";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.orgsync.run");
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     private final OrgSyncSettings settings;
     private final StateStore state;
+    private final Map<String, Sink> sinks;
     private final Clock clock;
     private final DeletionGuard deletionGuard;
     private final Map<String, RunContext> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService progress;
 
-    public RunCoordinator(OrgSyncSettings settings, StateStore state, Clock clock) {
+    public RunCoordinator(OrgSyncSettings settings, StateStore state, Map<String, Sink> sinks, Clock clock) {
         this.settings = settings;
         this.state = state;
+        this.sinks = Map.copyOf(sinks);
         this.clock = clock;
         this.deletionGuard = new DeletionGuard(settings.deletesMaxPercent(), settings.deletesMaxCount());
         this.progress = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -90,12 +95,27 @@ public final class RunCoordinator implements AutoCloseable {
                 run.apiCalls(), run.retries(), 0, heldBecause);
         exchange.setProperty(HELD, heldBecause != null);
         exchange.setProperty(MANIFEST, manifest);
-        return new RunResult(manifest, departments, members, changes);
+        RunResult result = new RunResult(manifest, departments, members, changes);
+        exchange.setProperty(RESULT, result);
+        return result;
     }
 
     /** The sinks of {@code orgsync.sinks} as route endpoints, for the recipient list. */
     public String sinkEndpoints() {
         return settings.sinks().stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
+    }
+
+    /**
+     * A sink route's step: the sink does all its fallible work now, invisibly. Nothing is visible
+     * until {@link #succeeded} commits every staged sink.
+     */
+    public void stage(Exchange exchange, String sinkName) throws Exception {
+        Sink sink = sinks.get(sinkName);
+        if (sink == null) {
+            throw new IllegalStateException("no sink named '" + sinkName + "' (orgsync.sinks)");
+        }
+        RunResult result = exchange.getProperty(RESULT, RunResult.class);
+        staged(exchange).add(sink.stage(result));
     }
 
     public Manifest held(Exchange exchange) {
@@ -107,9 +127,24 @@ public final class RunCoordinator implements AutoCloseable {
         return manifest;
     }
 
-    public Manifest succeeded(Exchange exchange) {
+    /** Every sink staged: make the run visible everywhere. */
+    public Manifest succeeded(Exchange exchange) throws Exception {
         RunContext run = run(exchange);
         Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
+        List<Sink.Staged> staged = staged(exchange);
+        for (int i = 0; i < staged.size(); i++) {
+            try {
+                staged.get(i).commit();
+            } catch (Exception e) {
+                if (i > 0) {
+                    // the sinks before it already show this run; the next successful run realigns them
+                    LOG.error("run {} became visible in {} sink(s) before a commit failed: {}", run.runId(), i,
+                            e.getMessage());
+                }
+                throw e;
+            }
+        }
+        staged.clear();
         finish(run);
         LOG.info(manifest.summaryLine());
         return manifest;
@@ -119,6 +154,7 @@ public final class RunCoordinator implements AutoCloseable {
     public Manifest fail(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        discardStaged(exchange);
         String error = describe(cause);
         if (cause instanceof VendorFailure.Misconfigured misconfigured) {
             exchange.setProperty(MISCONFIGURED_KEY, misconfigured.key());
@@ -151,6 +187,22 @@ public final class RunCoordinator implements AutoCloseable {
             return null;
         }
         return verdict.message();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Sink.Staged> staged(Exchange exchange) {
+        List<Sink.Staged> staged = exchange.getProperty(STAGED, List.class);
+        if (staged == null) {
+            staged = new java.util.ArrayList<>();
+            exchange.setProperty(STAGED, staged);
+        }
+        return staged;
+    }
+
+    private static void discardStaged(Exchange exchange) {
+        List<Sink.Staged> staged = staged(exchange);
+        staged.forEach(Sink.Staged::close);
+        staged.clear();
     }
 
     private void finish(RunContext run) {

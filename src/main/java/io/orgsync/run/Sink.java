@@ -1,13 +1,32 @@
 package io.orgsync.run;
 
 /**
- * A destination for successful runs. {@link #publish} is all-or-nothing: when it throws, what the
- * sink showed before the call is unchanged.
+ * A destination for successful runs, in two phases so that a run reaches every sink or none:
+ * {@link #stage} does all the work that can fail, invisibly; only when every sink has staged does
+ * the coordinator {@link Staged#commit() commit} each. A staged run that is closed without commit
+ * leaves the sink exactly as before.
  */
 public interface Sink {
 
     /** The {@code orgsync.sinks} name: {@code file}, {@code jdbc}, {@code webhook}. */
     String name();
 
-    void publish(RunResult result) throws Exception;
+    Staged stage(RunResult result) throws Exception;
+
+    /** Stage and commit at once, for a single sink. */
+    default void publish(RunResult result) throws Exception {
+        try (Staged staged = stage(result)) {
+            staged.commit();
+        }
+    }
+
+    interface Staged extends AutoCloseable {
+
+        /** Makes the run visible. Called once, after every sink staged successfully. */
+        void commit() throws Exception;
+
+        /** Discards the staged run unless it was committed; never throws. */
+        @Override
+        void close();
+    }
 }

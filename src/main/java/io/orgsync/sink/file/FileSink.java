@@ -121,8 +121,24 @@ public final class FileSink implements Sink {
         return dir;
     }
 
+    /**
+     * Writes the run under a hidden temporary name in the tenant folder; nothing is visible until
+     * {@link Staged#commit()} renames it and replaces {@code latest.json}.
+     */
+    @Override
+    public Staged stage(RunResult result) throws IOException {
+        return stageRun(result);
+    }
+
+    /** Stage and commit at once; narrower than {@link Sink#publish} because only files are involved. */
     @Override
     public void publish(RunResult result) throws IOException {
+        try (StagedRun staged = stageRun(result)) {
+            staged.commit();
+        }
+    }
+
+    private StagedRun stageRun(RunResult result) throws IOException {
         Manifest manifest = result.manifest();
         checkPublishable(result);
         Path tenantDir = FileLayout.tenantDir(dir, manifest.source(), manifest.tenant());
@@ -136,21 +152,64 @@ public final class FileSink implements Sink {
                     + " is already published");
         }
         Path temporary = Files.createDirectory(temporaryName(tenantDir, manifest.runId()));
-        boolean renamed = false;
         try {
             writeRun(temporary, result);
             syncDirectory(temporary);
-            Files.move(temporary, runDir, StandardCopyOption.ATOMIC_MOVE);
-            renamed = true;
-            syncDirectory(tenantDir);
-            replaceAtomically(latest, manifestText(manifest));
         } catch (IOException | RuntimeException | Error e) {
-            rollBack(tenantDir, temporary, renamed ? runDir : null, manifest.runId(), e);
+            rollBack(tenantDir, temporary, null, manifest.runId(), e);
             throw e;
         }
-        // from here on the new state is visible: failing now would break the all-or-nothing promise
-        syncDirectoryQuietly(tenantDir);
-        LOG.info("published run {} to {}", manifest.runId(), runDir);
+        return new StagedRun(manifest, tenantDir, temporary, runDir, latest);
+    }
+
+    private final class StagedRun implements Staged {
+        private final Manifest manifest;
+        private final Path tenantDir;
+        private final Path temporary;
+        private final Path runDir;
+        private final Path latest;
+        private boolean done;
+
+        StagedRun(Manifest manifest, Path tenantDir, Path temporary, Path runDir, Path latest) {
+            this.manifest = manifest;
+            this.tenantDir = tenantDir;
+            this.temporary = temporary;
+            this.runDir = runDir;
+            this.latest = latest;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            if (done) {
+                throw new IllegalStateException("run " + manifest.runId() + " was already committed or discarded");
+            }
+            done = true;
+            boolean renamed = false;
+            try {
+                Files.move(temporary, runDir, StandardCopyOption.ATOMIC_MOVE);
+                renamed = true;
+                syncDirectory(tenantDir);
+                replaceAtomically(latest, manifestText(manifest));
+            } catch (IOException | RuntimeException | Error e) {
+                rollBack(tenantDir, temporary, renamed ? runDir : null, manifest.runId(), e);
+                throw e;
+            }
+            // from here on the new state is visible: failing now would break the all-or-nothing promise
+            syncDirectoryQuietly(tenantDir);
+            LOG.info("published run {} to {}", manifest.runId(), runDir);
+        }
+
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                try {
+                    deleteRecursively(temporary);
+                } catch (IOException e) {
+                    LOG.warn("could not remove staged run {}; it is removed at the next start", temporary);
+                }
+            }
+        }
     }
 
     /**
