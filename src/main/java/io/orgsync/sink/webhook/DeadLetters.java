@@ -3,6 +3,7 @@ package io.orgsync.sink.webhook;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.model.CanonicalJson;
@@ -110,7 +111,12 @@ final class DeadLetters {
 
     static Letter read(Path file) throws IOException {
         String text = Files.readString(file, StandardCharsets.UTF_8);
-        JsonNode tree = CanonicalJson.MAPPER.readTree(text);
+        JsonNode tree;
+        try {
+            tree = CanonicalJson.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IOException("not JSON: " + e.getOriginalMessage(), e);
+        }
         if (tree == null || !tree.isObject()) {
             throw new IOException("not a JSON object");
         }

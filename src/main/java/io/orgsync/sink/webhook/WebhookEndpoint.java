@@ -18,15 +18,16 @@ public record WebhookEndpoint(int index, URI url, List<WebhookSecret> secrets) {
     }
 
     /**
-     * The URL without its query: receivers sometimes put an access token there, and this is the
-     * form that goes into log lines and reports.
+     * The URL without user info and query: receivers sometimes put an access token in the query,
+     * and this is the form that goes into log lines, messages and reports.
      */
     public String display() {
         return display(url);
     }
 
     static String display(URI url) {
-        return url.getScheme() + "://" + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath());
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     @Override

@@ -28,7 +28,8 @@ public final class WebhookSecret {
      */
     public static WebhookSecret parse(String value) {
         if (value == null || !value.startsWith(PREFIX)) {
-            throw new IllegalArgumentException("does not start with " + PREFIX);
+            throw new IllegalArgumentException("does not start with " + PREFIX + " (expected " + PREFIX
+                    + " followed by the base64 key the receiver shares)");
         }
         byte[] key;
         try {

@@ -146,17 +146,17 @@ public record WebhookSettings(
             try {
                 uri = new URI(value);
             } catch (URISyntaxException e) {
-                throw new ConfigurationException(URL, "'" + withoutQuery(value) + "' is not a URL ("
+                throw new ConfigurationException(URL, "'" + printable(value) + "' is not a URL ("
                         + e.getReason() + ")");
             }
             boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
             if (!http || uri.getHost() == null) {
-                throw new ConfigurationException(URL, "'" + withoutQuery(value)
+                throw new ConfigurationException(URL, "'" + printable(value)
                         + "' is not an absolute http(s) URL; expected http(s)://host[:port]/path");
             }
             if (uri.getRawUserInfo() != null) {
                 // the JDK client would not send it anyway, and it would end up in dead-letter files
-                throw new ConfigurationException(URL, "'" + display(uri) + "' carries user info (user:password@); "
+                throw new ConfigurationException(URL, "'" + display(uri) + "' carries user info (user:password@, not shown); "
                         + "webhook receivers authenticate the signature, remove it");
             }
             if (uri.getRawFragment() != null) {
@@ -187,8 +187,7 @@ public record WebhookSettings(
                 secrets.add(WebhookSecret.parse(parts.get(i)));
             } catch (IllegalArgumentException e) {
                 String which = parts.size() == 1 ? "the secret" : (i == 0 ? "the first secret" : "the second secret");
-                throw new ConfigurationException(key, which + " " + e.getMessage()
-                        + " (expected whsec_ followed by the base64 key the receiver shares)");
+                throw new ConfigurationException(key, which + " " + e.getMessage());
             }
         }
         return Optional.of(List.copyOf(secrets));
@@ -198,9 +197,11 @@ public record WebhookSettings(
         return WebhookEndpoint.display(uri);
     }
 
-    private static String withoutQuery(String value) {
+    /** A value that did not parse, as far as it can be shown: no user info, no query. */
+    private static String printable(String value) {
         int query = value.indexOf('?');
-        return query < 0 ? value : value.substring(0, query);
+        String shown = query < 0 ? value : value.substring(0, query);
+        return shown.replaceFirst("//[^/]*@", "//");
     }
 
     private record Reader(Function<String, Optional<String>> lookup) {
