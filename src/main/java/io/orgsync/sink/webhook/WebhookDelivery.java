@@ -126,6 +126,8 @@ public final class WebhookDelivery {
                 interrupted = true;
                 Thread.interrupted();
                 heldBack = "delivery was interrupted (shutting down)";
+                LOG.warn("{}: delivery of run {} interrupted at {}; it and the remaining messages are kept as dead "
+                        + "letters in {}", endpoint, runId, message, runDir);
                 keep(runDir, endpoint, message, 0, "interrupted: fate unknown, " + heldBack, null);
                 continue;
             }

@@ -30,7 +30,8 @@ import java.util.function.Function;
  * orgsync.webhook.retry-initial-delay-ms  first back-off, doubled per attempt with jitter (default 1000)
  * orgsync.webhook.retry-max-delay-ms      longest back-off, unless Retry-After asks for more (default 60000)
  * orgsync.webhook.connect-timeout-ms      TCP and TLS connect (default 5000)
- * orgsync.webhook.read-timeout-ms         from sending to the answer's status line (default 30000)
+ * orgsync.webhook.read-timeout-ms         wait for the answer's status line (default 30000); connect plus read
+ *                                         timeout also bounds a whole attempt, body included
  * </pre>
  *
  * The per-URL key is by position rather than by host because it has to survive the trip through

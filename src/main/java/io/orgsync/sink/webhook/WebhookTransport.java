@@ -6,8 +6,8 @@ import dev.failsafe.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -20,8 +20,15 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -102,7 +109,7 @@ final class WebhookTransport {
             });
         } catch (Retry exhausted) {
             String why = exhausted.last ? exhausted.getMessage() + "; " + exhausted.stopReason
-                    : exhausted.getMessage() + "; " + settings.maxAttempts() + " attempts ("
+                    : exhausted.getMessage() + "; " + settings.maxAttempts() + " attempt(s) ("
                     + WebhookSettings.MAX_ATTEMPTS + ") used";
             return new Outcome(Result.EXHAUSTED, attempts.get(), why, lastHeaders.get());
         } catch (FailsafeException wrapped) {
@@ -120,19 +127,33 @@ final class WebhookTransport {
                 .header("User-Agent", USER_AGENT)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(message.body()));
         headers.forEach(request::header);
-        HttpResponse<InputStream> response;
+        // the request timeout only covers the wait for the status line; the deadline here also
+        // bounds a receiver that sends headers and then trickles or withholds the body
+        Duration whole = settings.connectTimeout().plus(settings.readTimeout());
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request.build(), info -> new Preview());
+        HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw retry("no connection within " + settings.connectTimeout().toMillis() + " ms", null, attempt, deadline);
-        } catch (HttpTimeoutException e) {
-            throw retry("no answer within " + settings.readTimeout().toMillis() + " ms", null, attempt, deadline);
-        } catch (IOException e) {
-            throw retry("connection failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), null, attempt, deadline);
+            response = exchange.get(whole.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw retry("no complete answer within " + whole.toMillis() + " ms", null, attempt, deadline);
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpConnectTimeoutException) {
+                throw retry("no connection within " + settings.connectTimeout().toMillis() + " ms", null, attempt,
+                        deadline);
+            }
+            if (cause instanceof HttpTimeoutException) {
+                throw retry("no answer within " + settings.readTimeout().toMillis() + " ms", null, attempt, deadline);
+            }
+            throw retry("connection failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()), null, attempt, deadline);
         }
         int status = response.statusCode();
-        String preview = preview(response.body());
+        String preview = response.body();
         String answer = "HTTP " + status + (preview.isEmpty() ? "" : " \"" + preview + "\"");
         if (status >= 200 && status < 300) {
             return new Outcome(Result.DELIVERED, attempt, "HTTP " + status, headers);
@@ -197,13 +218,47 @@ final class WebhookTransport {
         }
     }
 
-    /** The start of the receiver's answer, one line, for the log and the dead-letter file. */
-    private static String preview(InputStream body) {
-        try (InputStream in = body) {
-            byte[] bytes = in.readNBytes(PREVIEW_BYTES);
-            return new String(bytes, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}\"]+", " ").strip();
-        } catch (IOException e) {
-            return "";
+    /**
+     * Keeps the start of the receiver's answer, one line, for the log and the dead-letter file, and
+     * reads the rest to its end without keeping it: cancelling instead would leave the exchange
+     * neither complete nor failed, and an answer of any size costs no memory.
+     */
+    private static final class Preview implements HttpResponse.BodySubscriber<String> {
+
+        private final CompletableFuture<String> text = new CompletableFuture<>();
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return text;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                int take = Math.min(PREVIEW_BYTES - kept.size(), buffer.remaining());
+                if (take > 0) {
+                    byte[] chunk = new byte[take];
+                    buffer.get(chunk);
+                    kept.writeBytes(chunk);
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            text.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            text.complete(new String(kept.toByteArray(), StandardCharsets.UTF_8)
+                    .replaceAll("[\\p{Cntrl}\"]+", " ").strip());
         }
     }
 

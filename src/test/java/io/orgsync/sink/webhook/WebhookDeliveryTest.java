@@ -218,8 +218,73 @@ class WebhookDeliveryTest {
         JsonNode letter = CanonicalJson.MAPPER.readTree(
                 fileDir.resolve("dead-letter").resolve(RUN_ID).resolve("1-000001.json").toFile());
         assertThat(letter.path("attempts").asInt()).isEqualTo(3);
-        assertThat(letter.path("lastError").asText()).contains("connection failed").contains("3 attempts");
+        assertThat(letter.path("lastError").asText()).contains("connection failed").contains("3 attempt(s)");
         assertThat(letter.path("type").asText()).isEqualTo("orgsync.run.completed");
+    }
+
+    @Test
+    void aReceiverThatWithholdsItsAnswerIsTimedOut() throws Exception {
+        // one receiver that never answers, one that sends its headers and then stalls in the body
+        for (String answer : List.of("", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")) {
+            try (ServerSocket server = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+                Thread stall = new Thread(() -> {
+                    try (java.net.Socket socket = server.accept()) {
+                        socket.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                        Thread.sleep(10_000);
+                    } catch (IOException | InterruptedException ignored) {
+                        // the test is over
+                    }
+                });
+                stall.setDaemon(true);
+                stall.start();
+                Map<String, String> values = fast(URI.create("http://127.0.0.1:" + server.getLocalPort() + "/hook"));
+                values.put("orgsync.webhook.max-attempts", "1");
+                values.put("orgsync.webhook.connect-timeout-ms", "200");
+                values.put("orgsync.webhook.read-timeout-ms", "300");
+                Path letters = fileDir.resolve("dead-letter").resolve(RUN_ID);
+
+                long started = System.nanoTime();
+                DeliveryReport report = delivery(values).deliver(run(RUN_ID, 0));
+
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+                assertThat(report.failedMessages()).isEqualTo(1);
+                assertThat(CanonicalJson.MAPPER.readTree(letters.resolve("1-000001.json").toFile())
+                        .path("lastError").asText()).containsPattern("no (complete )?answer within");
+                stall.interrupt();
+                Files.delete(letters.resolve("1-000001.json"));
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedDeliveryKeepsEveryUndeliveredMessage() throws Exception {
+        try (Receiver receiver = new Receiver(SECRET).thenAnswer(503, 10_000)) {
+            Map<String, String> values = fast(receiver.url());
+            values.put("orgsync.webhook.retry-budget-ms", "60000");
+            values.put("orgsync.webhook.retry-initial-delay-ms", "5000");
+            values.put("orgsync.webhook.retry-max-delay-ms", "5000");
+            WebhookDelivery delivery = delivery(values);
+            java.util.concurrent.atomic.AtomicReference<DeliveryReport> report = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread worker = new Thread(() -> {
+                report.set(delivery.deliver(run(RUN_ID, 4)));
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            worker.start();
+            long waitUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (receiver.requests().isEmpty() && System.nanoTime() < waitUntil) {
+                Thread.onSpinWait();
+            }
+            worker.interrupt();
+            worker.join(Duration.ofSeconds(3).toMillis());
+
+            assertThat(worker.isAlive()).as("delivery returns promptly when interrupted").isFalse();
+            assertThat(report.get().failedMessages()).isEqualTo(3);
+            assertThat(stillInterrupted).as("the interrupt is passed on").isTrue();
+            assertThat(names(fileDir.resolve("dead-letter").resolve(RUN_ID)))
+                    .containsExactly("1-000001.json", "1-000002.json", "1-000003.json");
+        }
     }
 
     @Test
