@@ -126,8 +126,13 @@ final class DeadLetters {
         Letter letter = new Letter(text(tree, "runId"), text(tree, "type"), text(tree, "webhookId"), text(tree, "url"),
                 tree.path("urlIndex").asInt(), tree.path("position").asInt(), tree.path("attempts").asInt(),
                 tree.path("failedAt").asText(null), tree.path("lastError").asText(null), headers, rawBody(text));
-        if (letter.webhookId().isBlank() || letter.url().isBlank()) {
-            throw new IOException("webhookId or url is empty");
+        if (letter.webhookId().isBlank()) {
+            throw new IOException("webhookId is empty");
+        }
+        try {
+            new java.net.URI(letter.url());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException("url is not a URL");
         }
         return letter;
     }
