@@ -1,0 +1,179 @@
+package io.orgsync.sink.webhook;
+
+import io.orgsync.run.RunResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivers a successful run to every configured URL: its changes in {@code orgsync.changes}
+ * messages of at most {@code batch-size} with {@code seq} 1..n, then one
+ * {@code orgsync.run.completed} carrying the manifest (an unchanged run sends only that).
+ *
+ * <p>Each URL gets the messages strictly in order, and a message only after the previous one was
+ * accepted. When a message fails for good, it and every later message of the run for that URL
+ * become dead letters without being sent: a receiver never sees a later batch, or the completion
+ * message, before an earlier batch, so "completed" always means "you have every change", and a
+ * receiver that is down costs one retry budget per run, not one per batch. URLs are served in
+ * parallel and independently: one receiver being down never delays or fails another.
+ */
+public final class WebhookDelivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
+
+    private final WebhookSettings settings;
+    private final Path deadLetterRoot;
+    private final Clock clock;
+    private final WebhookTransport transport;
+
+    /** @param fileDir {@code orgsync.file.dir}; dead letters go to its {@code dead-letter} folder */
+    public WebhookDelivery(WebhookSettings settings, Path fileDir) {
+        this(settings, fileDir, Clock.systemUTC());
+    }
+
+    WebhookDelivery(WebhookSettings settings, Path fileDir, Clock clock) {
+        this.settings = settings;
+        this.deadLetterRoot = deadLetterRoot(fileDir);
+        this.clock = clock;
+        this.transport = new WebhookTransport(settings, clock);
+    }
+
+    /** {@code <orgsync.file.dir>/dead-letter}, the folder {@code --redeliver} is usually given. */
+    public static Path deadLetterRoot(Path fileDir) {
+        return fileDir.resolve(DeadLetters.DIR);
+    }
+
+    public WebhookSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Sends the run and returns once every URL has accepted everything or the rest is written as
+     * dead letters. Never throws for a receiver's failure; those are counted in the report.
+     *
+     * @throws IllegalArgumentException when the run id cannot be a folder name
+     */
+    public DeliveryReport deliver(RunResult result) {
+        String runId = result.manifest().runId();
+        Path runDir = DeadLetters.runDir(deadLetterRoot, runId);
+        List<WebhookMessage> messages = WebhookMessage.of(result, settings.batchSize());
+        List<WebhookEndpoint> endpoints = settings.endpoints();
+        List<DeliveryReport.Target> targets = new ArrayList<>();
+        if (endpoints.size() == 1) {
+            targets.add(deliverTo(endpoints.get(0), messages, runDir, result.changes().size()));
+            return new DeliveryReport(runId, targets);
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(endpoints.size(), r -> {
+            Thread thread = new Thread(r, "orgsync-webhook-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Future<DeliveryReport.Target>> futures = new ArrayList<>();
+        for (WebhookEndpoint endpoint : endpoints) {
+            futures.add(pool.submit(() -> deliverTo(endpoint, messages, runDir, result.changes().size())));
+        }
+        pool.shutdown();
+        boolean interrupted = false;
+        for (Future<DeliveryReport.Target> future : futures) {
+            while (true) {
+                try {
+                    targets.add(future.get());
+                    break;
+                } catch (InterruptedException e) {
+                    // the workers, interrupted too, keep what they have not delivered as dead letters; wait for that
+                    interrupted = true;
+                    pool.shutdownNow();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("webhook delivery failed unexpectedly: " + e.getCause(),
+                            e.getCause());
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return new DeliveryReport(runId, targets);
+    }
+
+    private DeliveryReport.Target deliverTo(WebhookEndpoint endpoint, List<WebhookMessage> messages, Path runDir,
+                                            int changes) {
+        String runId = runDir.getFileName().toString();
+        int delivered = 0;
+        boolean gone = false;
+        boolean interrupted = false;
+        String heldBack = null;
+        for (WebhookMessage message : messages) {
+            if (heldBack != null) {
+                keep(runDir, endpoint, message, 0, "not sent: " + heldBack, null);
+                continue;
+            }
+            WebhookTransport.Outcome outcome;
+            try {
+                outcome = transport.send(endpoint, message);
+            } catch (InterruptedException e) {
+                // cleared while the dead letters are written: an interrupted FileChannel closes itself
+                interrupted = true;
+                Thread.interrupted();
+                heldBack = "delivery was interrupted (shutting down)";
+                LOG.warn("{}: delivery of run {} interrupted at {}; it and the remaining messages are kept as dead "
+                        + "letters in {}", endpoint, runId, message, runDir);
+                keep(runDir, endpoint, message, 0, "interrupted: fate unknown, " + heldBack, null);
+                continue;
+            }
+            if (outcome.delivered()) {
+                delivered++;
+                continue;
+            }
+            keep(runDir, endpoint, message, outcome.attempts(), outcome.detail(), outcome);
+            if (outcome.result() == WebhookTransport.Result.GONE) {
+                gone = true;
+                heldBack = endpoint + " answered 410 Gone";
+                LOG.warn("{} answered 410 Gone to {}: it receives nothing more of run {}; this and the remaining "
+                        + "messages are kept as dead letters in {} (remove the URL from {} if it is retired)",
+                        endpoint, message, runId, runDir, WebhookSettings.URL);
+            } else {
+                heldBack = message + " was not delivered (later messages wait so that the receiver sees the run "
+                        + "in order)";
+                LOG.warn("{}: {} not delivered after {} attempt(s): {}", endpoint, message, outcome.attempts(),
+                        outcome.detail());
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        int failed = messages.size() - delivered;
+        if (failed == 0) {
+            LOG.info("{}: run {} delivered: {} message(s), {} change(s)", endpoint, runId, messages.size(), changes);
+        } else {
+            LOG.warn("{}: run {}: {} of {} message(s) delivered, {} kept as dead letters in {}; re-send them with "
+                    + "--redeliver {}", endpoint, runId, delivered, messages.size(), failed, runDir, runDir);
+        }
+        return new DeliveryReport.Target(endpoint.index(), endpoint.display(), messages.size(), delivered, failed,
+                gone, failed == 0 ? null : runDir);
+    }
+
+    /** A message the URL did not accept; writing it down is all that is left to do with it. */
+    private void keep(Path runDir, WebhookEndpoint endpoint, WebhookMessage message, int attempts, String why,
+                      WebhookTransport.Outcome outcome) {
+        var headers = outcome != null && outcome.headers() != null ? outcome.headers()
+                : new StandardWebhookSigner(endpoint.secrets()).headers(message.id(),
+                clock.instant().getEpochSecond(), message.body());
+        try {
+            DeadLetters.write(runDir, endpoint, message, attempts, why, headers, clock.instant());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: cannot write the dead letter of {} to {}: {}; this message is lost for this receiver",
+                    endpoint, message, runDir, e.toString());
+        }
+    }
+}

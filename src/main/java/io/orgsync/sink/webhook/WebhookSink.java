@@ -1,0 +1,63 @@
+package io.orgsync.sink.webhook;
+
+import io.orgsync.run.RunResult;
+import io.orgsync.run.RunStatus;
+import io.orgsync.run.Sink;
+
+import java.util.Optional;
+
+/**
+ * The {@code webhook} sink for the run coordinator. Sending cannot be staged invisibly (a receiver
+ * acts on what it receives), so {@link #stage} only checks the run and {@link Staged#commit()}
+ * delivers; a receiver's failure never fails the commit: it is counted in the
+ * {@link DeliveryReport} the staged delivery holds afterwards.
+ */
+public final class WebhookSink implements Sink {
+
+    public static final String NAME = "webhook";
+
+    private final WebhookDelivery delivery;
+
+    public WebhookSink(WebhookDelivery delivery) {
+        this.delivery = delivery;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public StagedDelivery stage(RunResult result) {
+        if (result.manifest().status() != RunStatus.SUCCESS) {
+            throw new IllegalArgumentException("only successful runs are delivered; run " + result.manifest().runId()
+                    + " is " + result.manifest().status());
+        }
+        return new StagedDelivery(result);
+    }
+
+    public final class StagedDelivery implements Staged {
+
+        private final RunResult result;
+        private volatile DeliveryReport report;
+
+        private StagedDelivery(RunResult result) {
+            this.result = result;
+        }
+
+        @Override
+        public void commit() {
+            report = delivery.deliver(result);
+        }
+
+        /** Empty until {@link #commit()} returned. */
+        public Optional<DeliveryReport> report() {
+            return Optional.ofNullable(report);
+        }
+
+        @Override
+        public void close() {
+            // nothing was sent before commit, so there is nothing to take back
+        }
+    }
+}
