@@ -163,9 +163,11 @@ public final class WuhanNormaliser {
         MemberPage page = read(listingResult(exchange, "member list"), MemberPage.class);
         List<WireMember> list = page.memberList() == null ? List.of() : page.memberList();
         List<String> ids = new ArrayList<>(list.size());
+        // below the school, nodes the walk did not reach are other parts of the school, not orphans
+        boolean subtree = !rootOrgId.equals(topOrgId) && tree(exchange).available();
         for (WireMember member : list) {
             ids.add(member.userId());
-            add(run, state, member);
+            add(run, state, member, subtree ? tree(exchange) : null);
         }
         CountPaging.of(exchange, pages).advance(pages, ids, page.pageSize(), MEMBER_PAGE_SIZE, page.count(),
                 SOURCE + ": members of " + rootOrgId);
@@ -236,6 +238,11 @@ public final class WuhanNormaliser {
             LOG.warn("{}: {} parent(s) named on students are not on the parent list; kept without name and phone: {}",
                     SOURCE, unnamed.size(), sample(new ArrayList<>(unnamed)));
         }
+        if (!state.nodesOutsideRoot.isEmpty()) {
+            LOG.info("{}: {} org node(s) on members lie outside {} (orgsync.{}.root-department-id); left out of "
+                    + "their departmentIds: {}", SOURCE, state.nodesOutsideRoot.size(), rootOrgId, SOURCE,
+                    sample(new ArrayList<>(state.nodesOutsideRoot)));
+        }
         if (state.parentsWithoutChild > 0) {
             LOG.info("{}: {} entr(y/ies) of the parent list have no child among the synced students; not synced",
                     SOURCE, state.parentsWithoutChild);
@@ -245,7 +252,8 @@ public final class WuhanNormaliser {
 
     // ---------------------------------------------------------------- mapping
 
-    private static void add(RunContext run, State state, WireMember member) {
+    /** @param scope when a subtree is synced, its walked tree: org nodes outside it are left out */
+    private static void add(RunContext run, State state, WireMember member, OrgTreeWalk scope) {
         String id = member.userId();
         if (id == null || id.isBlank()) {
             throw new RunFailedException(SOURCE + ": the member list has an entry without user_id (" + member.name()
@@ -255,6 +263,10 @@ public final class WuhanNormaliser {
         if (member.userOrg() != null) {
             for (UserOrg org : member.userOrg()) {
                 if (org.orgId() == null || org.orgId().isBlank()) {
+                    continue;
+                }
+                if (scope != null && !scope.contains(org.orgId())) {
+                    state.nodesOutsideRoot.add(org.orgId());
                     continue;
                 }
                 orgIds.add(org.orgId());
@@ -349,6 +361,7 @@ public final class WuhanNormaliser {
         final Map<String, UserOrg> nodesOnMembers = new LinkedHashMap<>();
         final Set<String> parentsNamed = new HashSet<>();
         final Set<String> parentsListed = new HashSet<>();
+        final Set<String> nodesOutsideRoot = new LinkedHashSet<>();
         long parentsWithoutChild;
     }
 

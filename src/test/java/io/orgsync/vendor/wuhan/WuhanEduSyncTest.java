@@ -203,6 +203,66 @@ class WuhanEduSyncTest {
         }
     }
 
+    @Test
+    void aRootBelowTheSchoolSyncsThatSubtreeOnly() {
+        SchoolOrg.Department campus = school.departments().stream().filter(d -> d.type() == SchoolOrg.TYPE_CAMPUS)
+                .findFirst().orElseThrow();
+        Map<String, String> parentOf = new HashMap<>();
+        school.departments().forEach(d -> parentOf.put(d.wuhanId(), d.wuhanParentId()));
+        Set<String> subtree = new HashSet<>();
+        for (String id : parentOf.keySet()) {
+            for (String at = id; at != null; at = parentOf.get(at)) {
+                if (at.equals(campus.wuhanId())) {
+                    subtree.add(id);
+                    break;
+                }
+            }
+        }
+
+        Manifest manifest = syncOnce(o -> o.put("orgsync.wuhan-edu.root-department-id", campus.wuhanId()));
+
+        assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
+        Map<String, Department> departments = Harness.departments(runDir(manifest)).stream()
+                .collect(Collectors.toMap(Department::id, Function.identity()));
+        assertThat(departments.keySet()).containsExactlyInAnyOrderElementsOf(subtree);
+        assertThat(departments.get(campus.wuhanId()).parentId()).isNull();
+        assertThat(departments.get(campus.wuhanId()).path()).containsExactly(campus.wuhanId());
+        assertThat(departments.get(campus.wuhanId()).type()).isEqualTo(DepartmentType.CAMPUS);
+
+        Map<String, Member> people = Harness.members(runDir(manifest)).stream()
+                .collect(Collectors.toMap(Member::id, Function.identity()));
+        Set<String> studentsInScope = new HashSet<>();
+        for (SchoolOrg.Student student : school.students()) {
+            if (subtree.containsAll(student.wuhanClassIds())) {
+                studentsInScope.add(student.wuhanId());
+                assertThat(people.get(student.wuhanId()).departmentIds())
+                        .containsExactlyInAnyOrderElementsOf(student.wuhanClassIds());
+            } else {
+                assertThat(people).doesNotContainKey(student.wuhanId());
+            }
+        }
+        assertThat(studentsInScope).isNotEmpty().hasSizeLessThan(school.studentCount());
+        for (SchoolOrg.Teacher teacher : school.teachers()) {
+            List<String> inside = teacher.wuhanOrgIds().stream().filter(subtree::contains).toList();
+            if (inside.isEmpty()) {
+                assertThat(people).doesNotContainKey(teacher.wuhanId());
+            } else {
+                assertThat(people.get(teacher.wuhanId()).departmentIds()).as("nodes outside the root left out")
+                        .containsExactlyInAnyOrderElementsOf(inside);
+            }
+        }
+        for (SchoolOrg.Parent parent : school.parents()) {
+            List<Relation> children = parent.children().stream().filter(c -> studentsInScope.contains(c.wuhanStudentId()))
+                    .map(c -> new Relation(c.wuhanStudentId(), Role.STUDENT, c.relation())).toList();
+            if (children.isEmpty()) {
+                assertThat(people).doesNotContainKey(parent.wuhanId());
+            } else {
+                assertThat(people.get(parent.wuhanId()).relations()).containsExactlyInAnyOrderElementsOf(children);
+                assertThat(people.get(parent.wuhanId()).name()).isEqualTo(parent.name());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- get-child-list fallback, cycles, orphans
 
     @Test
