@@ -103,8 +103,8 @@ public final class WuhanNormaliser {
                 : info.extra().get("flag").asText();
         if ((status != null && !"1".equals(status)) || (flag != null && !"0".equals(flag))) {
             // vendors.md: status 0/2/3 inactive, dissolved, locked; flag 1/2 demo, test. Synced as configured.
-            LOG.warn("{}: org {} is not a normal school (status {}, flag {}); syncing it as configured", SOURCE,
-                    rootOrgId, status, flag);
+            LOG.warn("{}: org {} is marked status {}, flag {} (1 and 0 are normal); syncing it as configured",
+                    SOURCE, rootOrgId, status, flag);
         }
         run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), rootOrgId, null,
                 blankToNull(info.orgName()), type, null, null, attributes));
