@@ -13,6 +13,8 @@ import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorClient;
 import io.orgsync.vendor.wecom.WecomDialect;
 import io.orgsync.vendor.wecomschool.WecomSchoolNormaliser;
+import io.orgsync.vendor.wuhan.WuhanDialect;
+import io.orgsync.vendor.wuhan.WuhanNormaliser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 
@@ -73,7 +75,11 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     }
 
     private void bindWuhanEdu(CamelContext context) {
-        // wuhan-edu: bound with its routes (issue 3)
+        SourceSettings wuhan = settings.source(SourceName.WUHAN_EDU);
+        context.getRegistry().bind("wuhanEduApi", new VendorApi(client(wuhan,
+                new WuhanDialect(wuhan.name().id(), wuhan.credential("app-id"), wuhan.credential("app-key"), clock))));
+        context.getRegistry().bind("wuhanEduNormaliser",
+                new WuhanNormaliser(wuhan.credential("top-org-id"), wuhan.rootDepartmentId()));
     }
 
     private VendorClient client(SourceSettings source, io.orgsync.vendor.VendorDialect dialect) {

@@ -58,6 +58,12 @@ public final class VendorApi {
         return client.get(run(exchange), path, query(n1, v1, n2, v2, n3, v3, n4, v4, n5, v5, n6, v6));
     }
 
+    public JsonNode get(Exchange exchange, String path, String n1, String v1, String n2, String v2, String n3,
+                        String v3, String n4, String v4, String n5, String v5, String n6, String v6, String n7,
+                        String v7) {
+        return client.get(run(exchange), path, query(n1, v1, n2, v2, n3, v3, n4, v4, n5, v5, n6, v6, n7, v7));
+    }
+
     /** A POST whose JSON body was built by the step before (a map or a Jackson tree). */
     public JsonNode post(Exchange exchange, String path, Object jsonBody) {
         return client.post(run(exchange), path, Map.of(), jsonBody);

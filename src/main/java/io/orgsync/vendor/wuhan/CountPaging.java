@@ -1,0 +1,84 @@
+package io.orgsync.vendor.wuhan;
+
+import io.orgsync.run.RunFailedException;
+import io.orgsync.vendor.PageState;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The stop rule of Wuhan's number-paged listings ({@code page} from 1, {@code page_size},
+ * {@code count}), applied to the shared {@link PageState} through {@code advanceByNumber}.
+ *
+ * <p>Pages carry no token, so the repeated-token check of the shared state cannot see a vendor
+ * that serves the same rows again; this adds the equivalent for content: a full page whose first
+ * id opened an earlier page, or which brings no id the listing has not already served, fails the
+ * run. Only pages after which the listing would go on are checked, so a row repeated across a
+ * page boundary by an insertion mid-listing does not fail a run that is about to end anyway.
+ * Kept per listing in the exchange property {@value #PROPERTY}.
+ */
+final class CountPaging {
+
+    static final String PROPERTY = "wuhanPageContent";
+
+    private final PageState owner;
+    private final Set<String> seen = new HashSet<>();
+    private final Set<String> firstIds = new HashSet<>();
+
+    private CountPaging(PageState owner) {
+        this.owner = owner;
+    }
+
+    static CountPaging of(org.apache.camel.Exchange exchange, PageState pages) {
+        CountPaging current = exchange.getProperty(PROPERTY, CountPaging.class);
+        if (current == null || current.owner != pages) {
+            current = new CountPaging(pages);
+            exchange.setProperty(PROPERTY, current);
+        }
+        return current;
+    }
+
+    /**
+     * Records the page just read and advances {@code pages}.
+     *
+     * @param ids           the ids on the page, in order
+     * @param answeredSize  {@code page_size} as answered (the vendor may cap what was asked), or null
+     * @param requestedSize what the route asked for
+     * @param count         the vendor's total, or null when it gave none
+     * @param listing       what is listed, for messages
+     */
+    void advance(PageState pages, List<String> ids, Integer answeredSize, int requestedSize, Long count,
+                 String listing) {
+        int page = pages.getPage();
+        int size = answeredSize != null && answeredSize > 0 ? answeredSize : requestedSize;
+        int rows = ids.size();
+        boolean more;
+        if (count == null) {
+            more = rows >= size;
+        } else {
+            long expected = Math.max(0, Math.min(size, count - (long) (page - 1) * size));
+            if (rows < expected) {
+                throw new RunFailedException(listing + ": page " + page + " ended early with " + rows
+                        + " rows where count " + count + " promises " + expected + "; stopping rather than "
+                        + "publishing an incomplete listing");
+            }
+            more = rows > 0 && (long) page * size < count;
+        }
+        if (more) {
+            String first = ids.get(0);
+            boolean anyNew = false;
+            for (String id : ids) {
+                anyNew |= seen.add(id);
+            }
+            if (!firstIds.add(first) || !anyNew) {
+                throw new RunFailedException(listing + ": page " + page + " repeats rows already read (first "
+                        + "user_id " + first + ", count now " + count + "); the vendor's paging does not advance, "
+                        + "stopping rather than reading the same pages for ever");
+            }
+        } else {
+            seen.clear(); // the listing is over: release the ids
+        }
+        pages.advanceByNumber(more);
+    }
+}
