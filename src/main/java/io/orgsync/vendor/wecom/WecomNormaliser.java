@@ -205,7 +205,7 @@ public final class WecomNormaliser {
         }
         Map<String, User> named = planOf(exchange).named();
         for (User user : users) {
-            named.putIfAbsent(user.userid(), user);
+            named.putIfAbsent(WecomPlan.key(user.userid()), user);
         }
     }
 
@@ -235,11 +235,11 @@ public final class WecomNormaliser {
                     + "visible range; members cannot be listed");
         }
         WecomWire.UserIdPage page = read(body, WecomWire.UserIdPage.class);
-        Map<String, Set<String>> memberships = planOf(exchange).memberships();
+        Map<String, WecomPlan.Membership> memberships = planOf(exchange).memberships();
         if (page.deptUser() != null) {
             for (DeptUser row : page.deptUser()) {
-                memberships.computeIfAbsent(row.userid(), id -> Collections.synchronizedSet(new LinkedHashSet<>()))
-                        .add(row.department());
+                memberships.computeIfAbsent(WecomPlan.key(row.userid()), key -> new WecomPlan.Membership(row.userid(),
+                        Collections.synchronizedSet(new LinkedHashSet<>()))).departments().add(row.department());
             }
         }
         String next = page.nextCursor();
@@ -247,34 +247,36 @@ public final class WecomNormaliser {
     }
 
     /**
-     * After user/list_id: one member per person listed in a synced department, by either API.
-     * user/list_id is corp-wide, so with a sub-tree root its rows are narrowed to people who
-     * belong to a synced department; like department[] in the detailed mode, such a person's
-     * departments outside the sub-tree are kept.
+     * After user/list_id: one member per person listed in a synced department, by either API,
+     * spelt as user/simplelist spells them. user/list_id is corp-wide, so with a sub-tree root its
+     * rows are narrowed to people who belong to a synced department; like department[] in the
+     * detailed mode, such a person's departments outside the sub-tree are kept.
      */
     public void idMembers(Exchange exchange) {
         RunContext run = run(exchange);
         WecomPlan plan = planOf(exchange);
         Set<String> synced = run.snapshot().departmentsById().keySet();
         Set<String> people = new LinkedHashSet<>(plan.named().keySet());
-        plan.memberships().forEach((userId, departments) -> {
-            if (departments.stream().anyMatch(synced::contains)) {
-                people.add(userId);
+        plan.memberships().forEach((key, membership) -> {
+            synchronized (membership.departments()) {
+                if (membership.departments().stream().anyMatch(synced::contains)) {
+                    people.add(key);
+                }
             }
         });
-        for (String userId : people) {
-            User listed = plan.named().get(userId);
+        for (String key : people) {
+            User listed = plan.named().get(key);
+            WecomPlan.Membership rows = plan.memberships().get(key);
             Set<String> departments = new LinkedHashSet<>();
             if (listed != null && listed.department() != null) {
                 departments.addAll(listed.department());
             }
-            Set<String> rows = plan.memberships().get(userId);
             if (rows != null) {
-                synchronized (rows) {
-                    departments.addAll(rows);
+                synchronized (rows.departments()) {
+                    departments.addAll(rows.departments());
                 }
             }
-            User user = listed != null ? listed : new User(userId, null, null, null, null, null, null);
+            User user = listed != null ? listed : new User(rows.userid(), null, null, null, null, null, null);
             run.snapshot().addMember(member(run, user, new ArrayList<>(departments)));
         }
     }

@@ -55,10 +55,17 @@ public final class WecomPlan {
     private volatile boolean namesVisible = true;
     /** department/simplelist's ids in listing order, so both modes visit departments alike. */
     private final List<String> listedDepartmentIds = new CopyOnWriteArrayList<>();
-    /** Id-only mode: each member's first user/simplelist entry. */
+    /**
+     * Id-only mode: each member's first user/simplelist entry, by {@link #key} of the userid. Two
+     * APIs are joined here and WeCom userids are case-insensitive, so they are joined as such.
+     */
     private final Map<String, User> named = new ConcurrentHashMap<>();
-    /** Id-only mode: user/list_id's departments per member, in the order the rows came. */
-    private final Map<String, Set<String>> memberships = new ConcurrentHashMap<>();
+    /** Id-only mode: user/list_id's rows per member, by {@link #key} of the userid. */
+    private final Map<String, Membership> memberships = new ConcurrentHashMap<>();
+
+    /** A member as user/list_id spelt them first, with their departments in the order the rows came. */
+    record Membership(String userid, Set<String> departments) {
+    }
 
     public WecomPlan(DepartmentMode departmentMode, MemberMode memberMode, String rootDepartmentId) {
         this.departmentMode = departmentMode;
@@ -129,7 +136,11 @@ public final class WecomPlan {
         return named;
     }
 
-    Map<String, Set<String>> memberships() {
+    Map<String, Membership> memberships() {
         return memberships;
+    }
+
+    static String key(String userid) {
+        return userid.toLowerCase(Locale.ROOT);
     }
 }

@@ -376,7 +376,8 @@ class WecomSyncTest {
 
     @Test
     void waitsOutRateLimitAnswersWhenNotPaced() {
-        simulator.faults().rateLimit(Vendor.WECOM, 30);
+        // the same limit as above: without the pacing it is hit, so the pacing is what kept rejections down
+        simulator.faults().rateLimit(Vendor.WECOM, 40);
 
         Manifest manifest = syncOnce(Map.of("orgsync.wecom.max-requests-per-second", "1000",
                 "orgsync.wecom.max-requests-per-minute", "60000"));
