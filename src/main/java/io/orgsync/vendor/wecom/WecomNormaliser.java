@@ -88,13 +88,14 @@ public final class WecomNormaliser {
         List<WireDepartment> departments = read(body, WecomWire.DepartmentList.class).department();
         requireRoot(departments == null ? List.of() : departments.stream().map(WireDepartment::id).toList(),
                 "department/list");
-        List<String> ids = new ArrayList<>(departments.size());
+        // a department listed twice is still asked for its members once
+        Set<String> ids = new LinkedHashSet<>();
         for (WireDepartment department : departments) {
             run.snapshot().addDepartment(department(run, department));
             ids.add(department.id());
         }
         DepartmentTree.resolve(run.snapshot().departmentsById(), rootDepartmentId);
-        return ids;
+        return List.copyOf(ids);
     }
 
     /** doCatch of department/list's 48009: switch to simplelist + get, unless the user forbade it. */
@@ -115,7 +116,7 @@ public final class WecomNormaliser {
     public List<String> departmentIds(Exchange exchange) {
         JsonNode body = rootAnswer(exchange, "department/simplelist");
         List<DepartmentId> listed = read(body, WecomWire.DepartmentIdList.class).departmentId();
-        List<String> ids = listed == null ? List.of() : listed.stream().map(DepartmentId::id).toList();
+        List<String> ids = listed == null ? List.of() : listed.stream().map(DepartmentId::id).distinct().toList();
         requireRoot(ids, "department/simplelist");
         planOf(exchange).listedDepartmentIds().addAll(ids);
         return ids;
