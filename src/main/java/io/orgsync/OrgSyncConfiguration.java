@@ -12,6 +12,8 @@ import io.orgsync.vendor.RequestPacer;
 import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorClient;
 import io.orgsync.vendor.wecom.WecomDialect;
+import io.orgsync.vendor.wecom.WecomNormaliser;
+import io.orgsync.vendor.wecom.WecomPlan;
 import io.orgsync.vendor.wecomschool.WecomSchoolNormaliser;
 import io.orgsync.vendor.wuhan.WuhanDialect;
 import io.orgsync.vendor.wuhan.WuhanNormaliser;
@@ -67,7 +69,13 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     }
 
     private void bindWecom(CamelContext context) {
-        // wecom: bound with its routes (issue 3)
+        SourceSettings wecom = settings.source(SourceName.WECOM);
+        context.getRegistry().bind("wecomApi", new VendorApi(client(wecom,
+                new WecomDialect(wecom.name().id(), wecom.credential("corp-id"), wecom.credential("corp-secret"),
+                        clock))));
+        context.getRegistry().bind("wecomNormaliser", new WecomNormaliser(wecom.rootDepartmentId(),
+                WecomPlan.DepartmentMode.of(wecom.option("department-mode", "auto")),
+                WecomPlan.MemberMode.of(wecom.option("member-mode", "auto"))));
     }
 
     private void bindFeishu(CamelContext context) {

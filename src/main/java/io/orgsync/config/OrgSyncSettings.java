@@ -41,6 +41,8 @@ public record OrgSyncSettings(
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
     private static final Pattern FEISHU_ID_TYPES = Pattern.compile("open_department_id|department_id");
     private static final Pattern FEISHU_USER_ID_TYPES = Pattern.compile("open_id|union_id|user_id");
+    private static final Pattern WECOM_DEPARTMENT_MODES = Pattern.compile("auto|list|simplelist");
+    private static final Pattern WECOM_MEMBER_MODES = Pattern.compile("auto|list|list_id");
 
     public SourceSettings source(SourceName name) {
         return sources.get(name);
@@ -145,6 +147,10 @@ public record OrgSyncSettings(
             options.put("department-id-type", in.matching(name.key("department-id-type"), "open_department_id",
                     FEISHU_ID_TYPES));
             options.put("user-id-type", in.matching(name.key("user-id-type"), "open_id", FEISHU_USER_ID_TYPES));
+        }
+        if (name == SourceName.WECOM) {
+            options.put("department-mode", in.matching(name.key("department-mode"), "auto", WECOM_DEPARTMENT_MODES));
+            options.put("member-mode", in.matching(name.key("member-mode"), "auto", WECOM_MEMBER_MODES));
         }
         return new SourceSettings(name, baseUrl, Map.copyOf(credentials), tenant, schedule, perSecond, perMinute,
                 root, Map.copyOf(options));

@@ -135,6 +135,7 @@ public final class FaultInjector {
     private final AtomicLong rejections = new AtomicLong();
     private volatile boolean feishuRecursionForbidden;
     private volatile boolean wecomDepartmentListRefused;
+    private volatile boolean wecomUserSimplelistRefused;
     private volatile boolean wuhanChildListUnavailable;
 
     FaultInjector(TokenStore tokens) {
@@ -303,6 +304,16 @@ public final class FaultInjector {
         return this;
     }
 
+    /**
+     * WeCom {@code user/simplelist} answers 48009 as well, as it may for a contact-sync secret on a
+     * new IP; only the id APIs ({@code department/simplelist}, {@code department/get},
+     * {@code user/list_id}) still answer.
+     */
+    public FaultInjector wecomUserSimplelistRefused() {
+        wecomUserSimplelistRefused = true;
+        return this;
+    }
+
     /** Wuhan {@code get-child-list} answers code 100001 (not available for this app). */
     public FaultInjector wuhanChildListUnavailable() {
         wuhanChildListUnavailable = true;
@@ -317,6 +328,7 @@ public final class FaultInjector {
         orphans.clear();
         feishuRecursionForbidden = false;
         wecomDepartmentListRefused = false;
+        wecomUserSimplelistRefused = false;
         wuhanChildListUnavailable = false;
         tokens.cancelCountdown();
         return this;
@@ -401,6 +413,10 @@ public final class FaultInjector {
 
     boolean wecomDepartmentListRefusedOn() {
         return wecomDepartmentListRefused;
+    }
+
+    boolean wecomUserSimplelistRefusedOn() {
+        return wecomUserSimplelistRefused;
     }
 
     boolean wuhanChildListUnavailableOn() {

@@ -293,7 +293,7 @@ final class WecomApi implements VendorApi {
 
     /** {@code user/simplelist} and {@code user/list}: direct members only, whatever fetch_child says. */
     private SimResponse userList(SimRequest r, boolean full) {
-        if (full && faults.wecomDepartmentListRefusedOn()) {
+        if (full ? faults.wecomDepartmentListRefusedOn() : faults.wecomUserSimplelistRefusedOn()) {
             return error(48009, "api forbidden for contact-sync secret from new ip");
         }
         String idParam = r.query("department_id");

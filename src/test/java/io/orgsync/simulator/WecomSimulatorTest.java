@@ -332,4 +332,22 @@ class WecomSimulatorTest {
         students.forEach(s -> names.add(s.get("name").asText()));
         assertThat(names).contains(newline.name());
     }
+
+    @Test
+    void userSimplelistCanBeRefusedLikeTheDetailedListsLeavingOnlyTheIdApis() {
+        try {
+            sim.faults().wecomDepartmentListRefused().wecomUserSimplelistRefused();
+            assertThat(errcode(client.wecom("/cgi-bin/user/simplelist", "department_id", 1))).isEqualTo(48009);
+            assertThat(errcode(client.wecom("/cgi-bin/user/list", "department_id", 1))).isEqualTo(48009);
+            assertThat(errcode(client.wecom("/cgi-bin/department/simplelist"))).isZero();
+            assertThat(errcode(client.wecom("/cgi-bin/department/get", "id", 1))).isZero();
+            assertThat(errcode(client.post("/cgi-bin/user/list_id" + query("access_token", client.wecomToken()),
+                    Map.of("limit", 10)))).isZero();
+
+            sim.faults().clear();
+            assertThat(errcode(client.wecom("/cgi-bin/user/simplelist", "department_id", 1))).isZero();
+        } finally {
+            sim.faults().clear();
+        }
+    }
 }

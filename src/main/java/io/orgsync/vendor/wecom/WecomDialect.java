@@ -80,14 +80,19 @@ public final class WecomDialect implements VendorDialect {
             case 40001 -> throw new VendorFailure.Misconfigured("orgsync." + source + ".corp-secret",
                     "WeCom rejected the secret, " + detail);
             case 40014, 42001 -> throw new VendorFailure.TokenRejected(detail);
+            // the client always sends the token, so its absence is our bug, not the user's
+            case 41001 -> throw VendorFailure.fail(where + ": the request reached WeCom without an access_token, "
+                    + detail);
             // the block lasts the rest of the window (a minute for the per-minute limit)
             case 45009 -> throw new VendorFailure.RateLimited(where + ": frequency limit, " + detail, null);
             case 45033 -> throw new VendorFailure.RateLimited(where + ": too many concurrent calls, " + detail,
                     Duration.ofSeconds(1));
             case 48002 -> throw new VendorFailure.Misconfigured("orgsync." + source + ".corp-secret",
                     "this app's secret may not call " + path + ", " + detail);
-            case 48009 -> throw VendorFailure.fail(where + ": contact-sync secrets may not read details from a new IP "
-                    + "(use department/simplelist and user/list_id), " + detail);
+            // a type of its own: the wecom routes switch to the id-only APIs on it
+            case 48009 -> throw new ContactSyncRefused(where, path, detail);
+            // every listing is already one department at a time, so there is no smaller request to re-plan to
+            case 45029 -> throw VendorFailure.fail(where + ": the answer is too large for WeCom to send, " + detail);
             case 60020 -> throw VendorFailure.fail(where + ": this machine's IP is not in the app's trusted IPs, "
                     + detail);
             case 60003, 60123, 60011, 60111 -> throw new VendorFailure.Skip(detail);

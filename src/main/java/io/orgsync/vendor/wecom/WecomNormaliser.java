@@ -1,0 +1,359 @@
+package io.orgsync.vendor.wecom;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.Department;
+import io.orgsync.model.DepartmentType;
+import io.orgsync.model.Member;
+import io.orgsync.model.Role;
+import io.orgsync.model.Status;
+import io.orgsync.run.DepartmentTree;
+import io.orgsync.run.RunContext;
+import io.orgsync.run.RunFailedException;
+import io.orgsync.vendor.Attributes;
+import io.orgsync.vendor.Paging;
+import io.orgsync.vendor.VendorFailure;
+import io.orgsync.vendor.wecom.WecomPlan.DepartmentMode;
+import io.orgsync.vendor.wecom.WecomPlan.MemberMode;
+import io.orgsync.vendor.wecom.WecomWire.DepartmentId;
+import io.orgsync.vendor.wecom.WecomWire.DeptUser;
+import io.orgsync.vendor.wecom.WecomWire.User;
+import io.orgsync.vendor.wecom.WecomWire.WireDepartment;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps WeCom corporate contacts answers to canonical records in the run's snapshot, and decides
+ * which APIs the rest of the run uses when WeCom refuses the detailed ones with 48009.
+ *
+ * <p>A member is listed by every department they belong to, each time with their full
+ * {@code department[]} and the parallel {@code order[]} and {@code is_leader_in_dept[]}. The
+ * first listing is therefore already complete: {@code departmentIds} is {@code department[]} as
+ * sent and the arrays stay in {@code attributes} as sent, so {@code attributes.order[i]} belongs
+ * to {@code departmentIds[i]}. The snapshot's merge keeps the first listing's attributes and only
+ * adds departments a later listing names that the first did not (a member moved mid-run); those
+ * come after the aligned ones.
+ */
+public final class WecomNormaliser {
+
+    public static final String SOURCE = "wecom";
+    /** WeCom's corporate root is fixed at 1 and reports parentid 0. */
+    static final String VENDOR_ROOT = "1";
+    /** The department a split iteration works on; its body is replaced by the answer. */
+    public static final String DEPARTMENT_PROPERTY = "wecomDepartmentId";
+    /** user/list_id's maximum page, so a corp of up to 10,000 memberships needs one call. */
+    static final int LIST_ID_LIMIT = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(WecomNormaliser.class);
+    /** WeCom status: 1 active, 2 disabled, 4 not activated, 5 left the company. */
+    private static final Set<Integer> INACTIVE = Set.of(2, 4, 5);
+
+    private final String rootDepartmentId;
+    private final DepartmentMode departmentMode;
+    private final MemberMode memberMode;
+
+    public WecomNormaliser(String rootDepartmentId, DepartmentMode departmentMode, MemberMode memberMode) {
+        this.rootDepartmentId = rootDepartmentId == null ? VENDOR_ROOT : rootDepartmentId;
+        this.departmentMode = departmentMode;
+        this.memberMode = memberMode;
+    }
+
+    /** Starts the run's plan from the configured modes; the routes branch on it. */
+    public void plan(Exchange exchange) {
+        exchange.setProperty(WecomPlan.PROPERTY, new WecomPlan(departmentMode, memberMode, rootDepartmentId));
+        run(exchange).setRootDepartmentId(rootDepartmentId);
+    }
+
+    // ---------------------------------------------------------------- departments
+
+    /**
+     * Records the tree from {@code department/list} and answers the ids of its departments, whose
+     * members are fetched next. The tree is checked here, before any member call, so a cycle fails
+     * the run at once.
+     */
+    public List<String> departments(Exchange exchange) {
+        RunContext run = run(exchange);
+        JsonNode body = rootAnswer(exchange, "department/list");
+        List<WireDepartment> departments = read(body, WecomWire.DepartmentList.class).department();
+        requireRoot(departments == null ? List.of() : departments.stream().map(WireDepartment::id).toList(),
+                "department/list");
+        // a department listed twice is still asked for its members once
+        Set<String> ids = new LinkedHashSet<>();
+        for (WireDepartment department : departments) {
+            run.snapshot().addDepartment(department(run, department));
+            ids.add(department.id());
+        }
+        DepartmentTree.resolve(run.snapshot().departmentsById(), rootDepartmentId);
+        return List.copyOf(ids);
+    }
+
+    /** doCatch of department/list's 48009: switch to simplelist + get, unless the user forbade it. */
+    public void departmentListRefused(Exchange exchange) {
+        WecomPlan plan = planOf(exchange);
+        ContactSyncRefused refused = caught(exchange);
+        if (plan.departmentMode() == DepartmentMode.LIST) {
+            throw new VendorFailure.Misconfigured("orgsync.wecom.department-mode", "is 'list', which this "
+                    + "credential cannot use from this IP (" + refused.getMessage() + "); set it to auto or simplelist");
+        }
+        plan.switchDepartmentsToIds();
+        LOG.warn("{}: department/list refused with errcode 48009 (contact-sync secret on a new IP): reading the tree "
+                + "with department/simplelist and department/get for the rest of this run "
+                + "(orgsync.wecom.department-mode=simplelist skips the attempt)", SOURCE);
+    }
+
+    /** {@code department/simplelist}: the ids to fetch one by one with {@code department/get}. */
+    public List<String> departmentIds(Exchange exchange) {
+        JsonNode body = rootAnswer(exchange, "department/simplelist");
+        List<DepartmentId> listed = read(body, WecomWire.DepartmentIdList.class).departmentId();
+        List<String> ids = listed == null ? List.of() : listed.stream().map(DepartmentId::id).distinct().toList();
+        requireRoot(ids, "department/simplelist");
+        planOf(exchange).listedDepartmentIds().addAll(ids);
+        return ids;
+    }
+
+    /** {@code department/get}: one department; one that vanished since the listing is skipped (logged). */
+    public void department(Exchange exchange) {
+        RunContext run = run(exchange);
+        String requested = exchange.getProperty(DEPARTMENT_PROPERTY, String.class);
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null || body.isMissingNode()) {
+            if (rootDepartmentId.equals(requested)) {
+                throw rootNotVisible("department/get");
+            }
+            return;
+        }
+        WireDepartment department = read(body, WecomWire.DepartmentGet.class).department();
+        if (department == null || department.id() == null) {
+            throw new RunFailedException(SOURCE + ": department/get for " + requested + " answered without a department");
+        }
+        run.snapshot().addDepartment(department(run, department));
+    }
+
+    /**
+     * After every {@code department/get}: checks the tree and answers the ids of its departments,
+     * in department/simplelist's order, as {@link #departments} does for department/list.
+     */
+    public List<String> tree(Exchange exchange) {
+        Map<String, Department> byId = run(exchange).snapshot().departmentsById();
+        if (!byId.containsKey(rootDepartmentId)) {
+            throw rootNotVisible("department/get");
+        }
+        DepartmentTree.resolve(byId, rootDepartmentId);
+        return planOf(exchange).listedDepartmentIds().stream().filter(byId::containsKey).toList();
+    }
+
+    private Department department(RunContext run, WireDepartment wire) {
+        String parentId = wire.parentid() == null || "0".equals(wire.parentid()) ? null : wire.parentid();
+        return new Department(SOURCE, run.tenant(), wire.id(), parentId, wire.name(), DepartmentType.DEPARTMENT,
+                wire.order(), null, Attributes.of(wire.extra()));
+    }
+
+    // ---------------------------------------------------------------- members, detailed
+
+    /** {@code user/list}: a department's direct members, full details. */
+    public void members(Exchange exchange) {
+        RunContext run = run(exchange);
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null || body.isMissingNode()) {
+            return; // the department vanished between listing and fetching; the client logged the skip
+        }
+        List<User> users = read(body, WecomWire.UserList.class).userlist();
+        if (users == null) {
+            return;
+        }
+        for (User user : users) {
+            run.snapshot().addMember(member(run, user, user.department()));
+        }
+    }
+
+    /** doCatch of user/list's 48009: switch to list_id + simplelist, unless the user forbade it. */
+    public void userListRefused(Exchange exchange) {
+        WecomPlan plan = planOf(exchange);
+        ContactSyncRefused refused = caught(exchange);
+        if (plan.memberMode() == MemberMode.LIST) {
+            throw new VendorFailure.Misconfigured("orgsync.wecom.member-mode", "is 'list', which this credential "
+                    + "cannot use from this IP (" + refused.getMessage() + "); set it to auto or list_id");
+        }
+        plan.switchMembersToIds();
+        LOG.warn("{}: user/list refused with errcode 48009 (contact-sync secret on a new IP): members come from "
+                + "user/list_id (ids, departments) and user/simplelist (names) for the rest of this run; status, "
+                + "mobile, email, position, order and leader flags are not visible that way, and every member is "
+                + "published as active (orgsync.wecom.member-mode=list_id skips the attempt)", SOURCE);
+    }
+
+    // ---------------------------------------------------------------- members, ids only
+
+    /** {@code user/simplelist}: names (and departments) of a department's direct members. */
+    public void names(Exchange exchange) {
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null || body.isMissingNode()) {
+            return;
+        }
+        List<User> users = read(body, WecomWire.UserList.class).userlist();
+        if (users == null) {
+            return;
+        }
+        Map<String, User> named = planOf(exchange).named();
+        for (User user : users) {
+            named.putIfAbsent(WecomPlan.key(user.userid()), user);
+        }
+    }
+
+    /** doCatch of user/simplelist's 48009: go on with ids and departments only. */
+    public void namesRefused(Exchange exchange) {
+        planOf(exchange).hideNames();
+        LOG.warn("{}: user/simplelist refused with errcode 48009 as well: members are published with ids and "
+                + "departments only, without names, for the rest of this run", SOURCE);
+    }
+
+    /** The body of the next {@code user/list_id} request: the page's cursor (none on the first) and the limit. */
+    public Map<String, Object> listIdRequest(Exchange exchange) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        String cursor = Paging.of(exchange).getToken();
+        if (cursor != null) {
+            request.put("cursor", cursor);
+        }
+        request.put("limit", LIST_ID_LIMIT);
+        return request;
+    }
+
+    /** One {@code user/list_id} page: (member, department) rows; an empty {@code next_cursor} ends the listing. */
+    public void memberships(Exchange exchange) {
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null || body.isMissingNode()) {
+            throw new RunFailedException(SOURCE + ": user/list_id answered that the listing is out of the app's "
+                    + "visible range; members cannot be listed");
+        }
+        WecomWire.UserIdPage page = read(body, WecomWire.UserIdPage.class);
+        Map<String, WecomPlan.Membership> memberships = planOf(exchange).memberships();
+        if (page.deptUser() != null) {
+            for (DeptUser row : page.deptUser()) {
+                memberships.computeIfAbsent(WecomPlan.key(row.userid()), key -> new WecomPlan.Membership(row.userid(),
+                        Collections.synchronizedSet(new LinkedHashSet<>()))).departments().add(row.department());
+            }
+        }
+        String next = page.nextCursor();
+        Paging.of(exchange).advance(next, next != null && !next.isEmpty());
+    }
+
+    /**
+     * After user/list_id: one member per person listed in a synced department, by either API,
+     * spelt as user/simplelist spells them. user/list_id is corp-wide, so with a sub-tree root its
+     * rows are narrowed to people who belong to a synced department; like department[] in the
+     * detailed mode, such a person's departments outside the sub-tree are kept.
+     */
+    public void idMembers(Exchange exchange) {
+        RunContext run = run(exchange);
+        WecomPlan plan = planOf(exchange);
+        Set<String> synced = run.snapshot().departmentsById().keySet();
+        Set<String> people = new LinkedHashSet<>(plan.named().keySet());
+        plan.memberships().forEach((key, membership) -> {
+            synchronized (membership.departments()) {
+                if (membership.departments().stream().anyMatch(synced::contains)) {
+                    people.add(key);
+                }
+            }
+        });
+        for (String key : people) {
+            User listed = plan.named().get(key);
+            WecomPlan.Membership rows = plan.memberships().get(key);
+            Set<String> departments = new LinkedHashSet<>();
+            if (listed != null && listed.department() != null) {
+                departments.addAll(listed.department());
+            }
+            if (rows != null) {
+                synchronized (rows.departments()) {
+                    departments.addAll(rows.departments());
+                }
+            }
+            User user = listed != null ? listed : new User(rows.userid(), null, null, null, null, null, null);
+            run.snapshot().addMember(member(run, user, new ArrayList<>(departments)));
+        }
+    }
+
+    // ---------------------------------------------------------------- mapping
+
+    private static Member member(RunContext run, User user, List<String> departments) {
+        Map<String, JsonNode> unmapped = user.extra() == null ? new HashMap<>() : new HashMap<>(user.extra());
+        Status status = Status.ACTIVE;
+        if (user.status() != null && !user.status().isNull()) {
+            unmapped.put("status", user.status());
+            if (INACTIVE.contains(user.status().asInt(1))) {
+                status = Status.INACTIVE;
+            }
+        }
+        return new Member(SOURCE, run.tenant(), user.userid(), user.name(), Role.EMPLOYEE, departments,
+                blankToNull(user.mobile()), blankToNull(user.email()), status, List.of(), Attributes.of(unmapped));
+    }
+
+    /** Apps created after 2022-06-20 get empty strings instead of mobiles and mails. */
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** A recursive listing from the root; a SKIP answer (60003, 60011, 60123) means the root is not visible. */
+    private JsonNode rootAnswer(Exchange exchange, String api) {
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null || body.isMissingNode()) {
+            throw rootNotVisible(api);
+        }
+        return body;
+    }
+
+    private void requireRoot(List<String> ids, String api) {
+        if (!ids.contains(rootDepartmentId)) {
+            throw rootNotVisible(api);
+        }
+    }
+
+    private RunFailedException rootNotVisible(String api) {
+        return new RunFailedException(SOURCE + ": " + api + " does not show the root department " + rootDepartmentId
+                + " (check orgsync.wecom.root-department-id and the app's visible range)");
+    }
+
+    private static ContactSyncRefused caught(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        while (caught != null && !(caught instanceof ContactSyncRefused)) {
+            caught = caught.getCause();
+        }
+        if (caught == null) {
+            throw new IllegalStateException("no 48009 refusal caught: bind this method to a doCatch of "
+                    + ContactSyncRefused.class.getSimpleName());
+        }
+        return (ContactSyncRefused) caught;
+    }
+
+    private static RunContext run(Exchange exchange) {
+        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+    }
+
+    private static WecomPlan planOf(Exchange exchange) {
+        WecomPlan plan = exchange.getProperty(WecomPlan.PROPERTY, WecomPlan.class);
+        if (plan == null) {
+            throw new IllegalStateException("no WeCom plan: the route must call wecomNormaliser.plan first");
+        }
+        return plan;
+    }
+
+    private static <T> T read(JsonNode body, Class<T> type) {
+        try {
+            return CanonicalJson.MAPPER.treeToValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new RunFailedException(SOURCE + ": unexpected answer shape for " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage());
+        }
+    }
+}
