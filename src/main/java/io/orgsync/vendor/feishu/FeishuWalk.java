@@ -19,7 +19,6 @@ public final class FeishuWalk {
 
     private final Deque<String> queue = new ArrayDeque<>();
     private final Set<String> queued = new HashSet<>();
-    private int visited;
 
     FeishuWalk(String root) {
         add(root);
@@ -29,13 +28,7 @@ public final class FeishuWalk {
         return !queue.isEmpty();
     }
 
-    /** Departments whose children have been asked for so far. */
-    public int visited() {
-        return visited;
-    }
-
     String next() {
-        visited++;
         return queue.removeFirst();
     }
 

@@ -340,8 +340,9 @@ class FeishuSyncTest {
     }
 
     @Test
-    void pacedAtTheVendorsLimitTheVendorHardlyEverRefuses() {
-        simulator.faults().rateLimit(Vendor.FEISHU, 50);
+    void pacedAtTheVendorsLimitTheVendorHardlyEverRefusesEvenWhenWalkingTheTree() {
+        // the walk asks a different path per department; Feishu limits them as one API, so must the pacing
+        simulator.faults().rateLimit(Vendor.FEISHU, 50).feishuRecursionForbidden();
         Map<String, String> overrides = overrides();
         overrides.put("orgsync.feishu.max-requests-per-second", "50");
 
@@ -349,8 +350,12 @@ class FeishuSyncTest {
 
         assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
         assertThat(manifest.members()).isEqualTo(company.employeeCount());
+        assertThat(simulator.calls(FeishuDialect.CHILDREN_API)).isGreaterThan(100);
         assertThat(simulator.rejections()).isLessThanOrEqualTo(2);
-        assertThat(manifest.apiCalls()).isEqualTo(simulator.calls()).isEqualTo(minimumCalls() + simulator.rejections());
+        for (String api : List.of(FeishuDialect.CHILDREN_API, USERS)) {
+            assertThat(shortestSpanOf50(api)).as("seconds taken by any 50 calls to " + api).isGreaterThan(0.9);
+        }
+        assertThat(manifest.apiCalls()).isEqualTo(simulator.calls());
     }
 
     @Test
@@ -494,6 +499,18 @@ class FeishuSyncTest {
     /** Pages of 50 to list {@code items}; an empty listing still takes one call. */
     private static long pages(int items) {
         return Math.max(1, (items + PAGE - 1) / PAGE);
+    }
+
+    /** The shortest time in which the simulator received 50 consecutive calls to one API. */
+    private static double shortestSpanOf50(String endpoint) {
+        List<Long> times = simulator.requestLog().stream().filter(r -> r.endpoint().equals(endpoint))
+                .map(LoggedRequest::nanoTime).toList();
+        long shortest = Long.MAX_VALUE;
+        for (int i = 0; i + PAGE - 1 < times.size(); i++) {
+            shortest = Math.min(shortest, times.get(i + PAGE - 1) - times.get(i));
+        }
+        assertThat(shortest).as("at least 50 calls to " + endpoint).isNotEqualTo(Long.MAX_VALUE);
+        return shortest / 1_000_000_000.0;
     }
 
     private static Set<Integer> subtree(int id) {
