@@ -79,7 +79,13 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     }
 
     private void bindFeishu(CamelContext context) {
-        // feishu: bound with its routes (issue 3)
+        SourceSettings feishu = settings.source(SourceName.FEISHU);
+        // fully qualified: the imports are shared with the other sources' bind methods
+        context.getRegistry().bind("feishuApi", new VendorApi(client(feishu, new io.orgsync.vendor.feishu.FeishuDialect(
+                feishu.name().id(), feishu.credential("app-id"), feishu.credential("app-secret"), clock))));
+        context.getRegistry().bind("feishuNormaliser", new io.orgsync.vendor.feishu.FeishuNormaliser(
+                feishu.rootDepartmentId(), feishu.option("department-id-type", "open_department_id"),
+                feishu.option("user-id-type", "open_id")));
     }
 
     private void bindWuhanEdu(CamelContext context) {

@@ -371,6 +371,7 @@ public final class CompanyOrg {
     static CompanyOrg generate(CompanyShape shape, long seed) {
         int d = shape.departments();
         int maxDepth = shape.depth();
+        int wide = shape.wideRoot();
         int[] parent = new int[d];
         int[] depth = new int[d];
         parent[0] = -1;
@@ -379,7 +380,7 @@ public final class CompanyOrg {
         int eligibleCount = 0;
         eligible[eligibleCount++] = 0;
         for (int i = 1; i < d; i++) {
-            int p = i <= maxDepth ? i - 1 : eligible[Mix.pick(seed, 60, i, eligibleCount)];
+            int p = i <= maxDepth ? i - 1 : i <= maxDepth + wide ? 0 : eligible[Mix.pick(seed, 60, i, eligibleCount)];
             parent[i] = p;
             depth[i] = depth[p] + 1;
             if (depth[i] < maxDepth) {
@@ -438,7 +439,7 @@ public final class CompanyOrg {
         int[] deptMemberCount = new int[d + 1];
         for (int e = 0; e < employees; e++) {
             int at = empDeptStart[e];
-            int main = Mix.pick(seed, 62, e, d);
+            int main = e < wide ? 0 : Mix.pick(seed, 62, e, d);
             empDeptList[at] = main;
             for (int j = 1; j <= extra[e]; j++) {
                 int x = Mix.pick(seed, 67, (long) e * 4 + j, d);

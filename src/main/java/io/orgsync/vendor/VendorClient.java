@@ -172,7 +172,7 @@ public final class VendorClient {
             request.header("Content-Type", "application/json; charset=utf-8");
             request.POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
         }
-        pacer.acquire(path);
+        pacer.acquire(dialect.api(path));
         run.countApiCall();
         HttpResponse<InputStream> response;
         try {
@@ -191,7 +191,9 @@ public final class VendorClient {
             byte[] bytes = in.readAllBytes();
             parsed = parse(bytes);
             if (parsed == null) {
-                notJson = preview(bytes, response.headers().firstValue("content-type").orElse("no content type"));
+                String contentType = response.headers().firstValue("content-type").orElse("no content type");
+                // a cut-off token answer starts with the token itself: no preview of unauthenticated calls
+                notJson = token == null ? contentType + ", " + bytes.length + " bytes" : preview(bytes, contentType);
             }
         } catch (LimitedInputStream.TooLargeException e) {
             throw VendorFailure.fail(source + ": " + method + " " + path + " answered more than "

@@ -22,4 +22,12 @@ public interface VendorDialect {
      * for everything else. {@code body} is {@code null} when the answer was not JSON.
      */
     void check(String method, String path, int httpStatus, java.net.http.HttpHeaders headers, JsonNode body);
+
+    /**
+     * The API a path belongs to, as the vendor counts it for rate limits: pacing is per API, and a
+     * path that carries an id (Feishu {@code /departments/{id}/children}) is still one API.
+     */
+    default String api(String path) {
+        return path;
+    }
 }

@@ -184,6 +184,22 @@ class OrgGeneratorTest {
     }
 
     @Test
+    void aWideRootHasAtLeastThatManyChildDepartmentsAndDirectMembersAndTheTreeKeepsItsDepth() {
+        CompanyOrg company = CompanyOrg.generate(new CompanyShape(120, 4, 900, 60), 3);
+        assertThat(company.departments()).hasSize(120);
+        assertThat(company.depth()).isEqualTo(4);
+        long rootChildren = company.departments().stream().filter(d -> d.parentId() == 1).count();
+        long rootMembers = company.employees().stream().filter(e -> e.departmentIds().contains(1)).count();
+        assertThat(rootChildren).isGreaterThan(60);
+        assertThat(rootMembers).isGreaterThanOrEqualTo(60);
+        // the wide part hangs off the root but other departments still nest below it
+        assertThat(company.departments()).anyMatch(d -> d.depth() > 1 && d.id() > 4);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CompanyShape(10, 4, 100, 6))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wide root");
+    }
+
+    @Test
     void aHundredThousandMemberSchoolIsGeneratedWellUnderASecondOrTwo() {
         long start = System.nanoTime();
         SchoolOrg school = SchoolOrg.generate(new SchoolShape(4, 3, 6, 10, 55), 11, null);
