@@ -193,6 +193,7 @@ public final class OrgSyncApp implements AutoCloseable {
             if (source.tenant() != null) {
                 effective.put(name.key("tenant"), source.tenant());
             }
+            source.options().forEach((option, value) -> effective.put(name.key(option), value));
         }
         return effective;
     }
