@@ -2,6 +2,7 @@ package io.orgsync.sink.jdbc;
 
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.ConfigurationException;
+import io.orgsync.config.SourceName;
 import io.orgsync.config.JdbcSettings;
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.model.CanonicalJson;
@@ -11,6 +12,11 @@ import io.orgsync.run.Manifest;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.RunStatus;
+import io.orgsync.simulator.SchoolOrg;
+import io.orgsync.simulator.SchoolShape;
+import io.orgsync.simulator.SimulatorConfig;
+import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.Harness;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -23,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,8 +69,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * <p>Runs go through the real {@link RunCoordinator} and the shipped {@code orgsync.camel.yaml}
  * and {@code jdbc-sink.camel.yaml} routes; only the vendor fetch is replaced by canonical records
  * put into the run's snapshot, so that every mutation (create, rename, move, delete, revive) can
- * be made exactly. The wecom-school source end to end against the simulator is covered by
- * {@link JdbcEndToEndContract}.
+ * be made exactly. The last tests run the whole bundle (shipped routes, wecom-school source,
+ * file sink) against the vendor simulator through {@link Harness}, into the same database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
@@ -82,6 +89,8 @@ abstract class JdbcStoreContract {
             "orgsync_state", "source, tenant");
 
     private TestDatabases databases;
+    /** Started by the first end-to-end test of the class. */
+    private VendorSimulator simulator;
     protected JdbcSettings settings;
     private Database database;
     private JdbcStore store;
@@ -98,6 +107,9 @@ abstract class JdbcStoreContract {
 
     @AfterAll
     void stopServer() throws Exception {
+        if (simulator != null) {
+            simulator.close();
+        }
         if (databases != null) {
             databases.close();
         }
@@ -393,6 +405,118 @@ abstract class JdbcStoreContract {
                 });
     }
 
+    // ------------------------------------------------------------------ the whole bundle, end to end
+
+    @Test
+    void theWecomSchoolSourceLandsInTheDatabaseAsInTheExports(@TempDir Path exports) throws Exception {
+        try (OrgSyncApp app = Harness.start(bundle(exports, Map.of("orgsync.sinks", "file,jdbc")))) {
+            Manifest first = sync(app);
+            assertThat(first.status()).as(String.valueOf(first.error())).isEqualTo(RunStatus.SUCCESS);
+            String tenant = first.tenant();
+            assertThat(liveCount("orgsync_department")).isEqualTo(first.departments());
+            assertThat(liveCount("orgsync_member")).isEqualTo(first.members());
+            assertThat(first.created()).isEqualTo(first.departments() + first.members());
+            Path runDir = exports.resolve(SOURCE).resolve(tenant).resolve(first.runId());
+            // the database holds exactly what the file sink published, record for record
+            Map<String, String> published = new HashMap<>();
+            Harness.members(runDir).forEach(m -> published.put(m.id(), CanonicalJson.toLine(m)));
+            Map<String, String> stored = new HashMap<>();
+            query("SELECT id, record_json FROM orgsync_member WHERE tenant = ?", tenant)
+                    .forEach(r -> stored.put((String) r.get("id"), (String) r.get("record_json")));
+            assertThat(stored).isEqualTo(published);
+            assertThat(longs(runRow(first.runId()), "created", "api_calls"))
+                    .containsExactly(first.created(), first.apiCalls());
+            Map<String, List<List<String>>> before = dump(RECORD_TABLES);
+
+            Manifest second = sync(app);
+
+            assertThat(List.of(second.created(), second.updated(), second.deleted())).containsExactly(0L, 0L, 0L);
+            assertThat(Harness.changes(exports.resolve(SOURCE).resolve(tenant).resolve(second.runId()))).isEmpty();
+            assertThat(dump(RECORD_TABLES)).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void narrowingTheSyncToOneCampusIsHeldUntilForced(@TempDir Path exports) throws Exception {
+        Manifest whole;
+        try (OrgSyncApp app = Harness.start(bundle(exports, Map.of()))) {
+            whole = sync(app);
+        }
+        Map<String, List<List<String>>> before = dump(RECORD_TABLES);
+        String campus = String.valueOf(simulator.school().departments().stream()
+                .filter(d -> d.type() == SchoolOrg.TYPE_CAMPUS).findFirst().orElseThrow().id());
+        Map<Path, String> exportsBefore = Harness.tree(exports);
+
+        Manifest held;
+        try (OrgSyncApp app = Harness.start(bundle(exports,
+                Map.of("orgsync.wecom-school.root-department-id", campus)))) {
+            held = sync(app);
+        }
+
+        assertThat(held.status()).isEqualTo(RunStatus.HELD);
+        assertThat(held.deleted()).isPositive();
+        assertThat(dump(RECORD_TABLES)).isEqualTo(before);
+        assertThat(Harness.tree(exports)).as("no run directory, latest.json unchanged").isEqualTo(exportsBefore);
+        assertThat(runRow(held.runId())).containsEntry("status", "held");
+        assertThat(state(whole.tenant())).isEqualTo(whole.runId());
+
+        Manifest forced;
+        try (OrgSyncApp app = Harness.start(bundle(exports, Map.of("orgsync.wecom-school.root-department-id", campus,
+                "orgsync.deletes.force", "true")))) {
+            forced = sync(app);
+        }
+
+        assertThat(forced.status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(forced.deleted()).isEqualTo(held.deleted());
+        assertThat(liveCount("orgsync_department")).isEqualTo(forced.departments());
+        assertThat(liveCount("orgsync_member")).isEqualTo(forced.members());
+        long deletes = Harness.changes(exports.resolve(SOURCE).resolve(forced.tenant()).resolve(forced.runId()))
+                .stream().filter(c -> c.path("op").asText().equals("delete")).count();
+        assertThat(deletes).isEqualTo(forced.deleted());
+        assertThat(scalar("SELECT COUNT(*) FROM orgsync_member WHERE deleted_at IS NOT NULL")
+                + scalar("SELECT COUNT(*) FROM orgsync_department WHERE deleted_at IS NOT NULL"))
+                .isEqualTo(forced.deleted());
+    }
+
+    @Test
+    void aVendorFailureLeavesTheDatabaseAsItWas(@TempDir Path exports) throws Exception {
+        try (OrgSyncApp app = Harness.start(bundle(exports, Map.of()))) {
+            sync(app);
+            Map<String, List<List<String>>> before = dump(ALL_TABLES);
+            simulator.faults().failAlways("/cgi-bin/school/user/list", 500);
+            try {
+                Manifest failed = sync(app);
+
+                assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+                Map<String, List<List<String>>> after = dump(ALL_TABLES);
+                assertThat(after.get("orgsync_run").removeIf(r -> r.get(0).equals(failed.runId()))).isTrue();
+                assertThat(after).isEqualTo(before);
+                assertThat(runRow(failed.runId())).containsEntry("status", "failed")
+                        .containsEntry("error", failed.error());
+            } finally {
+                simulator.faults().clear();
+            }
+        }
+    }
+
+    private Map<String, String> bundle(Path exports, Map<String, String> extra) {
+        if (simulator == null) {
+            simulator = VendorSimulator.start(SimulatorConfig.defaults().withSchool(new SchoolShape(2, 2, 2, 3, 8)));
+        }
+        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL);
+        overrides.put("orgsync.jdbc.url", settings.url());
+        overrides.put("orgsync.jdbc.username", settings.username());
+        overrides.put("orgsync.jdbc.password", settings.password());
+        overrides.putAll(extra);
+        return overrides;
+    }
+
+    private static Manifest sync(OrgSyncApp app) {
+        OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WECOM_SCHOOL);
+        assertThat(outcome.exception()).isNull();
+        return outcome.manifest();
+    }
+
     // ------------------------------------------------------------------ running
 
     Runner runner() throws Exception {
@@ -508,8 +632,14 @@ abstract class JdbcStoreContract {
     }
 
     private String state() throws SQLException {
-        return (String) query("SELECT last_run_id FROM orgsync_state WHERE source = ? AND tenant = ?", SOURCE, TENANT)
-                .get(0).get("last_run_id");
+        return state(TENANT);
+    }
+
+    private String state(String tenant) throws SQLException {
+        List<Map<String, Object>> rows = query("SELECT last_run_id FROM orgsync_state WHERE source = ? AND tenant = ?",
+                SOURCE, tenant);
+        assertThat(rows).as("orgsync_state of " + tenant).hasSize(1);
+        return (String) rows.get(0).get("last_run_id");
     }
 
     Map<String, Object> row(String table, String id) throws SQLException {
