@@ -10,6 +10,7 @@ import io.orgsync.model.Member;
 import io.orgsync.model.Relation;
 import io.orgsync.run.Change;
 import io.orgsync.run.ChangeOp;
+import io.orgsync.run.DigestedRecords;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.PreviousRun;
 import io.orgsync.run.RunFailedException;
@@ -84,18 +85,8 @@ public final class JdbcStore implements StateStore, AutoCloseable {
 
     private static final ObjectReader DEPARTMENT_READER = reader(Department.class);
     private static final ObjectReader MEMBER_READER = reader(Member.class);
-    private static final Comparator<Department> TREE_ORDER = (a, b) -> {
-        // a parent's path is a prefix of its children's, so parents come first
-        List<String> p = a.path();
-        List<String> q = b.path();
-        for (int i = 0; i < Math.min(p.size(), q.size()); i++) {
-            int c = p.get(i).compareTo(q.get(i));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return p.size() != q.size() ? Integer.compare(p.size(), q.size()) : a.id().compareTo(b.id());
-    };
+    /** Ids per {@code IN (…)} when fetching last known records: well under every driver's parameter limit. */
+    private static final int IN_LIST = 500;
 
     private final Database database;
     private final Clock clock;
@@ -130,24 +121,24 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * The live rows ({@code deleted_at is null}) as canonical records, read in one repeatable-read
-     * transaction so that departments and members belong to the same run. Departments come in tree
-     * order and members by id, whatever order the database returns them in, so change lists are
-     * the same on every database.
+     * The live rows ({@code deleted_at is null}) as {@link DigestedRecords}: ids and content
+     * hashes, read in one repeatable-read transaction so that departments and members belong to
+     * the same run. Whole records are fetched later, and only for the deletions. Departments come
+     * in tree order (by path) and members by id, whatever order the database returns them in, so
+     * change lists are the same on every database.
      */
     @Override
     public PreviousRun load(String source, String tenant) throws SQLException {
         String runId;
-        List<Department> departments;
-        List<Member> members;
+        StoredRecords<Department> departments;
+        StoredRecords<Member> members;
         try (Connection connection = database.dataSource().getConnection()) {
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setAutoCommit(false);
             try {
                 runId = readState(connection, source, tenant, false).lastRunId();
-                departments = readLive(connection, "orgsync_department", source, tenant, DEPARTMENT_READER,
-                        Department.class);
-                members = readLive(connection, "orgsync_member", source, tenant, MEMBER_READER, Member.class);
+                departments = readLive(connection, "orgsync_department", source, tenant, Department.class, true);
+                members = readLive(connection, "orgsync_member", source, tenant, Member.class, false);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -160,44 +151,139 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                     + " but orgsync_state names no run for them; restore orgsync_state or remove those rows");
         }
         loaded.put(key(source, tenant), Optional.ofNullable(runId));
-        if (runId == null) {
-            return PreviousRun.none();
-        }
-        departments.sort(TREE_ORDER);
-        members.sort(Comparator.comparing(Member::id));
-        return new PreviousRun(runId, departments, members);
+        return runId == null ? PreviousRun.none() : new PreviousRun(runId, departments, members);
     }
 
-    private <R extends CanonicalRecord> List<R> readLive(Connection connection, String table, String source,
-                                                         String tenant, ObjectReader reader, Class<R> type)
+    private <R extends CanonicalRecord> StoredRecords<R> readLive(Connection connection, String table, String source,
+                                                                  String tenant, Class<R> type, boolean byPath)
             throws SQLException {
-        List<R> records = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT id, record_json FROM " + table
-                + " WHERE source = ? AND tenant = ? AND deleted_at IS NULL")) {
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, content_hash"
+                + (byPath ? ", path" : "") + " FROM " + table + " WHERE source = ? AND tenant = ? AND deleted_at IS NULL")) {
             select.setString(1, source);
             select.setString(2, tenant);
             // streams instead of holding a million rows in the driver (PostgreSQL needs autocommit off)
             select.setFetchSize(batchSize);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String id = rows.getString(1);
-                    R record;
-                    try {
-                        record = type.cast(reader.readValue(rows.getString(2)));
-                    } catch (JsonProcessingException | ClassCastException e) {
-                        throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + id
-                                + " has unreadable record_json: " + e.getMessage(), e);
-                    }
-                    if (record == null || !id.equals(record.id()) || !source.equals(record.source())
-                            || !tenant.equals(record.tenant())) {
-                        throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + id
-                                + " holds the record_json of another record");
-                    }
-                    records.add(record);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[]{rs.getString(1), rs.getString(2), byPath ? rs.getString(3) : null});
                 }
             }
         }
-        return records;
+        Comparator<String[]> byId = Comparator.comparing(r -> r[0]);
+        rows.sort(byPath ? Comparator.<String[], List<String>>comparing(r -> List.of(r[2].split("/", -1)),
+                JdbcStore::compareLists).thenComparing(byId) : byId);
+        String[] ids = new String[rows.size()];
+        byte[][] hashes = new byte[rows.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rows.get(i)[0];
+            hashes[i] = HexFormat.of().parseHex(rows.get(i)[1]);
+        }
+        return new StoredRecords<>(table, source, tenant, type, ids, hashes);
+    }
+
+    /** A parent's path is a prefix of its children's, so parents sort first. */
+    private static int compareLists(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    /** One kind of a tenant's live rows: ids and SHA-256 of record_json, records on request. */
+    private final class StoredRecords<R extends CanonicalRecord> extends DigestedRecords<R> {
+        private final String table;
+        private final String source;
+        private final String tenant;
+        private final Class<R> type;
+        private final String[] ids;
+        private final byte[][] hashes;
+
+        StoredRecords(String table, String source, String tenant, Class<R> type, String[] ids, byte[][] hashes) {
+            this.table = table;
+            this.source = source;
+            this.tenant = tenant;
+            this.type = type;
+            this.ids = ids;
+            this.hashes = hashes;
+        }
+
+        @Override
+        public int size() {
+            return ids.length;
+        }
+
+        @Override
+        public String idAt(int index) {
+            return ids[index];
+        }
+
+        /** The hash of the text stage() would store for {@code current}, against the stored one. */
+        @Override
+        public boolean sameContent(int index, R current) {
+            return MessageDigest.isEqual(hashes[index], sha256(recordJson(current)));
+        }
+
+        /**
+         * Read after the load's transaction: should another process have changed these rows in
+         * between, {@link #stage} finds orgsync_state moved on and applies nothing.
+         */
+        @Override
+        public List<R> lastKnown(int[] indices) {
+            Map<String, R> byId = new java.util.HashMap<>();
+            ObjectReader reader = type == Department.class ? DEPARTMENT_READER : MEMBER_READER;
+            try (Connection connection = database.dataSource().getConnection()) {
+                for (int from = 0; from < indices.length; from += IN_LIST) {
+                    int to = Math.min(indices.length, from + IN_LIST);
+                    String sql = "SELECT id, record_json FROM " + table + " WHERE source = ? AND tenant = ? AND id IN ("
+                            + String.join(", ", java.util.Collections.nCopies(to - from, "?")) + ")";
+                    try (PreparedStatement select = connection.prepareStatement(sql)) {
+                        select.setString(1, source);
+                        select.setString(2, tenant);
+                        for (int i = from; i < to; i++) {
+                            select.setString(3 + i - from, ids[indices[i]]);
+                        }
+                        try (ResultSet rs = select.executeQuery()) {
+                            while (rs.next()) {
+                                byId.put(rs.getString(1), parse(reader, rs.getString(1), rs.getString(2)));
+                            }
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new RunFailedException("cannot read the last known records from " + table + ": "
+                        + describe(e), e);
+            }
+            List<R> records = new ArrayList<>(indices.length);
+            for (int index : indices) {
+                R record = byId.get(ids[index]);
+                if (record == null) {
+                    throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + ids[index]
+                            + " disappeared while this run was compared with it");
+                }
+                records.add(record);
+            }
+            return records;
+        }
+
+        private R parse(ObjectReader reader, String id, String json) {
+            R record;
+            try {
+                record = type.cast(reader.readValue(json));
+            } catch (JsonProcessingException | ClassCastException e) {
+                throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + id
+                        + " has unreadable record_json: " + e.getMessage(), e);
+            }
+            if (record == null || !id.equals(record.id()) || !source.equals(record.source())
+                    || !tenant.equals(record.tenant())) {
+                throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + id
+                        + " holds the record_json of another record");
+            }
+            return record;
+        }
     }
 
     @Override
@@ -317,11 +403,10 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 }
             }
         }
-        MessageDigest sha256 = sha256();
 
         try (Batch upsert = new Batch(connection, upsertDepartment)) {
             for (Department d : departmentUpserts) {
-                String json = DbText.json(CanonicalJson.toLine(d));
+                String json = recordJson(d);
                 PreparedStatement s = upsert.statement;
                 s.setString(1, d.source());
                 s.setString(2, d.tenant());
@@ -337,7 +422,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 s.setString(8, DbText.column(String.join("/", d.path())));
                 s.setString(9, DbText.json(CanonicalJson.toLine(d.attributes())));
                 s.setString(10, json);
-                s.setString(11, hash(sha256, json));
+                s.setString(11, hash(json));
                 s.setString(12, runId);
                 s.setObject(13, now);
                 s.setNull(14, Types.TIMESTAMP);
@@ -350,7 +435,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         try (Batch upsert = new Batch(connection, upsertMember)) {
             for (List<Member> members : List.of(memberCreates, memberUpdates)) {
                 for (Member m : members) {
-                    String json = DbText.json(CanonicalJson.toLine(m));
+                    String json = recordJson(m);
                     PreparedStatement s = upsert.statement;
                     s.setString(1, m.source());
                     s.setString(2, m.tenant());
@@ -362,7 +447,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                     setString(s, 8, m.status() == null ? null : m.status().wireName());
                     s.setString(9, DbText.json(CanonicalJson.toLine(m.attributes())));
                     s.setString(10, json);
-                    s.setString(11, hash(sha256, json));
+                    s.setString(11, hash(json));
                     s.setString(12, runId);
                     s.setObject(13, now);
                     s.setNull(14, Types.TIMESTAMP);
@@ -525,16 +610,26 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     }
 
-    private static String hash(MessageDigest sha256, String json) {
-        return HexFormat.of().formatHex(sha256.digest(json.getBytes(StandardCharsets.UTF_8)));
+    /** The record_json column: the canonical line, with unpaired surrogates escaped (DbText). */
+    static String recordJson(CanonicalRecord record) {
+        return DbText.json(CanonicalJson.toLine(record));
     }
 
-    private static MessageDigest sha256() {
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    });
+
+    static byte[] sha256(String json) {
+        return SHA_256.get().digest(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The content_hash column. */
+    static String hash(String json) {
+        return HexFormat.of().formatHex(sha256(json));
     }
 
     private static ObjectReader reader(Class<?> type) {
