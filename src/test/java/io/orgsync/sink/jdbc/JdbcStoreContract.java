@@ -8,7 +8,12 @@ import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
+import io.orgsync.run.Change;
+import io.orgsync.run.ChangeDetector;
 import io.orgsync.run.Manifest;
+import io.orgsync.run.PreviousRun;
+import io.orgsync.run.RunFailedException;
+import io.orgsync.run.RunResult;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.RunStatus;
@@ -338,6 +343,28 @@ abstract class JdbcStoreContract {
         }
         Manifest retried = runner.run(second);
         assertThat(List.of(retried.created(), retried.updated(), retried.deleted())).containsExactly(1L, 39L, 2L);
+    }
+
+    @Test
+    void changesComputedAgainstAStateAnotherProcessHasSinceReplacedAreRefused() throws Exception {
+        Runner runner = runner();
+        Org org = Org.school(2);
+        runner.run(org);
+        // a second process reads the state, then the first applies another run before it stages
+        JdbcStore other = new JdbcStore(database, clock);
+        PreviousRun stale = other.load(SOURCE, TENANT);
+        Manifest meanwhile = runner.run(org.rename("s01", "先到"));
+        Map<String, List<List<String>>> before = dump(ALL_TABLES);
+        Org late = org.rename("s02", "后到");
+        List<Change> changes = ChangeDetector.diff(stale, late.departments(), late.members());
+        Manifest manifest = new Manifest("late-run", SOURCE, TENANT, RunStatus.SUCCESS, "2026-11-21T02:00:00Z",
+                "2026-11-21T02:00:01Z", 7, 8, 0, 1, 0, 0, 0, 0, null);
+
+        assertThatThrownBy(() -> other.stage(new RunResult(manifest, late.departments(), late.members(), changes)))
+                .isInstanceOf(RunFailedException.class)
+                .hasMessageContaining("run " + meanwhile.runId() + " of " + SOURCE + "/" + TENANT
+                        + " reached the database after run late-run");
+        assertThat(dump(ALL_TABLES)).isEqualTo(before);
     }
 
     @Test
