@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Derives the changes of CONTRACT section 5 from the previous successful snapshot and the current
@@ -110,7 +111,7 @@ public final class ChangeDetector {
                 out.add(new Change(ChangeOp.UPDATE, record));
             }
         }
-        int[] gone = java.util.stream.IntStream.range(0, before.size())
+        int[] gone = IntStream.range(0, before.size())
                 .filter(i -> !currentIds.contains(before.idAt(i))).toArray();
         if (gone.length > 0) {
             for (R record : before.lastKnown(gone)) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,7 +105,7 @@ public final class RunCoordinator implements AutoCloseable {
         exchange.setProperty(MANIFEST, manifest);
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
-        exchange.setProperty(STAGED, new java.util.ArrayList<Sink.Staged>());
+        exchange.setProperty(STAGED, new ArrayList<Sink.Staged>());
         RunResult result = new RunResult(manifest, departments, members, changes);
         exchange.setProperty(RESULT, result);
         return result;
@@ -115,7 +116,7 @@ public final class RunCoordinator implements AutoCloseable {
      * other sinks of {@code orgsync.sinks}.
      */
     public String sinkEndpoints() {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         names.add(state.name());
         settings.sinks().stream().filter(sink -> !sink.equals(state.name())).sorted().forEach(names::add);
         return names.stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
@@ -249,7 +250,7 @@ public final class RunCoordinator implements AutoCloseable {
     private static List<Sink.Staged> staged(Exchange exchange) {
         List<Sink.Staged> staged = exchange.getProperty(STAGED, List.class);
         if (staged == null) {
-            staged = new java.util.ArrayList<>();
+            staged = new ArrayList<>();
             exchange.setProperty(STAGED, staged);
         }
         return staged;

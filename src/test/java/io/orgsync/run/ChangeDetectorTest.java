@@ -3,10 +3,13 @@ package io.orgsync.run;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.CanonicalRecord;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.orgsync.run.Fixtures.department;
@@ -160,9 +163,9 @@ class ChangeDetectorTest {
     }
 
     /** The text stands in for a digest; records are handed out only through lastKnown. */
-    private static final class InMemoryDigests<R extends io.orgsync.model.CanonicalRecord> extends DigestedRecords<R> {
+    private static final class InMemoryDigests<R extends CanonicalRecord> extends DigestedRecords<R> {
         private final List<R> records;
-        final List<List<Integer>> fetched = new java.util.ArrayList<>();
+        final List<List<Integer>> fetched = new ArrayList<>();
 
         InMemoryDigests(List<R> records) {
             this.records = records;
@@ -185,8 +188,8 @@ class ChangeDetectorTest {
 
         @Override
         public List<R> lastKnown(int[] indices) {
-            fetched.add(java.util.Arrays.stream(indices).boxed().toList());
-            return java.util.Arrays.stream(indices).mapToObj(records::get).toList();
+            fetched.add(Arrays.stream(indices).boxed().toList());
+            return Arrays.stream(indices).mapToObj(records::get).toList();
         }
     }
 }

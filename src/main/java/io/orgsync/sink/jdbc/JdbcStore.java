@@ -36,7 +36,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -233,13 +235,13 @@ public final class JdbcStore implements StateStore, AutoCloseable {
          */
         @Override
         public List<R> lastKnown(int[] indices) {
-            Map<String, R> byId = new java.util.HashMap<>();
+            Map<String, R> byId = new HashMap<>();
             ObjectReader reader = type == Department.class ? DEPARTMENT_READER : MEMBER_READER;
             try (Connection connection = database.dataSource().getConnection()) {
                 for (int from = 0; from < indices.length; from += IN_LIST) {
                     int to = Math.min(indices.length, from + IN_LIST);
                     String sql = "SELECT id, record_json FROM " + table + " WHERE source = ? AND tenant = ? AND id IN ("
-                            + String.join(", ", java.util.Collections.nCopies(to - from, "?")) + ")";
+                            + String.join(", ", Collections.nCopies(to - from, "?")) + ")";
                     try (PreparedStatement select = connection.prepareStatement(sql)) {
                         select.setString(1, source);
                         select.setString(2, tenant);

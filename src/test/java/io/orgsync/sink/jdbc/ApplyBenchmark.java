@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -280,7 +281,7 @@ class ApplyBenchmark {
                     Status.ACTIVE, List.of(new Relation("p" + id, Role.PARENT, "妈妈"),
                     new Relation("q" + id, Role.PARENT, "爸爸")), attributes));
         }
-        members.sort(java.util.Comparator.comparing(Member::id));
+        members.sort(Comparator.comparing(Member::id));
         return new Org(departments, members);
     }
 

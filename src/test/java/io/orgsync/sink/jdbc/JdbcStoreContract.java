@@ -7,7 +7,10 @@ import io.orgsync.config.JdbcSettings;
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.Department;
+import io.orgsync.model.DepartmentType;
 import io.orgsync.model.Member;
+import io.orgsync.model.Relation;
+import io.orgsync.model.Role;
 import io.orgsync.run.Change;
 import io.orgsync.run.ChangeDetector;
 import io.orgsync.run.Manifest;
@@ -374,11 +377,10 @@ abstract class JdbcStoreContract {
         Org org = Org.school(2)
                 .rename("s01", rare)
                 .rename("s02", emoji)
-                .with(Org.department("c1", "g1", List.of("1", "g1", "c1"), "𠮷野家 🍱 班", 
-                        io.orgsync.model.DepartmentType.CLASS))
+                .with(Org.department("c1", "g1", List.of("1", "g1", "c1"), "𠮷野家 🍱 班", DepartmentType.CLASS))
                 .edit("s03", m -> new Member(m.source(), m.tenant(), m.id(), m.name(), m.role(), m.departmentIds(),
-                        m.mobile(), m.email(), m.status(), List.of(new io.orgsync.model.Relation("p", 
-                        io.orgsync.model.Role.PARENT, "𠀀爸")), m.attributes()));
+                        m.mobile(), m.email(), m.status(), List.of(new Relation("p", Role.PARENT, "𠀀爸")),
+                        m.attributes()));
         Runner runner = runner();
 
         runner.run(org);

@@ -9,6 +9,7 @@ import io.orgsync.model.Relation;
 import io.orgsync.model.Role;
 import io.orgsync.model.Status;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ final class Org {
     static Member student(String id, String name, String... classIds) {
         ObjectNode attributes = CanonicalJson.emptyObject();
         attributes.put("student_userid", id);
-        attributes.put("score", new java.math.BigDecimal("1.50"));
+        attributes.put("score", new BigDecimal("1.50"));
         return new Member(SOURCE, TENANT, id, name, Role.STUDENT, List.of(classIds), null, id + "@example.org",
                 Status.ACTIVE, List.of(new Relation("p" + id, Role.PARENT, "妈妈"),
                 new Relation("q" + id, Role.PARENT, "爸爸")), attributes);
