@@ -1,5 +1,6 @@
 package io.orgsync;
 
+import io.orgsync.config.JdbcSettings;
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceName;
 import io.orgsync.run.Manifest;
@@ -35,6 +36,10 @@ final class DemoSetup {
         }
         overrides.put("orgsync.sources", String.join(",", sources));
         overrides.put("orgsync.file.dir", "exports");
+        // CONTRACT section 1: the demo writes to the embedded database, whatever the file configures
+        overrides.put("orgsync.jdbc.url", JdbcSettings.DEFAULT_URL);
+        overrides.put("orgsync.jdbc.username", "");
+        overrides.put("orgsync.jdbc.password", "");
         overrides.put("orgsync.wecom.corp-id", credentials.wecomCorpId());
         overrides.put("orgsync.wecom.corp-secret", credentials.wecomCorpSecret());
         overrides.put("orgsync.wecom-school.corp-id", credentials.wecomSchoolCorpId());
@@ -55,7 +60,8 @@ final class DemoSetup {
         if (manifest.status() == RunStatus.SUCCESS) {
             Path tenantDir = settings.fileDir().resolve(manifest.source()).resolve(manifest.tenant());
             return head + "\n  run directory: " + tenantDir.resolve(manifest.runId()) + "/"
-                    + "\n  latest:        " + tenantDir.resolve("latest.json");
+                    + "\n  latest:        " + tenantDir.resolve("latest.json")
+                    + "\n  database:      " + settings.jdbc().redactedUrl() + " (tables orgsync_*)";
         }
         return head + "\n  " + manifest.error();
     }

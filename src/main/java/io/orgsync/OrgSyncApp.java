@@ -79,6 +79,13 @@ public final class OrgSyncApp implements AutoCloseable {
         return new OrgSyncApp(settings, main, once);
     }
 
+    /** The database always receives successful runs (it is the state store), then {@code orgsync.sinks}. */
+    private List<String> sinksWithRoutes() {
+        List<String> sinks = new ArrayList<>(List.of("jdbc"));
+        settings.sinks().stream().filter(s -> !sinks.contains(s)).forEach(sinks::add);
+        return sinks;
+    }
+
     public OrgSyncSettings settings() {
         return settings;
     }
@@ -102,6 +109,13 @@ public final class OrgSyncApp implements AutoCloseable {
             if (context().hasEndpoint("direct://" + source.id() + "-sync") == null) {
                 throw new ConfigurationException("orgsync.sources", "'" + source.id() + "' has no route: expected "
                         + "a route from direct:" + source.id() + "-sync in the routes");
+            }
+        }
+        // without its route every successful run would fail at the recipient list
+        for (String sink : sinksWithRoutes()) {
+            if (context().hasEndpoint("direct://sink-" + sink) == null) {
+                throw new ConfigurationException("--routes", "no route from direct:sink-" + sink + " (the "
+                        + sink + "-sink.camel.yaml of this version is missing from the routes directory)");
             }
         }
     }

@@ -6,7 +6,8 @@ import io.orgsync.config.SourceSettings;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.Sink;
 import io.orgsync.sink.file.FileSink;
-import io.orgsync.sink.file.FileStateStore;
+import io.orgsync.sink.jdbc.Database;
+import io.orgsync.sink.jdbc.JdbcStore;
 import io.orgsync.vendor.Paging;
 import io.orgsync.vendor.RequestPacer;
 import io.orgsync.vendor.VendorApi;
@@ -19,6 +20,7 @@ import io.orgsync.vendor.wuhan.WuhanDialect;
 import io.orgsync.vendor.wuhan.WuhanNormaliser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -50,7 +52,8 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         }
         Map<String, Sink> sinks = new LinkedHashMap<>();
         sinks.put(fileSink.name(), fileSink);
-        RunCoordinator runs = new RunCoordinator(settings, new FileStateStore(settings.fileDir()), sinks, clock);
+        JdbcStore state = openState(context);
+        RunCoordinator runs = new RunCoordinator(settings, state, sinks, clock);
         context.getRegistry().bind("runs", runs);
         context.getRegistry().bind("paging", new Paging(settings.http().maxPages()));
 
@@ -58,6 +61,27 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         bindWecom(context);
         bindFeishu(context);
         bindWuhanEdu(context);
+    }
+
+    /**
+     * The database is opened (and its tables migrated) while Camel starts, before any route can
+     * fire, so a wrong URL or password is a configuration error at start-up. It is closed after
+     * the routes have stopped: a run finishing during shutdown still has its connection.
+     */
+    private JdbcStore openState(CamelContext context) {
+        JdbcStore state = new JdbcStore(Database.open(settings.jdbc()), clock);
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    state.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            state.close();
+            throw new IllegalStateException("cannot register the database with Camel", e);
+        }
+        return state;
     }
 
     private void bindWecomSchool(CamelContext context) {

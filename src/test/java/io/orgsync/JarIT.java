@@ -56,6 +56,33 @@ class JarIT {
         assertThat(CanonicalJson.MAPPER.readTree(runDir.resolve("manifest.json").toFile())).isEqualTo(latest);
         assertThat(latest.path("members").asLong()).isPositive();
         assertThat(result.stderr).doesNotContain("Exception");
+        // the embedded database, under the working directory like the exports
+        assertThat(result.stdout).contains("database:      jdbc:h2:file:./data/orgsync");
+        assertThat(work.resolve("data/orgsync.mv.db")).isNotEmptyFile();
+    }
+
+    @Test
+    void aSecondDemoFindsTheFirstInTheDatabaseAndCountsNoChanges() throws Exception {
+        assertThat(run(Map.of(), "--demo").exit).isZero();
+        Result second = run(Map.of(), "--demo");
+
+        assertThat(second.exit).as(second.toString()).isZero();
+        assertThat(second.stdout).contains("created=0 updated=0 deleted=0");
+    }
+
+    @Test
+    void anUnreachableDatabaseExitsTwoNamingTheKey() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Result result = run(Map.of("WECOM_SCHOOL_CORP_ID", "ww1", "WECOM_SCHOOL_CORP_SECRET", "x",
+                        "ORGSYNC_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + port + "/orgsync",
+                        "ORGSYNC_JDBC_PASSWORD", "db-secret-value"),
+                "--run-once");
+        assertThat(result.exit).as(result.toString()).isEqualTo(2);
+        assertOneLineNaming(result, "orgsync.jdbc.url");
+        assertThat(result.stdout + result.stderr).doesNotContain("db-secret-value");
     }
 
     @Test

@@ -33,11 +33,16 @@ public record OrgSyncSettings(
         int deletesMaxCount,
         boolean deletesForce,
         HttpSettings http,
-        boolean runOnceRequested) {
+        boolean runOnceRequested,
+        JdbcSettings jdbc) {
 
     public static final String DEFAULT_SCHEDULE = "0 0 2 * * ?";
-    public static final Set<String> KNOWN_SINKS = Set.of("file");
-    public static final Set<String> PLANNED_SINKS = Set.of("jdbc", "webhook");
+    /**
+     * {@code jdbc} is accepted but changes nothing: the database is the state store, so it
+     * receives every successful run whether listed or not (CONTRACT section 5).
+     */
+    public static final Set<String> KNOWN_SINKS = Set.of("file", "jdbc");
+    public static final Set<String> PLANNED_SINKS = Set.of("webhook");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
     private static final Pattern FEISHU_ID_TYPES = Pattern.compile("open_department_id|department_id");
     private static final Pattern FEISHU_USER_ID_TYPES = Pattern.compile("open_id|union_id|user_id");
@@ -72,15 +77,15 @@ public record OrgSyncSettings(
         for (String sink : in.list("orgsync.sinks", "file")) {
             if (PLANNED_SINKS.contains(sink)) {
                 throw new ConfigurationException("orgsync.sinks", "the '" + sink
-                        + "' sink is not available in this version (available: file)");
+                        + "' sink is not available in this version (available: file, jdbc)");
             }
             if (!KNOWN_SINKS.contains(sink)) {
-                throw new ConfigurationException("orgsync.sinks", "unknown sink '" + sink + "' (known: file)");
+                throw new ConfigurationException("orgsync.sinks", "unknown sink '" + sink + "' (known: file, jdbc)");
             }
             sinks.add(sink);
         }
         if (sinks.isEmpty()) {
-            throw new ConfigurationException("orgsync.sinks", "no sink enabled (use file)");
+            throw new ConfigurationException("orgsync.sinks", "no sink enabled (use file, jdbc or both)");
         }
         Set<String> formats = new LinkedHashSet<>(List.of("jsonl"));
         for (String format : in.list("orgsync.file.formats", "jsonl")) {
@@ -110,8 +115,11 @@ public record OrgSyncSettings(
                         (int) (defaults.maxResponseBytes() / (1024 * 1024)), 1, 4096) * 1024L * 1024L,
                 in.integer("orgsync.http.max-pages", defaults.maxPages(), 1, 10_000_000));
         boolean runOnce = in.bool("orgsync.run-once", false);
+        // whether the database answers is checked when it is opened, still before Camel starts a route
+        JdbcSettings jdbc = JdbcSettings.validated(in.get(JdbcSettings.URL_KEY).orElse(null),
+                in.get(JdbcSettings.USERNAME_KEY).orElse(""), in.get(JdbcSettings.PASSWORD_KEY).orElse(""));
         return new OrgSyncSettings(List.copyOf(enabled), Map.copyOf(sources), Set.copyOf(sinks), fileDir,
-                Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce);
+                Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce, jdbc);
     }
 
     private static SourceSettings source(Reader in, SourceName name, boolean enabled, String defaultSchedule) {

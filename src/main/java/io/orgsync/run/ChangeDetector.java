@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Derives the changes of CONTRACT section 5 from the previous successful snapshot and the current
@@ -20,6 +21,10 @@ import java.util.Set;
  * then deletes in the previous snapshot's order. Webhook receivers that apply changes in order
  * then see a parent department before its children, as the sources list them. The figures for the
  * manifest and the {@link DeletionGuard} come from {@link ChangeCounts#of} on the result.
+ *
+ * <p>When the previous snapshot comes as {@link DigestedRecords} (the database keeps a SHA-256 of
+ * each record's canonical text), records are compared by digest, and the only I/O is the store
+ * fetching the last known records of the deletions.
  */
 public final class ChangeDetector {
 
@@ -46,6 +51,10 @@ public final class ChangeDetector {
      */
     private static <R extends CanonicalRecord> void diffKind(String kind, List<R> before, List<R> now,
                                                              List<Change> out) {
+        if (before instanceof DigestedRecords<R> digested) {
+            diffDigested(kind, digested, now, out);
+            return;
+        }
         Map<String, R> previousById = new HashMap<>(capacityFor(before.size()));
         for (R record : before) {
             if (previousById.putIfAbsent(idOf(kind, "previous", record), record) != null) {
@@ -67,6 +76,45 @@ public final class ChangeDetector {
         }
         for (R record : before) {
             if (!currentIds.contains(record.id())) {
+                out.add(new Change(ChangeOp.DELETE, record));
+            }
+        }
+    }
+
+    /**
+     * The same rules as {@link #diffKind} with digests instead of text: equal digests of the
+     * canonical text mean equal text (SHA-256 leaves a collision at odds of 2^-128), and the
+     * previous records are never parsed, except those that were deleted.
+     */
+    private static <R extends CanonicalRecord> void diffDigested(String kind, DigestedRecords<R> before, List<R> now,
+                                                                 List<Change> out) {
+        Map<String, Integer> previousIndex = new HashMap<>(capacityFor(before.size()));
+        for (int i = 0; i < before.size(); i++) {
+            String id = before.idAt(i);
+            if (id == null) {
+                throw new IllegalArgumentException("the previous snapshot holds a " + kind + " without an id");
+            }
+            if (previousIndex.putIfAbsent(id, i) != null) {
+                throw duplicate(kind, "previous", id);
+            }
+        }
+        Set<String> currentIds = new HashSet<>(capacityFor(now.size()));
+        for (R record : now) {
+            String id = idOf(kind, "current", record);
+            if (!currentIds.add(id)) {
+                throw duplicate(kind, "current", id);
+            }
+            Integer old = previousIndex.get(id);
+            if (old == null) {
+                out.add(new Change(ChangeOp.CREATE, record));
+            } else if (!before.sameContent(old, record)) {
+                out.add(new Change(ChangeOp.UPDATE, record));
+            }
+        }
+        int[] gone = IntStream.range(0, before.size())
+                .filter(i -> !currentIds.contains(before.idAt(i))).toArray();
+        if (gone.length > 0) {
+            for (R record : before.lastKnown(gone)) {
                 out.add(new Change(ChangeOp.DELETE, record));
             }
         }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,11 @@ import java.util.stream.Collectors;
  * source has fetched everything {@link #prepare} (tree, changes, deletion guard), then either
  * {@link #held} or the sinks and {@link #succeeded}; any exception ends in {@link #fail}. Every
  * run ends with one summary log line, and runs longer than ten seconds log progress meanwhile.
+ *
+ * <p>The {@link StateStore} is the first sink of every successful run, listed in
+ * {@code orgsync.sinks} or not: it is staged before and committed before the others, so the state
+ * the next run compares with never lags what was published. Failed and held runs leave only
+ * their own run record there.
  */
 public final class RunCoordinator implements AutoCloseable {
 
@@ -35,6 +41,8 @@ public final class RunCoordinator implements AutoCloseable {
     public static final String MISCONFIGURED_KEY = "orgsyncMisconfiguredKey";
     /** The sinks' staged (not yet visible) publications of this run, committed together. */
     static final String STAGED = "orgsyncStaged";
+    /** Set once the state store committed: the run is then applied, whatever a later sink does. */
+    static final String STATE_COMMITTED = "orgsyncStateCommitted";
     static final String RESULT = "orgsyncRunResult";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.orgsync.run");
@@ -95,33 +103,60 @@ public final class RunCoordinator implements AutoCloseable {
                 run.apiCalls(), run.retries(), 0, heldBecause);
         exchange.setProperty(HELD, heldBecause != null);
         exchange.setProperty(MANIFEST, manifest);
+        // created here, before the recipient list copies the exchange: every sink's copy then adds
+        // to this one list, and succeeded/fail on the original see them all
+        exchange.setProperty(STAGED, new ArrayList<Sink.Staged>());
         RunResult result = new RunResult(manifest, departments, members, changes);
         exchange.setProperty(RESULT, result);
         return result;
     }
 
-    /** The sinks of {@code orgsync.sinks} as route endpoints, for the recipient list. */
+    /**
+     * The sinks as route endpoints, for the recipient list: the state store's first, then the
+     * other sinks of {@code orgsync.sinks}.
+     */
     public String sinkEndpoints() {
-        return settings.sinks().stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
+        List<String> names = new ArrayList<>();
+        names.add(state.name());
+        settings.sinks().stream().filter(sink -> !sink.equals(state.name())).sorted().forEach(names::add);
+        return names.stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
     }
 
     /**
      * A sink route's step: the sink does all its fallible work now, invisibly. Nothing is visible
      * until {@link #succeeded} commits every staged sink.
      */
+    @SuppressWarnings("unchecked")
     public void stage(Exchange exchange, String sinkName) throws Exception {
+        RunResult result = exchange.getProperty(RESULT, RunResult.class);
+        List<Sink.Staged> staged = exchange.getProperty(STAGED, List.class);
+        if (result == null || staged == null) {
+            throw new IllegalStateException("sink '" + sinkName + "' staged before runs.prepare");
+        }
+        if (sinkName.equals(state.name())) {
+            if (!staged.isEmpty()) {
+                throw new IllegalStateException("the state store '" + sinkName + "' must be staged once and first");
+            }
+            staged.add(state.stage(result));
+            return;
+        }
         Sink sink = sinks.get(sinkName);
         if (sink == null) {
             throw new IllegalStateException("no sink named '" + sinkName + "' (orgsync.sinks)");
         }
-        RunResult result = exchange.getProperty(RESULT, RunResult.class);
-        staged(exchange).add(sink.stage(result));
+        if (staged.isEmpty()) {
+            // a sink ahead of the state would publish changes the next run does not know about
+            throw new IllegalStateException("sink '" + sinkName + "' staged before the state store '"
+                    + state.name() + "'; sinkEndpoints lists it first");
+        }
+        staged.add(sink.stage(result));
     }
 
     public Manifest held(Exchange exchange) {
         RunContext run = run(exchange);
         Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
         finish(run);
+        recordUnapplied(manifest);
         LOG.warn("run held: {}", manifest.error());
         LOG.info(manifest.summaryLine());
         return manifest;
@@ -135,6 +170,9 @@ public final class RunCoordinator implements AutoCloseable {
         for (int i = 0; i < staged.size(); i++) {
             try {
                 staged.get(i).commit();
+                if (i == 0) {
+                    exchange.setProperty(STATE_COMMITTED, true);
+                }
             } catch (Exception e) {
                 if (i > 0) {
                     // the sinks before it already show this run; the next successful run realigns them
@@ -168,9 +206,28 @@ public final class RunCoordinator implements AutoCloseable {
                 timestamp(run.startedAt()), timestamp(clock.instant()), run.snapshot().departmentCount(),
                 run.snapshot().memberCount(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error);
         exchange.setProperty(MANIFEST, manifest);
+        if (Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
+            // its success row is already committed with the state; a failed row would contradict it
+            LOG.error("run {} is applied to the state store '{}' but not to every sink", run.runId(), state.name());
+        } else {
+            recordUnapplied(manifest);
+        }
         LOG.error("run failed runId={} source={} tenant={}: {}", run.runId(), run.source(), run.tenant(), error);
         LOG.info(manifest.summaryLine());
         return manifest;
+    }
+
+    /**
+     * Best effort: the run is already failed or held, and the database being unreachable is often
+     * why; the summary log line still records it.
+     */
+    private void recordUnapplied(Manifest manifest) {
+        try {
+            state.recordUnapplied(manifest);
+        } catch (Exception e) {
+            LOG.warn("could not record {} run {} in the state store '{}': {}", manifest.status().wireName(),
+                    manifest.runId(), state.name(), e.getMessage());
+        }
     }
 
     private String guard(PreviousRun previous, ChangeCounts counts, boolean fetchedNothing) {
@@ -193,7 +250,7 @@ public final class RunCoordinator implements AutoCloseable {
     private static List<Sink.Staged> staged(Exchange exchange) {
         List<Sink.Staged> staged = exchange.getProperty(STAGED, List.class);
         if (staged == null) {
-            staged = new java.util.ArrayList<>();
+            staged = new ArrayList<>();
             exchange.setProperty(STAGED, staged);
         }
         return staged;

@@ -1,12 +1,19 @@
 package io.orgsync.run;
 
-import java.io.IOException;
-
 /**
- * Where the last successful snapshot of a source and tenant is kept. Until the database state
- * store exists, the file sink's latest published run serves.
+ * Where the last successful snapshot of each source and tenant is kept (CONTRACT section 5: the
+ * JDBC database). It is also the first sink of every successful run: the coordinator stages it
+ * before any other sink and commits it first, so that what the next run compares with is exactly
+ * what was published.
  */
-public interface StateStore {
+public interface StateStore extends Sink {
 
-    PreviousRun load(String source, String tenant) throws IOException;
+    /** What the last successful run of {@code source} and {@code tenant} left; {@link PreviousRun#none()} before the first. */
+    PreviousRun load(String source, String tenant) throws Exception;
+
+    /**
+     * Records a run that was not applied — failed or held — in its own transaction, leaving the
+     * state exactly as it was.
+     */
+    void recordUnapplied(Manifest manifest) throws Exception;
 }

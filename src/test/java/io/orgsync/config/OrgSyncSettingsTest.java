@@ -67,6 +67,9 @@ class OrgSyncSettingsTest {
             "orgsync.deletes.max-percent|120|orgsync.deletes.max-percent",
             "orgsync.deletes.force|yes|orgsync.deletes.force",
             "orgsync.feishu.user-id-type|email|orgsync.feishu.user-id-type",
+            "orgsync.sinks|file,webhook|orgsync.sinks",
+            "orgsync.jdbc.url|jdbc:oracle:thin:@db:1521/x|orgsync.jdbc.url",
+            "orgsync.jdbc.url|postgresql://db/orgsync|orgsync.jdbc.url",
     })
     void aBadValueNamesItsKey(String key, String value, String named) {
         values.put(key, value);
@@ -95,6 +98,40 @@ class OrgSyncSettingsTest {
     void messagesNeverCarryTheSecret() {
         values.put("orgsync.wecom-school.schedule", "bogus");
         assertThatThrownBy(this::load).hasMessageNotContaining("s3cret-value");
+    }
+
+    @Test
+    void theDatabaseDefaultsToEmbeddedH2UnderData() {
+        JdbcSettings jdbc = load().jdbc();
+        assertThat(jdbc.url()).startsWith("jdbc:h2:file:./data/");
+        assertThat(jdbc.username()).isEmpty();
+        assertThat(jdbc.password()).isEmpty();
+    }
+
+    @Test
+    void jdbcIsAcceptedAsASinkAndTheDatabaseKeysAreRead() {
+        values.put("orgsync.sinks", "file, jdbc");
+        values.put("orgsync.jdbc.url", "jdbc:postgresql://db.example:5432/orgsync");
+        values.put("orgsync.jdbc.username", "orgsync");
+        values.put("orgsync.jdbc.password", "db-s3cret");
+        OrgSyncSettings settings = load();
+        assertThat(settings.sinks()).containsExactlyInAnyOrder("file", "jdbc");
+        assertThat(settings.jdbc()).isEqualTo(new JdbcSettings("jdbc:postgresql://db.example:5432/orgsync", "orgsync",
+                "db-s3cret"));
+        assertThat(settings.jdbc().toString()).doesNotContain("db-s3cret");
+    }
+
+    @Test
+    void aPasswordWrittenIntoTheUrlIsNeverShown() {
+        values.put("orgsync.jdbc.url", "jdbc:mysql://orgsync:url-s3cret@db/x?password=url-s3cret&ssl=true");
+        JdbcSettings jdbc = load().jdbc();
+        assertThat(jdbc.redactedUrl()).isEqualTo("jdbc:mysql://orgsync:***@db/x?password=***&ssl=true");
+        assertThat(jdbc.toString()).doesNotContain("url-s3cret");
+        assertThat(jdbc.scrub("could not connect to " + jdbc.url())).doesNotContain("url-s3cret");
+
+        values.put("orgsync.jdbc.url", "jdbc:sqlserver://db;password=url-s3cret");
+        assertThatThrownBy(this::load).hasMessageStartingWith("orgsync.jdbc.url: ")
+                .hasMessageNotContaining("url-s3cret");
     }
 
     @Test

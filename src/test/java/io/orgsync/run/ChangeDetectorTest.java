@@ -3,10 +3,13 @@ package io.orgsync.run;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.CanonicalRecord;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.orgsync.run.Fixtures.department;
@@ -135,5 +138,58 @@ class ChangeDetectorTest {
                 List.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("previous snapshot lists department id '1'");
+    }
+
+    @Test
+    void digestedPreviousRecordsGiveTheSameChangesAndFetchOnlyTheDeleted() {
+        List<Department> before = List.of(ROOT, CLASS_1, department("9", "1", "九班"));
+        Member renamed = member("zhangsan", "张叁", "3");
+        Member wang = member("wangwu", "王五", "3");
+        List<Member> membersBefore = List.of(ZHANG, LI, member("zhaoliu", "赵六", "9"));
+        List<Department> now = List.of(ROOT, department("3", "1", "一年级1班"));
+        List<Member> membersNow = List.of(renamed, LI, wang);
+        InMemoryDigests<Department> departments = new InMemoryDigests<>(before);
+        InMemoryDigests<Member> members = new InMemoryDigests<>(membersBefore);
+
+        List<Change> digested = ChangeDetector.diff(new PreviousRun("r1", departments, members), now, membersNow);
+
+        assertThat(digested).isEqualTo(ChangeDetector.diff(new PreviousRun("r1", before, membersBefore), now,
+                membersNow));
+        assertThat(digested).extracting(Change::op, c -> c.record().id()).containsExactly(
+                tuple(ChangeOp.UPDATE, "3"), tuple(ChangeOp.DELETE, "9"),
+                tuple(ChangeOp.UPDATE, "zhangsan"), tuple(ChangeOp.CREATE, "wangwu"), tuple(ChangeOp.DELETE, "zhaoliu"));
+        assertThat(departments.fetched).containsExactly(List.of(2));
+        assertThat(members.fetched).containsExactly(List.of(2));
+    }
+
+    /** The text stands in for a digest; records are handed out only through lastKnown. */
+    private static final class InMemoryDigests<R extends CanonicalRecord> extends DigestedRecords<R> {
+        private final List<R> records;
+        final List<List<Integer>> fetched = new ArrayList<>();
+
+        InMemoryDigests(List<R> records) {
+            this.records = records;
+        }
+
+        @Override
+        public int size() {
+            return records.size();
+        }
+
+        @Override
+        public String idAt(int index) {
+            return records.get(index).id();
+        }
+
+        @Override
+        public boolean sameContent(int index, R current) {
+            return CanonicalJson.toLine(records.get(index)).equals(CanonicalJson.toLine(current));
+        }
+
+        @Override
+        public List<R> lastKnown(int[] indices) {
+            fetched.add(Arrays.stream(indices).boxed().toList());
+            return Arrays.stream(indices).mapToObj(records::get).toList();
+        }
     }
 }

@@ -32,6 +32,7 @@ public final class Harness {
         Map<String, String> overrides = new HashMap<>();
         overrides.put("orgsync.sources", String.join(",", Stream.of(sources).map(SourceName::id).toList()));
         overrides.put("orgsync.file.dir", exports.toString());
+        overrides.put("orgsync.jdbc.url", databaseUrl(exports));
         overrides.put("orgsync.http.retry-initial-delay-ms", "10");
         overrides.put("orgsync.http.retry-max-delay-ms", "100");
         overrides.put("orgsync.http.read-timeout-ms", "5000");
@@ -48,6 +49,15 @@ public final class Harness {
         overrides.put("orgsync.wuhan-edu.app-key", credentials.wuhanAppKey());
         overrides.put("orgsync.wuhan-edu.top-org-id", credentials.wuhanTopOrgId());
         return overrides;
+    }
+
+    /**
+     * An embedded H2 database beside {@code exports} (not inside: tests compare the exports tree
+     * before and after a failed run), so a test's runs share state and tests share nothing.
+     */
+    public static String databaseUrl(Path exports) {
+        Path dir = exports.toAbsolutePath().resolveSibling(exports.getFileName() + "-db");
+        return "jdbc:h2:file:" + dir.resolve("orgsync") + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     public static OrgSyncApp start(Map<String, String> overrides) {

@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Where the file sink puts things (CONTRACT section 4, {@code file}), in one place so that the sink,
- * the state store and the clean-up agree:
+ * Where the file sink puts things (CONTRACT section 4, {@code file}), in one place so that the sink
+ * and the clean-up agree:
  * <pre>
  * &lt;dir&gt;/&lt;source&gt;/&lt;tenant&gt;/&lt;runId&gt;/{departments,members,changes}.jsonl, manifest.json, [*.csv]
  * &lt;dir&gt;/&lt;source&gt;/&lt;tenant&gt;/latest.json

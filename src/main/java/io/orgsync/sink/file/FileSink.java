@@ -79,7 +79,7 @@ public final class FileSink implements Sink {
     /**
      * @param dir     {@code orgsync.file.dir}; created on first publish
      * @param formats {@code orgsync.file.formats}: a subset of {@code jsonl}, {@code csv} (case and
-     *                blanks ignored); JSONL is always written because the state store reads it back
+     *                blanks ignored); JSONL is always written: the contract promises it in every run folder
      */
     public FileSink(Path dir, Set<String> formats) {
         if (dir == null) {
@@ -249,10 +249,9 @@ public final class FileSink implements Sink {
     }
 
     /**
-     * Refuses results that would publish something the contract or the state store cannot stand
-     * behind: a run that did not succeed, or a manifest whose figures disagree with its records
-     * (the state store checks the counts when it reads a run back, so a mismatch published today
-     * would fail every later run of this tenant).
+     * Refuses results that would publish something the contract cannot stand behind: a run that
+     * did not succeed, or a manifest whose figures disagree with its records (readers check a run
+     * folder against its manifest).
      */
     private static void checkPublishable(RunResult result) {
         Manifest m = result.manifest();

@@ -1,0 +1,183 @@
+package io.orgsync.sink.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.orgsync.config.ConfigurationException;
+import io.orgsync.config.JdbcSettings;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+
+/**
+ * The connection pool to {@code orgsync.jdbc.url}, opened and migrated at start-up. Opening is
+ * where a wrong URL, an unreachable server or a refused password shows, so every failure here
+ * becomes a {@link ConfigurationException} naming the key to fix (exit code 2), never a run
+ * failure at 2 a.m.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Flyway's own table, named so that it cannot clash with a Flyway the user runs in the same schema. */
+    static final String HISTORY_TABLE = "orgsync_schema_history";
+    static final String MIGRATIONS = "classpath:db/orgsync";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource dataSource;
+    private final SqlDialect dialect;
+    private final JdbcSettings settings;
+
+    private Database(HikariDataSource dataSource, SqlDialect dialect, JdbcSettings settings) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.settings = settings;
+    }
+
+    /**
+     * Connects, creates or migrates orgsync's tables and keeps a small pool open.
+     *
+     * @throws ConfigurationException naming {@code orgsync.jdbc.url} or {@code orgsync.jdbc.password}
+     */
+    public static Database open(JdbcSettings settings) {
+        SqlDialect dialect;
+        try {
+            dialect = SqlDialect.of(settings.url());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(JdbcSettings.URL_KEY, "'" + settings.redactedUrl()
+                    + "' is not a supported JDBC URL");
+        }
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(poolConfig(settings, dialect));
+        } catch (RuntimeException e) {
+            throw startFailure(settings, e);
+        }
+        Database database = new Database(dataSource, dialect, settings);
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e instanceof ConfigurationException ? e : startFailure(settings, e);
+        }
+        return database;
+    }
+
+    private static HikariConfig poolConfig(JdbcSettings settings, SqlDialect dialect) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("orgsync-db");
+        config.setJdbcUrl(dialect.driverUrl(settings.url()));
+        if (!settings.username().isEmpty()) {
+            config.setUsername(settings.username());
+        } else if (dialect == SqlDialect.H2) {
+            // H2's conventional administrator; an embedded file database is created with it
+            config.setUsername("sa");
+        }
+        if (!settings.password().isEmpty()) {
+            config.setPassword(settings.password());
+        }
+        config.setDataSourceProperties(dialect.driverProperties());
+        // one connection per run being applied, plus reads; sources rarely run at the same minute
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(15_000);
+        // fail at start-up, with the driver's reason, instead of at the first run
+        config.setInitializationFailTimeout(1);
+        // the same semantics on all three; MariaDB's default REPEATABLE READ takes gap locks that
+        // make two tenants applied at the same time block each other
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        return config;
+    }
+
+    private void migrate() {
+        Flyway flyway = Flyway.configure(Database.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(MIGRATIONS)
+                .table(HISTORY_TABLE)
+                .placeholders(dialect.placeholders())
+                // a database that already holds other applications' tables is fine; version 0 so
+                // that V1 still runs there
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load();
+        MigrateResult result = flyway.migrate();
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            LOG.info("database: {} {} at {}, orgsync schema version {}{}", meta.getDatabaseProductName(),
+                    meta.getDatabaseProductVersion(), settings.redactedUrl(),
+                    flyway.info().current() == null ? "?" : flyway.info().current().getVersion(),
+                    result.migrationsExecuted > 0 ? " (" + result.migrationsExecuted + " migration(s) applied now)"
+                            : "");
+        } catch (SQLException e) {
+            throw startFailure(settings, e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    public JdbcSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /**
+     * Picks the key the user has to change from the SQL state: class 28 (and PostgreSQL's 08004,
+     * "password required") is the login, 3D000 / MariaDB 1049 a database that does not exist,
+     * anything else the URL. The driver's reason is kept, minus the password.
+     */
+    static ConfigurationException startFailure(JdbcSettings settings, Throwable failure) {
+        SQLException sql = null;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException e) {
+                sql = e;
+                break;
+            }
+        }
+        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+        int code = sql == null ? 0 : sql.getErrorCode();
+        String reason = settings.scrub(firstLine(sql != null ? sql.getMessage() : rootMessage(failure)));
+        if (state.startsWith("28") || state.equals("08004") || code == 1045) {
+            String user = settings.username().isEmpty() ? "(none)" : "'" + settings.username() + "'";
+            return new ConfigurationException(JdbcSettings.PASSWORD_KEY, "the database at "
+                    + settings.redactedUrl() + " refused the login of user " + user + " (check "
+                    + JdbcSettings.USERNAME_KEY + " and " + JdbcSettings.PASSWORD_KEY + "): " + reason);
+        }
+        if (state.equals("3D000") || code == 1049) {
+            return new ConfigurationException(JdbcSettings.URL_KEY, "the database named in "
+                    + settings.redactedUrl() + " does not exist; create it first: " + reason);
+        }
+        return new ConfigurationException(JdbcSettings.URL_KEY, "cannot open or set up the database at "
+                + settings.redactedUrl() + ": " + reason);
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        String line = message.strip();
+        int end = line.indexOf('\n');
+        return (end < 0 ? line : line.substring(0, end)).strip();
+    }
+}

@@ -1,0 +1,749 @@
+package io.orgsync.sink.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.CanonicalRecord;
+import io.orgsync.model.Department;
+import io.orgsync.model.Member;
+import io.orgsync.model.Relation;
+import io.orgsync.run.Change;
+import io.orgsync.run.ChangeOp;
+import io.orgsync.run.DigestedRecords;
+import io.orgsync.run.Manifest;
+import io.orgsync.run.PreviousRun;
+import io.orgsync.run.RunFailedException;
+import io.orgsync.run.RunResult;
+import io.orgsync.run.RunStatus;
+import io.orgsync.run.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code jdbc} sink and the state store (CONTRACT sections 4 and 5): the {@code orgsync_*}
+ * tables hold, per source and tenant, the canonical records of the last successful run, and are
+ * what the next run is compared with.
+ *
+ * <p>A run is applied from its change list, not by rewriting the snapshot: created and updated
+ * records are upserted (which also revives a soft-deleted row), vanished ones get
+ * {@code deleted_at}, a changed member's departments and relations are replaced, and nothing is
+ * written for an unchanged record — so an unchanged re-run touches no record row at all. Everything
+ * happens in one transaction opened by {@link #stage} and committed only by
+ * {@link Staged#commit()}, after every other sink has staged too.
+ *
+ * <p>{@link #load} remembers which run it saw; {@link #stage} locks the tenant's
+ * {@code orgsync_state} row and refuses to apply changes computed against another run, so two
+ * processes syncing the same tenant cannot interleave their changes.
+ */
+public final class JdbcStore implements StateStore, AutoCloseable {
+
+    public static final String NAME = "jdbc";
+    /** Rows per JDBC batch: big enough for few round trips, small enough to bound driver memory. */
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+    /** The id columns are VARCHAR(255); longer vendor ids are refused rather than truncated. */
+    static final int MAX_ID_LENGTH = 255;
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);
+
+    private static final List<String> KEY = List.of("source", "tenant", "id");
+    private static final List<String> DEPARTMENT_COLUMNS = List.of("source", "tenant", "id", "parent_id", "name",
+            "type", "sort_order", "path", "attributes", "record_json", "content_hash", "last_run_id", "updated_at",
+            "deleted_at");
+    private static final List<String> MEMBER_COLUMNS = List.of("source", "tenant", "id", "name", "role", "mobile",
+            "email", "status", "attributes", "record_json", "content_hash", "last_run_id", "updated_at",
+            "deleted_at");
+    private static final String INSERT_RUN = "INSERT INTO orgsync_run (run_id, source, tenant, started_at, "
+            + "finished_at, status, departments, members, created, updated, deleted, api_calls, retries, "
+            + "delivery_failures, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static final ObjectReader DEPARTMENT_READER = reader(Department.class);
+    private static final ObjectReader MEMBER_READER = reader(Member.class);
+    /** Ids per {@code IN (…)} when fetching last known records: well under every driver's parameter limit. */
+    private static final int IN_LIST = 500;
+
+    private final Database database;
+    private final Clock clock;
+    private final int batchSize;
+    private final String upsertDepartment;
+    private final String upsertMember;
+    /** Per source and tenant, the run {@link #load} last saw (empty: none yet). */
+    private final Map<String, Optional<String>> loaded = new ConcurrentHashMap<>();
+
+    public JdbcStore(Database database, Clock clock) {
+        this(database, clock, DEFAULT_BATCH_SIZE);
+    }
+
+    public JdbcStore(Database database, Clock clock, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
+        }
+        this.database = database;
+        this.clock = clock;
+        this.batchSize = batchSize;
+        this.upsertDepartment = database.dialect().upsert("orgsync_department", KEY, DEPARTMENT_COLUMNS);
+        this.upsertMember = database.dialect().upsert("orgsync_member", KEY, MEMBER_COLUMNS);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /**
+     * The live rows ({@code deleted_at is null}) as {@link DigestedRecords}: ids and content
+     * hashes, read in one repeatable-read transaction so that departments and members belong to
+     * the same run. Whole records are fetched later, and only for the deletions. Departments come
+     * in tree order (by path) and members by id, whatever order the database returns them in, so
+     * change lists are the same on every database.
+     */
+    @Override
+    public PreviousRun load(String source, String tenant) throws SQLException {
+        String runId;
+        StoredRecords<Department> departments;
+        StoredRecords<Member> members;
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setAutoCommit(false);
+            try {
+                runId = readState(connection, source, tenant, false).lastRunId();
+                departments = readLive(connection, "orgsync_department", source, tenant, Department.class, true);
+                members = readLive(connection, "orgsync_member", source, tenant, Member.class, false);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+        if (runId == null && !(departments.isEmpty() && members.isEmpty())) {
+            // without a run, the guard would see "no previous run" and let anything through
+            throw new RunFailedException("the database holds records of " + source + "/" + tenant
+                    + " but orgsync_state names no run for them; restore orgsync_state or remove those rows");
+        }
+        loaded.put(key(source, tenant), Optional.ofNullable(runId));
+        return runId == null ? PreviousRun.none() : new PreviousRun(runId, departments, members);
+    }
+
+    private <R extends CanonicalRecord> StoredRecords<R> readLive(Connection connection, String table, String source,
+                                                                  String tenant, Class<R> type, boolean byPath)
+            throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, content_hash"
+                + (byPath ? ", path" : "") + " FROM " + table + " WHERE source = ? AND tenant = ? AND deleted_at IS NULL")) {
+            select.setString(1, source);
+            select.setString(2, tenant);
+            // streams instead of holding a million rows in the driver (PostgreSQL needs autocommit off)
+            select.setFetchSize(batchSize);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[]{rs.getString(1), rs.getString(2), byPath ? rs.getString(3) : null});
+                }
+            }
+        }
+        Comparator<String[]> byId = Comparator.comparing(r -> r[0]);
+        rows.sort(byPath ? Comparator.<String[], List<String>>comparing(r -> List.of(r[2].split("/", -1)),
+                JdbcStore::compareLists).thenComparing(byId) : byId);
+        String[] ids = new String[rows.size()];
+        byte[][] hashes = new byte[rows.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rows.get(i)[0];
+            hashes[i] = HexFormat.of().parseHex(rows.get(i)[1]);
+        }
+        return new StoredRecords<>(table, source, tenant, type, ids, hashes);
+    }
+
+    /** A parent's path is a prefix of its children's, so parents sort first. */
+    private static int compareLists(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    /** One kind of a tenant's live rows: ids and SHA-256 of record_json, records on request. */
+    private final class StoredRecords<R extends CanonicalRecord> extends DigestedRecords<R> {
+        private final String table;
+        private final String source;
+        private final String tenant;
+        private final Class<R> type;
+        private final String[] ids;
+        private final byte[][] hashes;
+
+        StoredRecords(String table, String source, String tenant, Class<R> type, String[] ids, byte[][] hashes) {
+            this.table = table;
+            this.source = source;
+            this.tenant = tenant;
+            this.type = type;
+            this.ids = ids;
+            this.hashes = hashes;
+        }
+
+        @Override
+        public int size() {
+            return ids.length;
+        }
+
+        @Override
+        public String idAt(int index) {
+            return ids[index];
+        }
+
+        /** The hash of the text stage() would store for {@code current}, against the stored one. */
+        @Override
+        public boolean sameContent(int index, R current) {
+            return MessageDigest.isEqual(hashes[index], sha256(recordJson(current)));
+        }
+
+        /**
+         * Read after the load's transaction: should another process have changed these rows in
+         * between, {@link #stage} finds orgsync_state moved on and applies nothing.
+         */
+        @Override
+        public List<R> lastKnown(int[] indices) {
+            Map<String, R> byId = new HashMap<>();
+            ObjectReader reader = type == Department.class ? DEPARTMENT_READER : MEMBER_READER;
+            try (Connection connection = database.dataSource().getConnection()) {
+                for (int from = 0; from < indices.length; from += IN_LIST) {
+                    int to = Math.min(indices.length, from + IN_LIST);
+                    String sql = "SELECT id, record_json FROM " + table + " WHERE source = ? AND tenant = ? AND id IN ("
+                            + String.join(", ", Collections.nCopies(to - from, "?")) + ")";
+                    try (PreparedStatement select = connection.prepareStatement(sql)) {
+                        select.setString(1, source);
+                        select.setString(2, tenant);
+                        for (int i = from; i < to; i++) {
+                            select.setString(3 + i - from, ids[indices[i]]);
+                        }
+                        try (ResultSet rs = select.executeQuery()) {
+                            while (rs.next()) {
+                                byId.put(rs.getString(1), parse(reader, rs.getString(1), rs.getString(2)));
+                            }
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new RunFailedException("cannot read the last known records from " + table + ": "
+                        + describe(e), e);
+            }
+            List<R> records = new ArrayList<>(indices.length);
+            for (int index : indices) {
+                R record = byId.get(ids[index]);
+                if (record == null) {
+                    throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + ids[index]
+                            + " disappeared while this run was compared with it");
+                }
+                records.add(record);
+            }
+            return records;
+        }
+
+        private R parse(ObjectReader reader, String id, String json) {
+            R record;
+            try {
+                record = type.cast(reader.readValue(json));
+            } catch (JsonProcessingException | ClassCastException e) {
+                throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + id
+                        + " has unreadable record_json: " + e.getMessage(), e);
+            }
+            if (record == null || !id.equals(record.id()) || !source.equals(record.source())
+                    || !tenant.equals(record.tenant())) {
+                throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + id
+                        + " holds the record_json of another record");
+            }
+            return record;
+        }
+    }
+
+    @Override
+    public Staged stage(RunResult result) throws SQLException {
+        Manifest manifest = result.manifest();
+        checkApplicable(result);
+        String key = key(manifest.source(), manifest.tenant());
+        Optional<String> comparedWith = loaded.get(key);
+        if (comparedWith == null) {
+            throw new IllegalStateException("run " + manifest.runId() + " is staged without its previous state "
+                    + "having been loaded: its changes cannot be trusted");
+        }
+        Connection connection = database.dataSource().getConnection();
+        boolean staged = false;
+        try {
+            connection.setAutoCommit(false);
+            LocalDateTime now = utc(clock.instant());
+            lockState(connection, manifest, comparedWith.orElse(null), now);
+            apply(connection, result, now);
+            insertRun(connection, manifest);
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE orgsync_state SET last_run_id = ?, updated_at = ? WHERE source = ? AND tenant = ?")) {
+                update.setString(1, manifest.runId());
+                update.setObject(2, now);
+                update.setString(3, manifest.source());
+                update.setString(4, manifest.tenant());
+                update.executeUpdate();
+            }
+            staged = true;
+            return new StagedTransaction(connection, manifest);
+        } catch (SQLException e) {
+            throw new RunFailedException("the database did not take run " + manifest.runId() + ": " + describe(e), e);
+        } finally {
+            if (!staged) {
+                rollbackAndClose(connection);
+            }
+        }
+    }
+
+    @Override
+    public void recordUnapplied(Manifest manifest) throws SQLException {
+        if (manifest.status() == RunStatus.SUCCESS) {
+            throw new IllegalArgumentException("run " + manifest.runId() + " succeeded; it is staged, not recorded");
+        }
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(true);
+            insertRun(connection, manifest);
+        }
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    /**
+     * The row lock serialises runs of one tenant across processes. The first run of a tenant
+     * creates the row; of two first runs racing, the second fails on the key and applies nothing.
+     */
+    private static void lockState(Connection connection, Manifest manifest, String comparedWith, LocalDateTime now)
+            throws SQLException {
+        State state = readState(connection, manifest.source(), manifest.tenant(), true);
+        if (!state.exists()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO orgsync_state (source, tenant, last_run_id, updated_at) VALUES (?, ?, NULL, ?)")) {
+                insert.setString(1, manifest.source());
+                insert.setString(2, manifest.tenant());
+                insert.setObject(3, now);
+                insert.executeUpdate();
+            }
+        }
+        if (!Objects.equals(state.lastRunId(), comparedWith)) {
+            throw new RunFailedException("run " + state.lastRunId() + " of " + manifest.source() + "/"
+                    + manifest.tenant() + " reached the database after run " + manifest.runId()
+                    + " had read its previous state (" + comparedWith + "); nothing was applied, and the next run "
+                    + "compares with the newer state");
+        }
+    }
+
+    /** @param lastRunId null when the row does not exist or no run committed yet */
+    private record State(boolean exists, String lastRunId) {
+    }
+
+    private static State readState(Connection connection, String source, String tenant, boolean forUpdate)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT last_run_id FROM orgsync_state "
+                + "WHERE source = ? AND tenant = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            select.setString(1, source);
+            select.setString(2, tenant);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? new State(true, row.getString(1)) : new State(false, null);
+            }
+        }
+    }
+
+    /**
+     * Statement order matters only for members: a changed member's old departments and relations
+     * are deleted before the new ones are inserted. Members that were not live have none (they
+     * are removed on deletion), so created members only insert.
+     */
+    private void apply(Connection connection, RunResult result, LocalDateTime now) throws SQLException {
+        String runId = result.manifest().runId();
+        List<Department> departmentUpserts = new ArrayList<>();
+        List<Department> departmentDeletes = new ArrayList<>();
+        List<Member> memberCreates = new ArrayList<>();
+        List<Member> memberUpdates = new ArrayList<>();
+        List<Member> memberDeletes = new ArrayList<>();
+        for (Change change : result.changes()) {
+            if (change.record() instanceof Department department) {
+                (change.op() == ChangeOp.DELETE ? departmentDeletes : departmentUpserts).add(department);
+            } else if (change.record() instanceof Member member) {
+                switch (change.op()) {
+                    case CREATE -> memberCreates.add(member);
+                    case UPDATE -> memberUpdates.add(member);
+                    case DELETE -> memberDeletes.add(member);
+                    default -> throw new IllegalArgumentException("unknown change op " + change.op());
+                }
+            }
+        }
+
+        try (Batch upsert = new Batch(connection, upsertDepartment)) {
+            for (Department d : departmentUpserts) {
+                String json = recordJson(d);
+                PreparedStatement s = upsert.statement;
+                s.setString(1, d.source());
+                s.setString(2, d.tenant());
+                s.setString(3, d.id());
+                setString(s, 4, d.parentId());
+                setString(s, 5, DbText.column(d.name()));
+                setString(s, 6, d.type() == null ? null : d.type().wireName());
+                if (d.order() == null) {
+                    s.setNull(7, Types.BIGINT);
+                } else {
+                    s.setLong(7, d.order());
+                }
+                s.setString(8, DbText.column(String.join("/", d.path())));
+                s.setString(9, DbText.json(CanonicalJson.toLine(d.attributes())));
+                s.setString(10, json);
+                s.setString(11, hash(json));
+                s.setString(12, runId);
+                s.setObject(13, now);
+                s.setNull(14, Types.TIMESTAMP);
+                upsert.add();
+            }
+            upsert.flush();
+        }
+        softDelete(connection, "orgsync_department", departmentDeletes, runId, now);
+
+        try (Batch upsert = new Batch(connection, upsertMember)) {
+            for (List<Member> members : List.of(memberCreates, memberUpdates)) {
+                for (Member m : members) {
+                    String json = recordJson(m);
+                    PreparedStatement s = upsert.statement;
+                    s.setString(1, m.source());
+                    s.setString(2, m.tenant());
+                    s.setString(3, m.id());
+                    setString(s, 4, DbText.column(m.name()));
+                    setString(s, 5, m.role() == null ? null : m.role().wireName());
+                    setString(s, 6, DbText.column(m.mobile()));
+                    setString(s, 7, DbText.column(m.email()));
+                    setString(s, 8, m.status() == null ? null : m.status().wireName());
+                    s.setString(9, DbText.json(CanonicalJson.toLine(m.attributes())));
+                    s.setString(10, json);
+                    s.setString(11, hash(json));
+                    s.setString(12, runId);
+                    s.setObject(13, now);
+                    s.setNull(14, Types.TIMESTAMP);
+                    upsert.add();
+                }
+            }
+            upsert.flush();
+        }
+        softDelete(connection, "orgsync_member", memberDeletes, runId, now);
+
+        try (Batch departmentsOf = new Batch(connection,
+                "DELETE FROM orgsync_member_department WHERE source = ? AND tenant = ? AND member_id = ?");
+             Batch relationsOf = new Batch(connection,
+                     "DELETE FROM orgsync_relation WHERE source = ? AND tenant = ? AND member_id = ?")) {
+            for (List<Member> members : List.of(memberUpdates, memberDeletes)) {
+                for (Member m : members) {
+                    departmentsOf.bindKey(m).add();
+                    relationsOf.bindKey(m).add();
+                }
+            }
+            departmentsOf.flush();
+            relationsOf.flush();
+        }
+        try (Batch memberships = new Batch(connection, "INSERT INTO orgsync_member_department "
+                + "(source, tenant, member_id, department_id) VALUES (?, ?, ?, ?)");
+             Batch relations = new Batch(connection, "INSERT INTO orgsync_relation "
+                     + "(source, tenant, member_id, related_id, role, relation) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (List<Member> members : List.of(memberCreates, memberUpdates)) {
+                for (Member m : members) {
+                    // the key is the pair: a department listed twice is one row
+                    for (String departmentId : new LinkedHashSet<>(m.departmentIds())) {
+                        memberships.bindKey(m).statement.setString(4, departmentId);
+                        memberships.add();
+                    }
+                    for (Relation r : distinctByRelatedId(m.relations()).values()) {
+                        PreparedStatement s = relations.bindKey(m).statement;
+                        s.setString(4, r.id());
+                        setString(s, 5, r.role() == null ? null : r.role().wireName());
+                        setString(s, 6, DbText.column(r.relation()));
+                        relations.add();
+                    }
+                }
+            }
+            memberships.flush();
+            relations.flush();
+        }
+    }
+
+    /** Only a row still live is marked, so a repeated delete cannot move {@code deleted_at}. */
+    private void softDelete(Connection connection, String table, List<? extends CanonicalRecord> records,
+                            String runId, LocalDateTime now) throws SQLException {
+        try (Batch delete = new Batch(connection, "UPDATE " + table + " SET deleted_at = ?, updated_at = ?, "
+                + "last_run_id = ? WHERE source = ? AND tenant = ? AND id = ? AND deleted_at IS NULL")) {
+            for (CanonicalRecord record : records) {
+                PreparedStatement s = delete.statement;
+                s.setObject(1, now);
+                s.setObject(2, now);
+                s.setString(3, runId);
+                s.setString(4, record.source());
+                s.setString(5, record.tenant());
+                s.setString(6, record.id());
+                delete.add();
+            }
+            delete.flush();
+        }
+    }
+
+    /**
+     * The table's key is (member, related id): should a vendor name the same person twice with
+     * different roles, the first listing is kept (record_json still holds both).
+     */
+    private static Map<String, Relation> distinctByRelatedId(List<Relation> relations) {
+        Map<String, Relation> byId = new LinkedHashMap<>();
+        for (Relation relation : relations) {
+            byId.putIfAbsent(relation.id(), relation);
+        }
+        return byId;
+    }
+
+    private static void insertRun(Connection connection, Manifest m) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_RUN)) {
+            insert.setString(1, m.runId());
+            insert.setString(2, m.source());
+            insert.setString(3, m.tenant());
+            setTimestamp(insert, 4, m.startedAt());
+            setTimestamp(insert, 5, m.finishedAt());
+            insert.setString(6, m.status().wireName());
+            insert.setLong(7, m.departments());
+            insert.setLong(8, m.members());
+            insert.setLong(9, m.created());
+            insert.setLong(10, m.updated());
+            insert.setLong(11, m.deleted());
+            insert.setLong(12, m.apiCalls());
+            insert.setLong(13, m.retries());
+            insert.setLong(14, m.deliveryFailures());
+            setString(insert, 15, DbText.column(m.error()));
+            insert.executeUpdate();
+        }
+    }
+
+    /**
+     * What cannot be stored must fail the run before anything is written, with the record named,
+     * rather than be truncated into another id.
+     */
+    private static void checkApplicable(RunResult result) {
+        Manifest m = result.manifest();
+        if (m.status() != RunStatus.SUCCESS) {
+            throw new IllegalArgumentException("only successful runs are applied; run " + m.runId() + " is "
+                    + (m.status() == null ? null : m.status().wireName()));
+        }
+        for (Change change : result.changes()) {
+            CanonicalRecord record = change.record();
+            if (!m.source().equals(record.source()) || !m.tenant().equals(record.tenant())) {
+                throw new IllegalArgumentException("run " + m.runId() + " of " + m.source() + "/" + m.tenant()
+                        + " holds a " + record.kind() + " of " + record.source() + "/" + record.tenant());
+            }
+            checkId(record.kind() + " id", record.id(), record);
+            if (record instanceof Department d) {
+                checkId("parentId", d.parentId() == null ? "" : d.parentId(), record);
+            } else if (record instanceof Member member) {
+                member.departmentIds().forEach(id -> checkId("department id", id, record));
+                member.relations().forEach(r -> checkId("related id", r.id(), record));
+            }
+        }
+    }
+
+    private static void checkId(String what, String id, CanonicalRecord record) {
+        if (id == null) {
+            throw new RunFailedException(record.kind() + " '" + record.id() + "' has a null " + what);
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new RunFailedException(record.kind() + " '" + record.id().substring(0,
+                    Math.min(40, record.id().length())) + "…' has a " + what + " of " + id.length()
+                    + " characters; the database keeps at most " + MAX_ID_LENGTH);
+        }
+    }
+
+    private static void setString(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+
+    private static void setTimestamp(PreparedStatement statement, int index, String isoInstant) throws SQLException {
+        if (isoInstant == null) {
+            statement.setNull(index, Types.TIMESTAMP);
+            return;
+        }
+        try {
+            statement.setObject(index, utc(Instant.parse(isoInstant)));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("manifest timestamp '" + isoInstant + "' is not an ISO-8601 instant");
+        }
+    }
+
+    /** Columns are TIMESTAMP/DATETIME without zone on every database; values are UTC. */
+    static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+    }
+
+    /** The record_json column: the canonical line, with unpaired surrogates escaped (DbText). */
+    static String recordJson(CanonicalRecord record) {
+        return DbText.json(CanonicalJson.toLine(record));
+    }
+
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    });
+
+    static byte[] sha256(String json) {
+        return SHA_256.get().digest(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The content_hash column. */
+    static String hash(String json) {
+        return HexFormat.of().formatHex(sha256(json));
+    }
+
+    private static ObjectReader reader(Class<?> type) {
+        return CanonicalJson.MAPPER.readerFor(type).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    private static String key(String source, String tenant) {
+        return source + "\u0000" + tenant;
+    }
+
+    /**
+     * The database's own reason, first line only: a batch failure's message quotes the whole
+     * statement with its values (names, mobiles), which belong neither in a log nor in the run's
+     * {@code error}.
+     */
+    static String describe(SQLException e) {
+        SQLException reason = e;
+        if (e instanceof BatchUpdateException && e.getNextException() != null) {
+            reason = e.getNextException();
+        } else if (e instanceof BatchUpdateException && e.getCause() instanceof SQLException cause) {
+            reason = cause;
+        }
+        String text = Database.firstLine(reason.getMessage());
+        int batchEntry = text.indexOf("Call getNextException");
+        if (batchEntry >= 0) {
+            text = text.substring(0, batchEntry).strip();
+        }
+        if (text.length() > 300) {
+            text = text.substring(0, 300) + "…";
+        }
+        return text + (reason.getSQLState() == null ? "" : " (SQL state " + reason.getSQLState() + ")");
+    }
+
+    private static void rollbackAndClose(Connection connection) {
+        try (connection) {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.warn("could not roll back a staged run; the database discards it with the connection: {}",
+                    Database.firstLine(e.getMessage()));
+        }
+    }
+
+    /** A run applied inside an open transaction: invisible to every other connection until committed. */
+    private static final class StagedTransaction implements Staged {
+        private final Connection connection;
+        private final Manifest manifest;
+        private boolean done;
+
+        StagedTransaction(Connection connection, Manifest manifest) {
+            this.connection = connection;
+            this.manifest = manifest;
+        }
+
+        @Override
+        public void commit() {
+            if (done) {
+                throw new IllegalStateException("run " + manifest.runId() + " was already committed or discarded");
+            }
+            done = true;
+            try (connection) {
+                connection.commit();
+            } catch (SQLException e) {
+                throw new RunFailedException("the database did not commit run " + manifest.runId() + ": "
+                        + describe(e), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                rollbackAndClose(connection);
+            }
+        }
+    }
+
+    /** One prepared statement whose rows are sent {@link #batchSize} at a time. */
+    private final class Batch implements AutoCloseable {
+        final PreparedStatement statement;
+        private int pending;
+
+        Batch(Connection connection, String sql) throws SQLException {
+            this.statement = connection.prepareStatement(sql);
+        }
+
+        /** Binds source, tenant and the member id as parameters 1 to 3. */
+        Batch bindKey(Member member) throws SQLException {
+            statement.setString(1, member.source());
+            statement.setString(2, member.tenant());
+            statement.setString(3, member.id());
+            return this;
+        }
+
+        void add() throws SQLException {
+            statement.addBatch();
+            if (++pending >= batchSize) {
+                flush();
+            }
+        }
+
+        /** Sends the rows still pending; call once all are added. */
+        void flush() throws SQLException {
+            if (pending > 0) {
+                statement.executeBatch();
+                pending = 0;
+            }
+        }
+
+        /** Never sends anything: after a failure the rest of the batch is dropped with the transaction. */
+        @Override
+        public void close() throws SQLException {
+            statement.close();
+        }
+    }
+}

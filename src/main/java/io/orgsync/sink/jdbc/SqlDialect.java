@@ -1,0 +1,135 @@
+package io.orgsync.sink.jdbc;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * Everything that differs between the databases orgsync writes to, in one place: column types
+ * for the Flyway script, the upsert statement (PLATFORM.md's matrix: no single syntax runs on
+ * H2, PostgreSQL 14 and MariaDB) and driver options. Every other statement is plain SQL that
+ * all three accept.
+ */
+public enum SqlDialect {
+
+    /** H2's own {@code MERGE … KEY} works in every compatibility mode a user might put in the URL. */
+    H2("H2", "CHARACTER VARYING", "TIMESTAMP(3)", "") {
+        @Override
+        String upsert(String table, List<String> keys, List<String> columns) {
+            return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keys)
+                    + ") VALUES (" + parameters(columns) + ")";
+        }
+    },
+
+    /** {@code ON CONFLICT} rather than {@code MERGE}: MERGE arrived only in PostgreSQL 15. */
+    POSTGRESQL("PostgreSQL", "TEXT", "TIMESTAMP(3)", "") {
+        @Override
+        String upsert(String table, List<String> keys, List<String> columns) {
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + parameters(columns)
+                    + ") ON CONFLICT (" + String.join(", ", keys) + ") DO UPDATE SET "
+                    + nonKeys(keys, columns).stream().map(c -> c + " = EXCLUDED." + c)
+                    .collect(Collectors.joining(", "));
+        }
+
+        @Override
+        Properties driverProperties() {
+            Properties properties = new Properties();
+            // sends a batch of INSERTs as multi-row statements: several times the rows per round trip
+            properties.setProperty("reWriteBatchedInserts", "true");
+            properties.setProperty("connectTimeout", "10");
+            properties.setProperty("ApplicationName", "orgsync");
+            return properties;
+        }
+    },
+
+    /**
+     * MariaDB and MySQL. utf8mb4 so that rare CJK characters and emoji fit; a binary collation
+     * because vendor ids differ by case ({@code zhangSan} and {@code zhangsan} are two people).
+     */
+    MARIADB("MariaDB/MySQL", "LONGTEXT", "DATETIME(3)",
+            " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin") {
+        @Override
+        String upsert(String table, List<String> keys, List<String> columns) {
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + parameters(columns)
+                    + ") ON DUPLICATE KEY UPDATE "
+                    + nonKeys(keys, columns).stream().map(c -> c + " = VALUES(" + c + ")")
+                    .collect(Collectors.joining(", "));
+        }
+
+        @Override
+        Properties driverProperties() {
+            Properties properties = new Properties();
+            properties.setProperty("connectTimeout", "10000");
+            return properties;
+        }
+
+        @Override
+        String driverUrl(String url) {
+            // the MariaDB driver serves MySQL too, but only takes jdbc:mysql: URLs when told so
+            if (url.toLowerCase(Locale.ROOT).startsWith("jdbc:mysql:") && !url.contains("permitMysqlScheme")) {
+                return url + (url.contains("?") ? "&" : "?") + "permitMysqlScheme";
+            }
+            return url;
+        }
+    };
+
+    private final String displayName;
+    private final String textType;
+    private final String timestampType;
+    private final String tableOptions;
+
+    SqlDialect(String displayName, String textType, String timestampType, String tableOptions) {
+        this.displayName = displayName;
+        this.textType = textType;
+        this.timestampType = timestampType;
+        this.tableOptions = tableOptions;
+    }
+
+    /** @throws IllegalArgumentException for a URL of a database orgsync does not support */
+    public static SqlDialect of(String jdbcUrl) {
+        String url = jdbcUrl.toLowerCase(Locale.ROOT);
+        if (url.startsWith("jdbc:h2:")) {
+            return H2;
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return POSTGRESQL;
+        }
+        if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+            return MARIADB;
+        }
+        throw new IllegalArgumentException("unsupported database URL scheme");
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    /** Fills the {@code ${…}} placeholders of the Flyway scripts. */
+    Map<String, String> placeholders() {
+        return Map.of("text", textType, "timestamp", timestampType, "table_options", tableOptions);
+    }
+
+    /**
+     * Insert the row, or overwrite every non-key column of the row with the same key.
+     * Parameters are bound in the order of {@code columns}.
+     */
+    abstract String upsert(String table, List<String> keys, List<String> columns);
+
+    Properties driverProperties() {
+        return new Properties();
+    }
+
+    String driverUrl(String url) {
+        return url;
+    }
+
+    private static String parameters(List<String> columns) {
+        return columns.stream().map(c -> "?").collect(Collectors.joining(", "));
+    }
+
+    private static List<String> nonKeys(List<String> keys, List<String> columns) {
+        return columns.stream().filter(c -> !keys.contains(c)).toList();
+    }
+}
