@@ -265,9 +265,10 @@ class FeishuSyncTest {
             assertThat(member.attributes().path("open_id").asText()).isEqualTo(e.openId());
         }
 
-        // another folder: every id changes, which the deletion guard would rightly hold
+        // another folder and database: every id changes, which the deletion guard would rightly hold
         Path unionExports = exports.resolve("by-union-id");
         overrides.put("orgsync.file.dir", unionExports.toString());
+        overrides.put("orgsync.jdbc.url", Harness.databaseUrl(unionExports));
         overrides.put("orgsync.feishu.user-id-type", "union_id");
         Manifest byUnionId = syncOnce(overrides);
         Path unionRun = unionExports.resolve("feishu").resolve(byUnionId.tenant()).resolve(byUnionId.runId());
