@@ -5,6 +5,7 @@ import io.orgsync.run.Manifest;
 import io.orgsync.run.RunStatus;
 import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.sink.webhook.Redeliverer;
 
 import java.io.PrintStream;
 import java.util.Map;
@@ -37,6 +38,9 @@ public final class OrgSync {
             CommandLine command = CommandLine.parse(args);
             if (command.demo()) {
                 return demo(command);
+            }
+            if (command.redeliverDir() != null) {
+                return redeliver(command);
             }
             return sync(command, Map.of());
         } catch (ConfigurationException e) {
@@ -72,7 +76,8 @@ public final class OrgSync {
                     err.println("orgsync: configuration error: " + oneLine(manifest == null
                             ? outcome.misconfiguredKey() : manifest.error()));
                     exit = EXIT_CONFIGURATION;
-                } else if (manifest == null || manifest.status() != RunStatus.SUCCESS) {
+                } else if (manifest == null || manifest.status() != RunStatus.SUCCESS
+                        || manifest.deliveryFailures() > 0) {
                     exit = Math.max(exit, EXIT_RUN_FAILED);
                 }
                 if (manifest != null) {
@@ -81,6 +86,16 @@ public final class OrgSync {
             }
             return exit;
         }
+    }
+
+    /** Re-sends dead letters with their original ids, using the webhook settings of the configuration. */
+    private int redeliver(CommandLine command) {
+        var lookup = OrgSyncApp.lookup(command.configFile(), new java.util.Properties());
+        int exit = Redeliverer.run(command.redeliverDir(), lookup);
+        out.println(exit == EXIT_OK ? "orgsync: every dead letter under " + command.redeliverDir() + " was delivered"
+                : "orgsync: some dead letters under " + command.redeliverDir() + " still fail; they stay for a later "
+                + "--redeliver");
+        return exit;
     }
 
     static String rootMessage(Throwable e) {

@@ -50,10 +50,6 @@ public final class OrgSyncApp implements AutoCloseable {
      * @throws ConfigurationException naming the key to fix
      */
     public static OrgSyncApp create(Path config, Path routesDir, Map<String, String> overrides, boolean runOnce) {
-        if (!Files.isRegularFile(config) || !Files.isReadable(config)) {
-            throw new ConfigurationException("--config", "cannot read configuration file " + config.toAbsolutePath()
-                    + " (run from the project root, or pass --config FILE)");
-        }
         Properties overrideProperties = new Properties();
         overrideProperties.putAll(overrides);
         Function<String, Optional<String>> lookup = lookup(config, overrideProperties);
@@ -238,7 +234,11 @@ public final class OrgSyncApp implements AutoCloseable {
      * placeholders, overridden by system properties and environment variables), so validation
      * sees exactly what the routes will see.
      */
-    private static Function<String, Optional<String>> lookup(Path config, Properties overrides) {
+    static Function<String, Optional<String>> lookup(Path config, Properties overrides) {
+        if (!Files.isRegularFile(config) || !Files.isReadable(config)) {
+            throw new ConfigurationException("--config", "cannot read configuration file " + config.toAbsolutePath()
+                    + " (run from the project root, or pass --config FILE)");
+        }
         DefaultCamelContext context = new DefaultCamelContext();
         PropertiesComponent properties = context.getPropertiesComponent();
         properties.setLocation("file:" + config.toAbsolutePath());

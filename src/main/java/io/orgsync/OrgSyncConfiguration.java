@@ -5,6 +5,8 @@ import io.orgsync.config.SourceName;
 import io.orgsync.config.SourceSettings;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.Sink;
+import io.orgsync.sink.webhook.WebhookDelivery;
+import io.orgsync.sink.webhook.WebhookSink;
 import io.orgsync.sink.file.FileSink;
 import io.orgsync.sink.jdbc.Database;
 import io.orgsync.sink.jdbc.JdbcStore;
@@ -52,6 +54,8 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         }
         Map<String, Sink> sinks = new LinkedHashMap<>();
         sinks.put(fileSink.name(), fileSink);
+        settings.webhook().ifPresent(webhook ->
+                sinks.put(WebhookSink.NAME, new WebhookSink(new WebhookDelivery(webhook, settings.fileDir()))));
         JdbcStore state = openState(context);
         RunCoordinator runs = new RunCoordinator(settings, state, sinks, clock);
         context.getRegistry().bind("runs", runs);

@@ -8,7 +8,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Base64;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +170,53 @@ class JarIT {
                 "--run-once", "--routes", empty.toString());
         assertThat(result.exit).as(result.toString()).isEqualTo(2);
         assertOneLineNaming(result, "--routes");
+    }
+
+    @Test
+    void undeliveredWebhooksExitOneAndRedeliverSendsThemLaterWithTheSameIds() throws Exception {
+        AtomicBoolean receiverUp = new AtomicBoolean(false);
+        List<String> firstIds = new CopyOnWriteArrayList<>();
+        List<String> redeliveredIds = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                String id = exchange.getRequestHeaders().getFirst("webhook-id");
+                (receiverUp.get() ? redeliveredIds : firstIds).add(id);
+                exchange.sendResponseHeaders(receiverUp.get() ? 204 : 503, -1);
+            }
+        });
+        receiver.start();
+        String secret = "whsec_" + Base64.getEncoder().encodeToString(
+                "a-32-byte-webhook-secret-for-it!".getBytes(StandardCharsets.UTF_8));
+        try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults())) {
+            Map<String, String> env = Map.of(
+                    "WECOM_SCHOOL_CORP_ID", simulator.credentials().wecomSchoolCorpId(),
+                    "WECOM_SCHOOL_CORP_SECRET", simulator.credentials().wecomSchoolCorpSecret(),
+                    "ORGSYNC_WECOM_SCHOOL_BASE_URL", simulator.baseUrl(),
+                    "ORGSYNC_SINKS", "file,webhook",
+                    "ORGSYNC_WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                    "ORGSYNC_WEBHOOK_SECRET", secret,
+                    "ORGSYNC_WEBHOOK_MAX_ATTEMPTS", "1");
+
+            Result sync = run(env, "--run-once");
+
+            assertThat(sync.exit).as(sync.toString()).isEqualTo(1);
+            // once a message fails, the later ones of the run wait behind it, unsent, to keep the order
+            long deadLetters = onlyTenantLatest(work.resolve("exports/wecom-school")).path("deliveryFailures").asLong();
+            assertThat(firstIds).hasSize(1);
+            assertThat(deadLetters).isGreaterThan(1);
+            assertThat(sync.stdout + sync.stderr).doesNotContain(secret);
+
+            receiverUp.set(true);
+            Result redeliver = run(env, "--redeliver", "exports/dead-letter");
+
+            assertThat(redeliver.exit).as(redeliver.toString()).isZero();
+            assertThat(redeliveredIds).hasSize((int) deadLetters).startsWith(firstIds.get(0));
+            assertThat(redeliveredIds.get(redeliveredIds.size() - 1)).endsWith("_completed");
+        } finally {
+            receiver.stop(0);
+        }
     }
 
     private static void assertOneLineNaming(Result result, String key) {

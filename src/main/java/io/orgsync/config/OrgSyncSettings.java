@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import io.orgsync.sink.webhook.WebhookSettings;
 
 /**
  * Every {@code orgsync.*} setting, validated once at start. All sources are checked, also those a
@@ -34,15 +35,15 @@ public record OrgSyncSettings(
         boolean deletesForce,
         HttpSettings http,
         boolean runOnceRequested,
-        JdbcSettings jdbc) {
+        JdbcSettings jdbc,
+        Optional<WebhookSettings> webhook) {
 
     public static final String DEFAULT_SCHEDULE = "0 0 2 * * ?";
     /**
      * {@code jdbc} is accepted but changes nothing: the database is the state store, so it
      * receives every successful run whether listed or not (CONTRACT section 5).
      */
-    public static final Set<String> KNOWN_SINKS = Set.of("file", "jdbc");
-    public static final Set<String> PLANNED_SINKS = Set.of("webhook");
+    public static final Set<String> KNOWN_SINKS = Set.of("file", "jdbc", "webhook");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
     private static final Pattern FEISHU_ID_TYPES = Pattern.compile("open_department_id|department_id");
     private static final Pattern FEISHU_USER_ID_TYPES = Pattern.compile("open_id|union_id|user_id");
@@ -75,17 +76,20 @@ public record OrgSyncSettings(
         }
         Set<String> sinks = new LinkedHashSet<>();
         for (String sink : in.list("orgsync.sinks", "file")) {
-            if (PLANNED_SINKS.contains(sink)) {
-                throw new ConfigurationException("orgsync.sinks", "the '" + sink
-                        + "' sink is not available in this version (available: file, jdbc)");
-            }
             if (!KNOWN_SINKS.contains(sink)) {
-                throw new ConfigurationException("orgsync.sinks", "unknown sink '" + sink + "' (known: file, jdbc)");
+                throw new ConfigurationException("orgsync.sinks", "unknown sink '" + sink
+                        + "' (known: file, jdbc, webhook)");
             }
             sinks.add(sink);
         }
         if (sinks.isEmpty()) {
-            throw new ConfigurationException("orgsync.sinks", "no sink enabled (use file, jdbc or both)");
+            throw new ConfigurationException("orgsync.sinks", "no sink enabled (use file, jdbc, webhook)");
+        }
+        // validated whenever set, like every key, even while the sink is not listed
+        Optional<WebhookSettings> webhook = WebhookSettings.loadIfConfigured(lookup);
+        if (sinks.contains("webhook") && webhook.isEmpty()) {
+            throw new ConfigurationException(WebhookSettings.URL, "missing; 'webhook' is listed in orgsync.sinks "
+                    + "and needs the receiver URL(s)");
         }
         Set<String> formats = new LinkedHashSet<>(List.of("jsonl"));
         for (String format : in.list("orgsync.file.formats", "jsonl")) {
@@ -119,7 +123,8 @@ public record OrgSyncSettings(
         JdbcSettings jdbc = JdbcSettings.validated(in.get(JdbcSettings.URL_KEY).orElse(null),
                 in.get(JdbcSettings.USERNAME_KEY).orElse(""), in.get(JdbcSettings.PASSWORD_KEY).orElse(""));
         return new OrgSyncSettings(List.copyOf(enabled), Map.copyOf(sources), Set.copyOf(sinks), fileDir,
-                Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce, jdbc);
+                Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce, jdbc,
+                sinks.contains("webhook") ? webhook : Optional.empty());
     }
 
     private static SourceSettings source(Reader in, SourceName name, boolean enabled, String defaultSchedule) {

@@ -118,7 +118,10 @@ public final class RunCoordinator implements AutoCloseable {
     public String sinkEndpoints() {
         List<String> names = new ArrayList<>();
         names.add(state.name());
-        settings.sinks().stream().filter(sink -> !sink.equals(state.name())).sorted().forEach(names::add);
+        // the webhook last: receivers hear of a run only once the database and the files show it
+        settings.sinks().stream().filter(sink -> !sink.equals(state.name()))
+                .sorted(java.util.Comparator.comparing((String sink) -> sink.equals("webhook")).thenComparing(s -> s))
+                .forEach(names::add);
         return names.stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
     }
 
@@ -182,10 +185,33 @@ public final class RunCoordinator implements AutoCloseable {
                 throw e;
             }
         }
+        long deliveryFailures = staged.stream().mapToLong(Sink.Staged::deliveryFailures).sum();
         staged.clear();
         finish(run);
+        if (deliveryFailures > 0) {
+            manifest = manifest.withDeliveryFailures(deliveryFailures);
+            exchange.setProperty(MANIFEST, manifest);
+            amendEverywhere(manifest);
+            LOG.warn("run {}: {} webhook message(s) not delivered; they wait in the dead-letter folder for "
+                    + "--redeliver", run.runId(), deliveryFailures);
+        }
         LOG.info(manifest.summaryLine());
         return manifest;
+    }
+
+    /** Best effort: the run is committed; the summary line and exit code still carry the figure. */
+    private void amendEverywhere(Manifest manifest) {
+        List<Sink> targets = new ArrayList<>();
+        targets.add(state);
+        settings.sinks().stream().map(sinks::get).filter(java.util.Objects::nonNull).forEach(targets::add);
+        for (Sink sink : targets) {
+            try {
+                sink.amend(manifest);
+            } catch (Exception e) {
+                LOG.warn("could not record the delivery failures of run {} in the '{}' sink: {}", manifest.runId(),
+                        sink.name(), e.getMessage());
+            }
+        }
     }
 
     /** The route configuration's handler: whatever went wrong, the run is failed and nothing published. */

@@ -13,6 +13,13 @@ public interface Sink {
 
     Staged stage(RunResult result) throws Exception;
 
+    /**
+     * The manifest of a committed run changed afterwards (webhook deliveries failed): update what
+     * this sink shows of it. Only {@code deliveryFailures} ever changes.
+     */
+    default void amend(Manifest manifest) throws Exception {
+    }
+
     /** Stage and commit at once, for a single sink. */
     default void publish(RunResult result) throws Exception {
         try (Staged staged = stage(result)) {
@@ -24,6 +31,11 @@ public interface Sink {
 
         /** Makes the run visible. Called once, after every sink staged successfully. */
         void commit() throws Exception;
+
+        /** Messages this sink could not deliver during {@link #commit()}; only a webhook has any. */
+        default long deliveryFailures() {
+            return 0;
+        }
 
         /** Discards the staged run unless it was committed; never throws. */
         @Override

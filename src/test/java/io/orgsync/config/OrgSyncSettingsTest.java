@@ -67,7 +67,8 @@ class OrgSyncSettingsTest {
             "orgsync.deletes.max-percent|120|orgsync.deletes.max-percent",
             "orgsync.deletes.force|yes|orgsync.deletes.force",
             "orgsync.feishu.user-id-type|email|orgsync.feishu.user-id-type",
-            "orgsync.sinks|file,webhook|orgsync.sinks",
+            "orgsync.sinks|file,webhook|orgsync.webhook.url",
+            "orgsync.webhook.url|ftp://receiver.example|orgsync.webhook.url",
             "orgsync.jdbc.url|jdbc:oracle:thin:@db:1521/x|orgsync.jdbc.url",
             "orgsync.jdbc.url|postgresql://db/orgsync|orgsync.jdbc.url",
     })

@@ -213,6 +213,23 @@ public final class FileSink implements Sink {
     }
 
     /**
+     * Rewrites a published run's {@code manifest.json}, and {@code latest.json} while it still
+     * names that run, each atomically. Used for the delivery failures known only after commit.
+     */
+    @Override
+    public void amend(Manifest manifest) throws IOException {
+        Path runDir = FileLayout.runDir(dir, manifest.source(), manifest.tenant(), manifest.runId());
+        if (!Files.isDirectory(runDir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("run " + manifest.runId() + " is not published under " + runDir);
+        }
+        replaceAtomically(runDir.resolve(FileLayout.MANIFEST_JSON), manifestText(manifest));
+        Path latest = FileLayout.latest(dir, manifest.source(), manifest.tenant());
+        if (manifest.runId().equals(CanonicalJson.MAPPER.readTree(latest.toFile()).path("runId").asText())) {
+            replaceAtomically(latest, manifestText(manifest));
+        }
+    }
+
+    /**
      * Removes {@code .tmp-*} entries under {@code dir/<source>/<tenant>/} that a crash or kill left
      * behind. Call it at start-up, before runs begin: it cannot tell a leftover from the folder of
      * a publish in progress.

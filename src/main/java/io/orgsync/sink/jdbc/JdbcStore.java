@@ -336,6 +336,21 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
+    /** Only the delivery failures of a committed run change after commit. */
+    @Override
+    public void amend(Manifest manifest) throws SQLException {
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement update = connection.prepareStatement(
+                     "UPDATE orgsync_run SET delivery_failures = ? WHERE run_id = ?")) {
+            connection.setAutoCommit(true);
+            update.setLong(1, manifest.deliveryFailures());
+            update.setString(2, manifest.runId());
+            if (update.executeUpdate() != 1) {
+                throw new SQLException("run " + manifest.runId() + " has no orgsync_run row to amend");
+            }
+        }
+    }
+
     @Override
     public void close() {
         database.close();

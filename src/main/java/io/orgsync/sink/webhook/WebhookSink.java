@@ -50,6 +50,11 @@ public final class WebhookSink implements Sink {
             report = delivery.deliver(result);
         }
 
+        @Override
+        public long deliveryFailures() {
+            return report == null ? 0 : report.failedMessages();
+        }
+
         /** Empty until {@link #commit()} returned. */
         public Optional<DeliveryReport> report() {
             return Optional.ofNullable(report);
