@@ -15,21 +15,19 @@ import java.util.List;
 import java.util.Map;
 
 /** Points every source that has a route at the built-in simulator, for {@code --demo}. */
-final class DemoSetup {
+public final class DemoSetup {
 
     private DemoSetup() {
     }
 
     static Map<String, String> overrides(VendorSimulator simulator, Path routesDir) {
         Path routes = routesDir == null ? Path.of("routes") : routesDir;
-        var credentials = simulator.credentials();
-        Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, String> overrides = simulatorSettings(simulator);
         List<String> sources = new ArrayList<>();
         for (SourceName source : SourceName.values()) {
             if (Files.exists(routes.resolve(source.id() + ".camel.yaml"))) {
                 sources.add(source.id());
             }
-            overrides.put(source.key("base-url"), simulator.baseUrl());
             // the demo org is small and local: the vendors' production limits would only slow it down
             overrides.put(source.key("max-requests-per-second"), "1000");
             overrides.put(source.key("max-requests-per-minute"), "60000");
@@ -40,6 +38,16 @@ final class DemoSetup {
         overrides.put("orgsync.jdbc.url", JdbcSettings.DEFAULT_URL);
         overrides.put("orgsync.jdbc.username", "");
         overrides.put("orgsync.jdbc.password", "");
+        return overrides;
+    }
+
+    /** Every source's base URL and credentials pointed at {@code simulator} (also what tests use). */
+    public static Map<String, String> simulatorSettings(VendorSimulator simulator) {
+        var credentials = simulator.credentials();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (SourceName source : SourceName.values()) {
+            overrides.put(source.key("base-url"), simulator.baseUrl());
+        }
         overrides.put("orgsync.wecom.corp-id", credentials.wecomCorpId());
         overrides.put("orgsync.wecom.corp-secret", credentials.wecomCorpSecret());
         overrides.put("orgsync.wecom-school.corp-id", credentials.wecomSchoolCorpId());

@@ -1,6 +1,7 @@
 package io.orgsync.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.orgsync.DemoSetup;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.model.CanonicalJson;
@@ -28,26 +29,13 @@ public final class Harness {
     }
 
     public static Map<String, String> overrides(VendorSimulator simulator, Path exports, SourceName... sources) {
-        var credentials = simulator.credentials();
-        Map<String, String> overrides = new HashMap<>();
+        Map<String, String> overrides = new HashMap<>(DemoSetup.simulatorSettings(simulator));
         overrides.put("orgsync.sources", String.join(",", Stream.of(sources).map(SourceName::id).toList()));
         overrides.put("orgsync.file.dir", exports.toString());
         overrides.put("orgsync.jdbc.url", databaseUrl(exports));
         overrides.put("orgsync.http.retry-initial-delay-ms", "10");
         overrides.put("orgsync.http.retry-max-delay-ms", "100");
         overrides.put("orgsync.http.read-timeout-ms", "5000");
-        for (SourceName source : SourceName.values()) {
-            overrides.put(source.key("base-url"), simulator.baseUrl());
-        }
-        overrides.put("orgsync.wecom.corp-id", credentials.wecomCorpId());
-        overrides.put("orgsync.wecom.corp-secret", credentials.wecomCorpSecret());
-        overrides.put("orgsync.wecom-school.corp-id", credentials.wecomSchoolCorpId());
-        overrides.put("orgsync.wecom-school.corp-secret", credentials.wecomSchoolCorpSecret());
-        overrides.put("orgsync.feishu.app-id", credentials.feishuAppId());
-        overrides.put("orgsync.feishu.app-secret", credentials.feishuAppSecret());
-        overrides.put("orgsync.wuhan-edu.app-id", credentials.wuhanAppId());
-        overrides.put("orgsync.wuhan-edu.app-key", credentials.wuhanAppKey());
-        overrides.put("orgsync.wuhan-edu.top-org-id", credentials.wuhanTopOrgId());
         return overrides;
     }
 
