@@ -107,7 +107,8 @@ final class Receiver implements AutoCloseable {
             String timestamp = exchange.getRequestHeaders().getFirst("webhook-timestamp");
             String signature = exchange.getRequestHeaders().getFirst("webhook-signature");
             boolean verified = "POST".equals(exchange.getRequestMethod())
-                    && verify(secrets, id, timestamp, signature, body, Instant.now());
+                    && verify(secrets, id, timestamp, signature, body, Instant.now())
+                    && verifiedByReferenceLibrary(id, timestamp, signature, body);
             Answer answer;
             synchronized (this) {
                 answer = script.isEmpty() ? new Answer(verified ? 204 : 401, Map.of()) : script.poll();
@@ -153,6 +154,21 @@ final class Receiver implements AutoCloseable {
                 if (MessageDigest.isEqual(expected, given)) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    /** The Standard Webhooks reference implementation must agree with the hand-written check. */
+    private boolean verifiedByReferenceLibrary(String id, String timestamp, String signature, byte[] body) {
+        Map<String, List<String>> headers = Map.of("webhook-id", List.of(id), "webhook-timestamp", List.of(timestamp),
+                "webhook-signature", List.of(signature));
+        for (String secret : secrets) {
+            try {
+                new com.standardwebhooks.Webhook(secret).verify(new String(body, StandardCharsets.UTF_8), headers);
+                return true;
+            } catch (com.standardwebhooks.exceptions.WebhookVerificationException e) {
+                // not this secret; try the next (two during a rotation)
             }
         }
         return false;
