@@ -54,6 +54,7 @@ public final class RunCoordinator implements AutoCloseable {
     private final Clock clock;
     private final DeletionGuard deletionGuard;
     private final Map<String, RunContext> active = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastProgress = new ConcurrentHashMap<>();
     private final ScheduledExecutorService progress;
 
     public RunCoordinator(OrgSyncSettings settings, StateStore state, Map<String, Sink> sinks, Clock clock) {
@@ -67,8 +68,8 @@ public final class RunCoordinator implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        progress.scheduleAtFixedRate(this::logProgress, PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis() / 2,
-                TimeUnit.MILLISECONDS);
+        // a one-second tick, so each run reports ten seconds after its own start, not the scheduler's
+        progress.scheduleAtFixedRate(this::logProgress, 1, 1, TimeUnit.SECONDS);
     }
 
     public void begin(Exchange exchange, String source) {
@@ -290,13 +291,16 @@ public final class RunCoordinator implements AutoCloseable {
 
     private void finish(RunContext run) {
         active.remove(run.runId());
+        lastProgress.remove(run.runId());
     }
 
     private void logProgress() {
         Instant now = clock.instant();
         for (RunContext run : active.values()) {
             Duration elapsed = Duration.between(run.startedAt(), now);
-            if (elapsed.compareTo(PROGRESS_EVERY) >= 0) {
+            Instant last = lastProgress.getOrDefault(run.runId(), run.startedAt());
+            if (Duration.between(last, now).compareTo(PROGRESS_EVERY) >= 0) {
+                lastProgress.put(run.runId(), now);
                 LOG.info("run progress runId={} source={} tenant={} elapsedSeconds={} departments={} members={} "
                                 + "apiCalls={} retries={}", run.runId(), run.source(), run.tenant(),
                         elapsed.toSeconds(), run.snapshot().departmentCount(), run.snapshot().memberCount(),
