@@ -256,6 +256,13 @@ public final class FaultInjector {
         return this;
     }
 
+    /** The next {@code count} requests to one vendor app wait {@code delay}: a timeout that passes. */
+    public FaultInjector slowNext(Vendor vendor, int count, Duration delay) {
+        pathFaults.add(new PathFault(Kind.SLOW, Objects.requireNonNull(vendor), requireNonNegative(count), 200,
+                delay.toNanos()));
+        return this;
+    }
+
     /**
      * Paging never ends: Feishu returns the same page_token with has_more=true; Wuhan returns a
      * full page and a count beyond it for every page; WeCom list_id returns the cursor it was given.
@@ -354,7 +361,7 @@ public final class FaultInjector {
     long delayNanos(String path, String endpoint, Vendor vendor) {
         long delay = 0;
         for (PathFault f : pathFaults) {
-            if (f.kind == Kind.SLOW && f.matches(path, endpoint, vendor)) {
+            if (f.kind == Kind.SLOW && f.matches(path, endpoint, vendor) && f.take()) {
                 delay = Math.max(delay, f.delayNanos);
             }
         }
