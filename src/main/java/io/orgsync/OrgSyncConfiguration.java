@@ -59,6 +59,8 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         JdbcStore state = openState(context);
         RunCoordinator runs = new RunCoordinator(settings, state, sinks, clock);
         context.getRegistry().bind("runs", runs);
+        // camel.main.log-mask=true looks this name up; without it the vendors' JSON keys go unmasked
+        context.getRegistry().bind(org.apache.camel.spi.MaskingFormatter.CUSTOM_LOG_MASK_REF, new VendorLogMask());
         context.getRegistry().bind("paging", new Paging(settings.http().maxPages()));
 
         bindWecomSchool(context);

@@ -36,7 +36,8 @@ public record OrgSyncSettings(
         HttpSettings http,
         boolean runOnceRequested,
         JdbcSettings jdbc,
-        Optional<WebhookSettings> webhook) {
+        Optional<WebhookSettings> webhook,
+        io.orgsync.run.Privacy privacy) {
 
     public static final String DEFAULT_SCHEDULE = "0 0 2 * * ?";
     /**
@@ -124,7 +125,7 @@ public record OrgSyncSettings(
                 in.get(JdbcSettings.USERNAME_KEY).orElse(""), in.get(JdbcSettings.PASSWORD_KEY).orElse(""));
         return new OrgSyncSettings(List.copyOf(enabled), Map.copyOf(sources), Set.copyOf(sinks), fileDir,
                 Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce, jdbc,
-                sinks.contains("webhook") ? webhook : Optional.empty());
+                sinks.contains("webhook") ? webhook : Optional.empty(), io.orgsync.run.Privacy.load(in::get));
     }
 
     private static SourceSettings source(Reader in, SourceName name, boolean enabled, String defaultSchedule) {

@@ -92,7 +92,8 @@ public final class RunCoordinator implements AutoCloseable {
         List<Department> departments = root == null
                 ? List.copyOf(snapshot.departmentsById().values())
                 : DepartmentTree.resolve(snapshot.departmentsById(), root).departments();
-        List<Member> members = snapshot.members();
+        // before change detection, so the state store, every sink and the diff hold the same value
+        List<Member> members = settings.privacy().apply(snapshot.members());
         PreviousRun previous = state.load(run.source(), run.tenant());
         List<Change> changes = ChangeDetector.diff(previous, departments, members);
         ChangeCounts counts = ChangeCounts.of(changes);

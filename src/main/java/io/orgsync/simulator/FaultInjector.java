@@ -45,7 +45,27 @@ public final class FaultInjector {
     public static final String HEX_ORPHAN = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0fc3";
     public static final String HEX_MISSING_PARENT = "deadbeefdeadbeefdeadbeefdeadbeef";
 
-    enum Kind { HTTP_FAIL, MALFORMED, HTML, SLOW, REPEAT }
+    enum Kind { HTTP_FAIL, MALFORMED, HTML, SLOW, REPEAT, HOSTILE }
+
+    /** Answers built to hurt the client rather than to be wrong. */
+    public enum Hostile {
+        /** {@code [[[[…]]]]} nested 200,000 deep: a recursive parser overflows its stack. */
+        NESTING_BOMB,
+        /** The real answer with bytes that are not UTF-8 (0xC3 0x28, a lone 0xFF) inside every name. */
+        INVALID_UTF8,
+        /** The real answer with its first name 2,000,000 characters long: above the JSON string cap, below the size cap. */
+        HUGE_STRING,
+        /** A JSON answer of {@link #HUGE_BODY_BYTES}, streamed (chunked) so the simulator holds none of it. */
+        HUGE_BODY,
+        /**
+         * The real answer with every {@code name} replaced by path tricks, NUL, control characters
+         * and 100,000 characters, and WeCom {@code userid}s (consistently) by {@code ../} paths.
+         */
+        PATH_TRICKS
+    }
+
+    /** Size of a {@link Hostile#HUGE_BODY}: far above the bundle's default cap, so reading it all would show. */
+    public static final long HUGE_BODY_BYTES = 400L * 1024 * 1024;
 
     private static final class PathFault {
         final Kind kind;
@@ -54,6 +74,7 @@ public final class FaultInjector {
         final AtomicInteger remaining; // null = always
         final int status;
         final long delayNanos;
+        Hostile hostile;
 
         PathFault(Kind kind, Object target, Integer count, int status, long delayNanos) {
             this.kind = kind;
@@ -256,6 +277,40 @@ public final class FaultInjector {
         return this;
     }
 
+    /** The next {@code count} requests to one vendor app wait {@code delay}: a timeout that passes. */
+    public FaultInjector slowNext(Vendor vendor, int count, Duration delay) {
+        pathFaults.add(new PathFault(Kind.SLOW, Objects.requireNonNull(vendor), requireNonNegative(count), 200,
+                delay.toNanos()));
+        return this;
+    }
+
+    /** The next {@code count} answers of one vendor app are replaced or laced with a {@link Hostile} body. */
+    public FaultInjector hostileBody(Vendor vendor, int count, Hostile hostile) {
+        PathFault f = new PathFault(Kind.HOSTILE, Objects.requireNonNull(vendor), requireNonNegative(count), 200, 0);
+        f.hostile = Objects.requireNonNull(hostile);
+        pathFaults.add(f);
+        return this;
+    }
+
+    /**
+     * Every answer of one vendor app, token answers included; the kinds that rewrite names leave
+     * an answer without names (a token answer) as it was, so the run reaches the business calls.
+     */
+    public FaultInjector hostileBodyAlways(Vendor vendor, Hostile hostile) {
+        PathFault f = new PathFault(Kind.HOSTILE, Objects.requireNonNull(vendor), null, 200, 0);
+        f.hostile = Objects.requireNonNull(hostile);
+        pathFaults.add(f);
+        return this;
+    }
+
+    /** As above for the matching paths. */
+    public FaultInjector hostileBodyAlways(String path, Hostile hostile) {
+        PathFault f = new PathFault(Kind.HOSTILE, path, null, 200, 0);
+        f.hostile = Objects.requireNonNull(hostile);
+        pathFaults.add(f);
+        return this;
+    }
+
     /**
      * Paging never ends: Feishu returns the same page_token with has_more=true; Wuhan returns a
      * full page and a count beyond it for every page; WeCom list_id returns the cursor it was given.
@@ -354,7 +409,7 @@ public final class FaultInjector {
     long delayNanos(String path, String endpoint, Vendor vendor) {
         long delay = 0;
         for (PathFault f : pathFaults) {
-            if (f.kind == Kind.SLOW && f.matches(path, endpoint, vendor)) {
+            if (f.kind == Kind.SLOW && f.matches(path, endpoint, vendor) && f.take()) {
                 delay = Math.max(delay, f.delayNanos);
             }
         }
@@ -367,6 +422,11 @@ public final class FaultInjector {
 
     boolean takeMalformed(String path, String endpoint, Vendor vendor) {
         return take(Kind.MALFORMED, path, endpoint, vendor) != null;
+    }
+
+    Hostile takeHostile(String path, String endpoint, Vendor vendor) {
+        PathFault f = take(Kind.HOSTILE, path, endpoint, vendor);
+        return f == null ? null : f.hostile;
     }
 
     boolean repeats(SimRequest r, Vendor vendor) {

@@ -38,8 +38,15 @@ final class TokenStore {
     private final AtomicLong clockOffsetMillis = new AtomicLong();
     private final long lifetimeMillis;
 
+    /** Every token value ever handed out, so a test can prove none of them leaks; pruned with {@link #tokens}. */
+    private final java.util.Set<String> issued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     TokenStore(Duration lifetime) {
         this.lifetimeMillis = lifetime.toMillis();
+    }
+
+    java.util.Set<String> issued() {
+        return java.util.Set.copyOf(issued);
     }
 
     /** The vendors' clock for token ages; {@link #advance} moves it ahead of the wall clock. */
@@ -69,9 +76,11 @@ final class TokenStore {
         Token token = new Token(newValue(vendor, serial), vendor, serial, now, now + lifetimeMillis);
         tokens.put(token.value(), token);
         current.put(vendor, token);
+        issued.add(token.value());
         if (tokens.size() > 10_000) {
             // long test runs with short lifetimes would otherwise keep every token ever issued
             tokens.values().removeIf(t -> t.expiresAtMillis() < now - lifetimeMillis);
+            issued.retainAll(tokens.keySet());
         }
         return token;
     }

@@ -49,6 +49,7 @@ public final class VendorSimulator implements AutoCloseable {
     private final CompanyOrg company;
     private final Credentials credentials;
     private final TokenStore tokens;
+    private final LongAdder streamedBytes = new LongAdder();
     private final FaultInjector faults;
     private final List<VendorApi> apis;
     private final HttpServer server;
@@ -153,6 +154,16 @@ public final class VendorSimulator implements AutoCloseable {
         return faults.rejections();
     }
 
+    /** Bytes of {@link FaultInjector.Hostile#HUGE_BODY} answers the client took before it hung up. */
+    public long streamedBytes() {
+        return streamedBytes.sum();
+    }
+
+    /** Every access token the simulated vendors have handed out (the secret-leak test greps for them). */
+    public java.util.Set<String> issuedTokens() {
+        return tokens.issued();
+    }
+
     /** Snapshot of every request in arrival order. */
     public List<LoggedRequest> requestLog() {
         return new ArrayList<>(log);
@@ -252,6 +263,10 @@ public final class VendorSimulator implements AutoCloseable {
             return SimResponse.text(200, SimResponse.HTML, "<!DOCTYPE html><html><head><title>系统维护中</title></head>"
                     + "<body><h1>系统维护中</h1><p>服务暂时不可用，请稍后再试。</p></body></html>");
         }
+        FaultInjector.Hostile hostile = faults.takeHostile(r.path, r.endpoint, vendor);
+        if (hostile != null) {
+            return HostileBodies.build(hostile, response);
+        }
         if (faults.takeMalformed(r.path, r.endpoint, vendor)) {
             byte[] body = response.body();
             byte[] cut = new byte[Math.max(1, body.length / 2)];
@@ -279,10 +294,18 @@ public final class VendorSimulator implements AutoCloseable {
         return SimResponse.text(status, SimResponse.TEXT, status + " " + reason);
     }
 
-    private static void send(HttpExchange exchange, SimResponse response) throws IOException {
+    private void send(HttpExchange exchange, SimResponse response) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", response.contentType());
         for (Map.Entry<String, String> h : response.headers().entrySet()) {
             exchange.getResponseHeaders().set(h.getKey(), h.getValue());
+        }
+        String streamed = response.headers().get(HostileBodies.STREAM_HEADER);
+        if (streamed != null) {
+            exchange.sendResponseHeaders(response.status(), 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                HostileBodies.streamHuge(out, Long.parseLong(streamed), streamedBytes);
+            }
+            return;
         }
         byte[] body = response.body();
         exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);

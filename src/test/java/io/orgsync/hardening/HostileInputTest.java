@@ -1,0 +1,162 @@
+package io.orgsync.hardening;
+
+import io.orgsync.OrgSyncApp;
+import io.orgsync.config.SourceName;
+import io.orgsync.model.Member;
+import io.orgsync.run.Manifest;
+import io.orgsync.run.RunStatus;
+import io.orgsync.simulator.CompanyShape;
+import io.orgsync.simulator.FaultInjector.Hostile;
+import io.orgsync.simulator.SchoolShape;
+import io.orgsync.simulator.SimulatorConfig;
+import io.orgsync.simulator.Vendor;
+import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.Harness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Answers built to hurt: nesting bombs, bytes that are not UTF-8, 2,000,000-character names, a 400 MB body,
+ * names and ids made of path tricks, NUL and control characters. Each is refused with a clear
+ * failure that publishes nothing, or handled; nothing is ever written outside orgsync.file.dir and
+ * the bundle keeps working (a clean run afterwards succeeds).
+ */
+@Timeout(180)
+class HostileInputTest {
+
+    private static final int CAP_MB = 8;
+    private static VendorSimulator simulator;
+    private static OrgSyncApp app;
+    @TempDir
+    static Path root;
+    private static Path exports;
+
+    @BeforeAll
+    static void start() {
+        simulator = VendorSimulator.start(SimulatorConfig.defaults().withCompany(new CompanyShape(10, 3, 60))
+                .withSchool(new SchoolShape(1, 1, 2, 2, 5)));
+        exports = root.resolve("exports");
+        Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, exports, SourceName.values()));
+        overrides.put("orgsync.http.max-response-mb", String.valueOf(CAP_MB));
+        app = Harness.start(overrides);
+        for (SourceName source : SourceName.values()) {
+            Manifest clean = app.sync(source).manifest();
+            assertThat(clean.status()).as(String.valueOf(clean.error())).isEqualTo(RunStatus.SUCCESS);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        simulator.close();
+    }
+
+    static Stream<Arguments> refused() {
+        List<Arguments> cells = new ArrayList<>();
+        Map<SourceName, Vendor> vendors = Map.of(SourceName.WECOM, Vendor.WECOM, SourceName.WECOM_SCHOOL,
+                Vendor.WECOM_SCHOOL, SourceName.FEISHU, Vendor.FEISHU, SourceName.WUHAN_EDU, Vendor.WUHAN);
+        for (SourceName source : SourceName.values()) {
+            cells.add(Arguments.of(source, vendors.get(source), Hostile.NESTING_BOMB, "not JSON"));
+            cells.add(Arguments.of(source, vendors.get(source), Hostile.INVALID_UTF8, "not JSON"));
+            cells.add(Arguments.of(source, vendors.get(source), Hostile.HUGE_STRING, "not JSON"));
+        }
+        return cells.stream();
+    }
+
+    @ParameterizedTest(name = "{0} × {2}")
+    @MethodSource("refused")
+    void aHostileAnswerFailsTheRunCleanlyAndPublishesNothing(SourceName source, Vendor vendor, Hostile hostile,
+                                                              String reason) throws Exception {
+        Map<Path, String> before = Harness.tree(exports);
+        Map<String, List<String>> tables = FaultMatrixTest.stateTables(exports);
+        simulator.faults().hostileBodyAlways(vendor, hostile);
+        try {
+            Manifest failed = app.sync(source).manifest();
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.error()).contains(reason).hasSizeLessThan(1000);
+        } finally {
+            simulator.faults().clear();
+        }
+        assertThat(Harness.tree(exports)).isEqualTo(before);
+        assertThat(FaultMatrixTest.stateTables(exports)).isEqualTo(tables);
+        assertThat(app.sync(source).manifest().status()).as("the bundle still works").isEqualTo(RunStatus.SUCCESS);
+    }
+
+    @Test
+    void anAnswerFarAboveTheCapIsRefusedAfterReadingOnlyTheCap() {
+        List<MemoryPoolMXBean> oldGen = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && p.getName().matches(".*(Old|Tenured).*")).toList();
+        oldGen.forEach(MemoryPoolMXBean::resetPeakUsage);
+        long oldBefore = oldGen.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
+        simulator.faults().hostileBodyAlways("/cgi-bin/department/list", Hostile.HUGE_BODY);
+        try {
+            Manifest failed = app.sync(SourceName.WECOM).manifest();
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.error()).contains("answered more than " + CAP_MB * 1024 * 1024 + " bytes");
+        } finally {
+            simulator.faults().clear();
+        }
+        long served = 400L * 1024 * 1024;
+        // the client stops at the cap; what the socket buffers had taken on top is small
+        assertThat(simulator.streamedBytes()).as("bytes the vendor got to send")
+                .isLessThan((CAP_MB + 32) * 1024L * 1024);
+        // a body read whole would be a humongous array in the old generation
+        long oldPeak = oldGen.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        System.out.printf("huge answer: %d MB offered, %d MB sent before the client hung up, old generation +%d MB%n",
+                served >> 20, simulator.streamedBytes() >> 20, (oldPeak - oldBefore) >> 20);
+        assertThat(oldPeak - oldBefore).as("old generation growth while %d MB were offered", served >> 20)
+                .isLessThan(served / 4);
+        assertThat(app.sync(SourceName.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
+    }
+
+    @Test
+    void pathTricksNulAndHugeNamesStayInsideFileContents() throws Exception {
+        Path escape = Path.of("/tmp/orgsync-escape");
+        // its own folder: the ids change, so the shared folder's next run would be held by the deletion guard
+        Path tricks = root.resolve("tricks");
+        simulator.faults().hostileBodyAlways("/cgi-bin/department/list", Hostile.PATH_TRICKS)
+                .hostileBodyAlways("/cgi-bin/user/list", Hostile.PATH_TRICKS);
+        Manifest manifest;
+        try (OrgSyncApp own = Harness.start(Harness.overrides(simulator, tricks, SourceName.WECOM))) {
+            manifest = own.sync(SourceName.WECOM).manifest();
+        } finally {
+            simulator.faults().clear();
+        }
+
+        assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
+        List<Member> members = Harness.members(Harness.latestRun(tricks, "wecom", manifest.tenant()));
+        assertThat(members).isNotEmpty().allSatisfy(m -> {
+            assertThat(m.id()).startsWith("../").contains("\u0000");
+            assertThat(m.name()).startsWith("../../../../tmp/orgsync-escape/\u0000").hasSizeGreaterThan(100_000);
+        });
+        assertThat(escape).doesNotExist();
+        try (Stream<Path> all = Files.walk(root)) {
+            assertThat(all.filter(p -> !p.equals(root) && Stream.of("exports", "exports-db", "tricks", "tricks-db")
+                    .noneMatch(d -> p.startsWith(root.resolve(d))))).as("nothing outside the export and database folders")
+                    .isEmpty();
+        }
+        try (Stream<Path> all = Files.walk(tricks)) {
+            assertThat(all.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("..") || n.contains("\u0000")
+                    || n.length() > 255);
+        }
+    }
+}
