@@ -4,6 +4,7 @@ import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceName;
 import io.orgsync.config.SourceSettings;
+import io.orgsync.ops.ManagementSettings;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.RunCoordinator;
 import org.apache.camel.CamelContext;
@@ -70,6 +71,7 @@ public final class OrgSyncApp implements AutoCloseable {
             main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
         effectiveProperties(settings).forEach(main::addOverrideProperty);
+        ManagementSettings.load(lookup).camelProperties(once).forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new OrgSyncConfiguration(settings, Clock.systemUTC()));
         return new OrgSyncApp(settings, main, once);

@@ -56,6 +56,7 @@ public final class RunCoordinator implements AutoCloseable {
     private final Map<String, RunContext> active = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastProgress = new ConcurrentHashMap<>();
     private final ScheduledExecutorService progress;
+    private volatile RunObserver observer = (manifest, duration) -> { };
 
     public RunCoordinator(OrgSyncSettings settings, StateStore state, Map<String, Sink> sinks, Clock clock) {
         this.settings = settings;
@@ -70,6 +71,16 @@ public final class RunCoordinator implements AutoCloseable {
         });
         // a one-second tick, so each run reports ten seconds after its own start, not the scheduler's
         progress.scheduleAtFixedRate(this::logProgress, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Something told of every run's end with its final manifest (metrics); one at a time. */
+    @FunctionalInterface
+    public interface RunObserver {
+        void ended(Manifest manifest, Duration duration);
+    }
+
+    public void observe(RunObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer);
     }
 
     public void begin(Exchange exchange, String source) {
@@ -164,6 +175,7 @@ public final class RunCoordinator implements AutoCloseable {
         recordUnapplied(manifest);
         LOG.warn("run held: {}", manifest.error());
         LOG.info(manifest.summaryLine());
+        ended(run, manifest);
         return manifest;
     }
 
@@ -198,6 +210,7 @@ public final class RunCoordinator implements AutoCloseable {
                     + "--redeliver", run.runId(), deliveryFailures);
         }
         LOG.info(manifest.summaryLine());
+        ended(run, manifest);
         return manifest;
     }
 
@@ -242,6 +255,7 @@ public final class RunCoordinator implements AutoCloseable {
         }
         LOG.error("run failed runId={} source={} tenant={}: {}", run.runId(), run.source(), run.tenant(), error);
         LOG.info(manifest.summaryLine());
+        ended(run, manifest);
         return manifest;
     }
 
@@ -293,6 +307,15 @@ public final class RunCoordinator implements AutoCloseable {
     private void finish(RunContext run) {
         active.remove(run.runId());
         lastProgress.remove(run.runId());
+    }
+
+    /** After the summary line: a broken observer must never turn a finished run into a failed one. */
+    private void ended(RunContext run, Manifest manifest) {
+        try {
+            observer.ended(manifest, Duration.between(run.startedAt(), clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.warn("run {} finished but could not be recorded in the metrics: {}", run.runId(), e.toString());
+        }
     }
 
     private void logProgress() {
