@@ -1,0 +1,132 @@
+package io.orgsync.hardening;
+
+import com.sun.management.UnixOperatingSystemMXBean;
+import io.orgsync.OrgSyncApp;
+import io.orgsync.config.SourceName;
+import io.orgsync.simulator.CompanyShape;
+import io.orgsync.simulator.FaultInjector;
+import io.orgsync.simulator.SchoolShape;
+import io.orgsync.simulator.SimulatorConfig;
+import io.orgsync.simulator.Vendor;
+import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.Harness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scheduler on a five-second schedule for all four sources, with a random fault switched on
+ * every few seconds, for {@code -Dsoak.minutes} (default 10). Not part of CI:
+ * {@code mvn -B -Psoak test}. Prints threads, open file descriptors (sockets included), heap
+ * after GC and runs by status every 30 s, and fails on growth or on a run that neither succeeded
+ * nor failed cleanly.
+ */
+class SoakBenchmark {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsForMinutesWithoutGrowingThreadsConnectionsOrHeap() throws Exception {
+        Duration length = Duration.ofMinutes(Long.getLong("soak.minutes", 10));
+        Path exports = dir.resolve("exports");
+        Random random = new Random(8);
+        List<Consumer<FaultInjector>> faults = List.of(
+                f -> f.failNext(Vendor.values()[random.nextInt(4)], 3, 503),
+                f -> f.slowNext(Vendor.values()[random.nextInt(4)], 2, Duration.ofMillis(1500)),
+                f -> f.invalidateTokens(),
+                f -> f.rateLimit(Vendor.values()[random.nextInt(4)], 5),
+                f -> f.malformedBody(Vendor.values()[random.nextInt(4)], 1),
+                f -> f.htmlErrorPage(Vendor.values()[random.nextInt(4)], 1),
+                f -> f.failAlways(Vendor.values()[random.nextInt(4)], 500),
+                f -> f.departmentCycle(Vendor.values()[random.nextInt(4)]),
+                f -> f.feishuRecursionForbidden(),
+                f -> f.hostileBody(Vendor.values()[random.nextInt(4)], 1, FaultInjector.Hostile.NESTING_BOMB),
+                f -> { });
+        List<String> samples = new ArrayList<>();
+        try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults()
+                .withCompany(new CompanyShape(40, 4, 800)).withSchool(new SchoolShape(1, 2, 3, 3, 20)))) {
+            Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.values());
+            overrides.put("orgsync.schedule", "0/5 * * * * ?");
+            overrides.put("orgsync.http.read-timeout-ms", "1000");
+            for (SourceName s : SourceName.values()) {
+                overrides.put(s.key("max-requests-per-second"), "1000");
+                overrides.put(s.key("max-requests-per-minute"), "60000");
+            }
+            try (OrgSyncApp app = OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"), overrides,
+                    false)) {
+                app.start();
+                long end = System.nanoTime() + length.toNanos();
+                long nextSample = System.nanoTime();
+                while (System.nanoTime() < end) {
+                    simulator.faults().clear();
+                    faults.get(random.nextInt(faults.size())).accept(simulator.faults());
+                    if (System.nanoTime() >= nextSample) {
+                        samples.add(sample(exports));
+                        System.out.println("soak " + samples.get(samples.size() - 1));
+                        nextSample += TimeUnit.SECONDS.toNanos(30);
+                    }
+                    TimeUnit.SECONDS.sleep(3 + random.nextInt(5)); // the pace of the fault switching, not a wait for a condition
+                }
+                simulator.faults().clear();
+            }
+            samples.add(sample(exports));
+        }
+        System.out.println("soak samples:\n" + String.join("\n", samples));
+        Map<String, Long> first = parse(samples.get(1));
+        Map<String, Long> last = parse(samples.get(samples.size() - 1));
+        assertThat(last.get("threads")).as("threads").isLessThanOrEqualTo(first.get("threads") + 10);
+        assertThat(last.get("fds")).as("open file descriptors").isLessThanOrEqualTo(first.get("fds") + 20);
+        assertThat(last.get("heapMb")).as("heap after GC").isLessThanOrEqualTo(first.get("heapMb") * 2 + 50);
+        assertThat(last.get("other")).as("runs neither success, failed nor held").isZero();
+        assertThat(last.get("success")).isPositive();
+    }
+
+    private static String sample(Path exports) throws Exception {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        long heap = (rt.totalMemory() - rt.freeMemory()) >> 20;
+        long fds = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getOpenFileDescriptorCount() : -1;
+        Map<String, Long> runs = new LinkedHashMap<>(Map.of("success", 0L, "failed", 0L, "held", 0L, "other", 0L));
+        if (Files.exists(exports.resolveSibling("exports-db"))) {
+            try (Connection c = DriverManager.getConnection(Harness.databaseUrl(exports), "sa", "");
+                 Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT status, COUNT(*) FROM orgsync_run GROUP BY status")) {
+                while (rs.next()) {
+                    String status = rs.getString(1);
+                    runs.merge(runs.containsKey(status) && !status.equals("other") ? status : "other", rs.getLong(2),
+                            Long::sum);
+                }
+            }
+        }
+        return "threads=" + ManagementFactory.getThreadMXBean().getThreadCount() + " fds=" + fds + " heapMb=" + heap + " success=" + runs.get("success")
+                + " failed=" + runs.get("failed") + " held=" + runs.get("held") + " other=" + runs.get("other");
+    }
+
+    private static Map<String, Long> parse(String sample) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        for (String pair : sample.split(" ")) {
+            String[] kv = pair.split("=");
+            values.put(kv[0], Long.parseLong(kv[1]));
+        }
+        return values;
+    }
+}
