@@ -73,7 +73,11 @@ public final class OrgSyncApp implements AutoCloseable {
             main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
         effectiveProperties(settings).forEach(main::addOverrideProperty);
-        ManagementSettings.load(lookup).camelProperties(once).forEach(main::addOverrideProperty);
+        ManagementSettings management = ManagementSettings.load(lookup);
+        if (!once) {
+            management.checkPortFree();
+        }
+        management.camelProperties(once).forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new OrgSyncConfiguration(settings, Clock.systemUTC()));
         ClusterSettings cluster = ClusterSettings.load(lookup, settings.jdbc());
