@@ -1,5 +1,7 @@
 package io.orgsync;
 
+import io.orgsync.cluster.ClusterSettings;
+import io.orgsync.cluster.ClusteredScheduling;
 import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceName;
@@ -71,9 +73,18 @@ public final class OrgSyncApp implements AutoCloseable {
             main.addOverrideProperty("camel.component.quartz.auto-start-scheduler", "false");
         }
         effectiveProperties(settings).forEach(main::addOverrideProperty);
-        ManagementSettings.load(lookup).camelProperties(once).forEach(main::addOverrideProperty);
+        ManagementSettings management = ManagementSettings.load(lookup);
+        if (!once) {
+            management.checkPortFree();
+        }
+        management.camelProperties(once).forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         main.configure().addConfiguration(new OrgSyncConfiguration(settings, Clock.systemUTC()));
+        ClusterSettings cluster = ClusterSettings.load(lookup, settings.jdbc());
+        // a --run-once starts no scheduler, so it has nothing to share
+        if (cluster.enabled() && !once) {
+            main.configure().addConfiguration(ClusteredScheduling.configuration(cluster, settings.jdbc()));
+        }
         return new OrgSyncApp(settings, main, once);
     }
 
@@ -121,6 +132,10 @@ public final class OrgSyncApp implements AutoCloseable {
     /** Blocks until the JVM is asked to stop; the Quartz routes fire the syncs. */
     public void runForever() {
         start();
+        // Camel's own start-up lines are at WARN (logback.xml): this is the one line saying the service is up
+        org.slf4j.LoggerFactory.getLogger(OrgSyncApp.class).info("orgsync service started: sources {} on their "
+                + "schedules, sinks {}", settings.enabledSources().stream().map(SourceName::id).toList(),
+                sinksWithRoutes());
         try {
             // run() finds Camel started and only waits for the shutdown signal
             main.run();
@@ -190,7 +205,7 @@ public final class OrgSyncApp implements AutoCloseable {
     }
 
     /** Derived values the routes read as {@code {{orgsync.<source>.…}}}, so YAML and Java see the same defaults. */
-    private static Map<String, String> effectiveProperties(OrgSyncSettings settings) {
+    static Map<String, String> effectiveProperties(OrgSyncSettings settings) {
         Map<String, String> effective = new LinkedHashMap<>();
         for (SourceSettings source : settings.sources().values()) {
             SourceName name = source.name();

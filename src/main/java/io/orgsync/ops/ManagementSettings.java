@@ -43,6 +43,24 @@ public record ManagementSettings(boolean enabled, int port) {
     }
 
     /**
+     * Camel's management server binds asynchronously and only logs a port in use, leaving a
+     * service without health or metrics; probing first turns that into exit 2 naming the key.
+     * (A race with another process binding in between remains, and then Camel's WARN is all.)
+     */
+    public void checkPortFree() {
+        if (!enabled || port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(port));
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException(PORT_KEY, "port " + port + " cannot be used for the management server: "
+                    + e.getMessage() + " (choose a free port, or set " + ENABLED_KEY + "=false)");
+        }
+    }
+
+    /**
      * Camel Main properties for this process. A {@code --run-once} or {@code --demo} has nobody
      * scraping it and must never fail or wait on a port another process holds, so the server and
      * Camel's route metrics are off there whatever the settings say.

@@ -100,6 +100,24 @@ class ManagementEndpointsTest {
     }
 
     @Test
+    void aPortInUseIsAConfigurationErrorNamingTheKeyNotAServiceWithoutHealth() throws Exception {
+        try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults());
+             ServerSocket taken = new ServerSocket(0)) {
+            Map<String, String> overrides = new HashMap<>(
+                    Harness.overrides(simulator, work.resolve("exports"), SourceName.WECOM_SCHOOL));
+            overrides.put("orgsync.management.port", String.valueOf(taken.getLocalPort()));
+            assertThatThrownBy(() -> OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"),
+                    overrides, false)).isInstanceOf(ConfigurationException.class)
+                    .hasMessageStartingWith(ManagementSettings.PORT_KEY + ": ");
+            // a run-once never listens, so the same settings are fine there
+            try (OrgSyncApp app = OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"), overrides,
+                    true)) {
+                assertThat(app.runOnce()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void aBadPortIsAConfigurationErrorNamingTheKey() {
         assertThatThrownBy(() -> ManagementSettings.load(key -> java.util.Optional.ofNullable(
                 Map.of(ManagementSettings.PORT_KEY, "80a").get(key))))
