@@ -233,7 +233,13 @@ public final class RunCoordinator implements AutoCloseable {
     public Manifest fail(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-        discardStaged(exchange);
+        if (Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
+            // the run is applied: what a sink staged (the webhook outbox) stays for --redeliver,
+            // or receivers would never hear of these changes
+            staged(exchange).clear();
+        } else {
+            discardStaged(exchange);
+        }
         String error = describe(cause);
         if (cause instanceof VendorFailure.Misconfigured misconfigured) {
             exchange.setProperty(MISCONFIGURED_KEY, misconfigured.key());

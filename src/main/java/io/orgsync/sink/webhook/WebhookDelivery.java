@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class WebhookDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDelivery.class);
+    static final String PENDING = "pending: written before the run was committed and not sent yet "
+            + "(orgsync stopped before delivering it)";
 
     private final WebhookSettings settings;
     private final Path deadLetterRoot;
@@ -55,6 +58,41 @@ public final class WebhookDelivery {
 
     public WebhookSettings settings() {
         return settings;
+    }
+
+    /**
+     * Writes every message of the run, for every URL, to its dead-letter folder before anything
+     * is committed: an outbox. {@link #deliver} deletes each file once its URL accepted it, so a
+     * crash at any point leaves exactly the undelivered messages for {@code --redeliver}, and a
+     * receiver may hear of a run twice but never misses one.
+     */
+    public void stageOutbox(RunResult result) throws IOException {
+        Path runDir = DeadLetters.runDir(deadLetterRoot, result.manifest().runId());
+        List<WebhookMessage> messages = WebhookMessage.of(result, settings.batchSize());
+        for (WebhookEndpoint endpoint : settings.endpoints()) {
+            StandardWebhookSigner signer = new StandardWebhookSigner(endpoint.secrets());
+            for (WebhookMessage message : messages) {
+                DeadLetters.write(runDir, endpoint, message, 0, PENDING,
+                        signer.headers(message.id(), clock.instant().getEpochSecond(), message.body()),
+                        clock.instant());
+            }
+        }
+    }
+
+    /** The run failed before it was committed: its messages must never be sent. */
+    public void discardOutbox(String runId) {
+        Path runDir = DeadLetters.runDir(deadLetterRoot, runId);
+        try (var files = Files.list(runDir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(runDir);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing was staged
+        } catch (IOException e) {
+            LOG.error("cannot remove the outbox of failed run {} in {}: {}; delete it before any --redeliver",
+                    runId, runDir, e.toString());
+        }
     }
 
     /**
@@ -133,6 +171,7 @@ public final class WebhookDelivery {
             }
             if (outcome.delivered()) {
                 delivered++;
+                removeFromOutbox(runDir, endpoint, message);
                 continue;
             }
             keep(runDir, endpoint, message, outcome.attempts(), outcome.detail(), outcome);
@@ -154,6 +193,9 @@ public final class WebhookDelivery {
         }
         int failed = messages.size() - delivered;
         if (failed == 0) {
+            deleteIfEmpty(runDir);
+        }
+        if (failed == 0) {
             LOG.info("{}: run {} delivered: {} message(s), {} change(s)", endpoint, runId, messages.size(), changes);
         } else {
             LOG.warn("{}: run {}: {} of {} message(s) delivered, {} kept as dead letters in {}; re-send them with "
@@ -161,6 +203,26 @@ public final class WebhookDelivery {
         }
         return new DeliveryReport.Target(endpoint.index(), endpoint.display(), messages.size(), delivered, failed,
                 gone, failed == 0 ? null : runDir);
+    }
+
+    private static void removeFromOutbox(Path runDir, WebhookEndpoint endpoint, WebhookMessage message) {
+        try {
+            Files.deleteIfExists(runDir.resolve(DeadLetters.fileName(endpoint.index(), message.position())));
+        } catch (IOException e) {
+            // a later --redeliver sends it again; receivers deduplicate by webhook-id
+            LOG.warn("{}: {} was delivered but its outbox file stays in {}: {}", endpoint, message, runDir,
+                    e.toString());
+        }
+    }
+
+    private static void deleteIfEmpty(Path runDir) {
+        try {
+            Files.deleteIfExists(runDir);
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // another URL's dead letters are still in it
+        } catch (IOException e) {
+            LOG.debug("cannot remove the empty outbox folder {}: {}", runDir, e.toString());
+        }
     }
 
     /** A message the URL did not accept; writing it down is all that is left to do with it. */

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The {@code webhook} sink for the run coordinator. Sending cannot be staged invisibly (a receiver
- * acts on what it receives), so {@link #stage} only checks the run and {@link Staged#commit()}
- * delivers; a receiver's failure never fails the commit: it is counted in the
+ * acts on what it receives), so {@link #stage} writes the messages to an outbox (the dead-letter
+ * folder) and {@link Staged#commit()} delivers them, after the database and files committed; a receiver's failure never fails the commit: it is counted in the
  * {@link DeliveryReport} the staged delivery holds afterwards.
  */
 public final class WebhookSink implements Sink {
@@ -27,13 +27,21 @@ public final class WebhookSink implements Sink {
         return NAME;
     }
 
+    /** Writes the run's messages to the outbox; nothing is sent before {@link Staged#commit()}. */
     @Override
-    public StagedDelivery stage(RunResult result) {
+    public StagedDelivery stage(RunResult result) throws java.io.IOException {
         if (result.manifest().status() != RunStatus.SUCCESS) {
             throw new IllegalArgumentException("only successful runs are delivered; run " + result.manifest().runId()
                     + " is " + result.manifest().status());
         }
-        return new StagedDelivery(result);
+        StagedDelivery staged = new StagedDelivery(result);
+        try {
+            delivery.stageOutbox(result);
+        } catch (java.io.IOException | RuntimeException e) {
+            staged.close();
+            throw e;
+        }
+        return staged;
     }
 
     public final class StagedDelivery implements Staged {
@@ -62,7 +70,10 @@ public final class WebhookSink implements Sink {
 
         @Override
         public void close() {
-            // nothing was sent before commit, so there is nothing to take back
+            if (report == null) {
+                // never committed: the run failed, so its outbox must not reach anyone
+                delivery.discardOutbox(result.manifest().runId());
+            }
         }
     }
 }
