@@ -11,6 +11,7 @@ import io.orgsync.sink.webhook.WebhookSink;
 import io.orgsync.sink.file.FileSink;
 import io.orgsync.sink.jdbc.Database;
 import io.orgsync.sink.jdbc.JdbcStore;
+import io.orgsync.vendor.InSplitOrder;
 import io.orgsync.vendor.Paging;
 import io.orgsync.vendor.RequestPacer;
 import io.orgsync.vendor.VendorApi;
@@ -23,11 +24,14 @@ import io.orgsync.vendor.wuhan.WuhanDialect;
 import io.orgsync.vendor.wuhan.WuhanNormaliser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Binds the beans the routes use ({@code runs}, {@code paging}, {@code wecomSchoolApi}, …) from
@@ -69,6 +73,23 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         bindWecom(context);
         bindFeishu(context);
         bindWuhanEdu(context);
+        for (SourceName name : List.of(SourceName.WECOM, SourceName.WECOM_SCHOOL, SourceName.FEISHU)) {
+            bindFetchPool(context, settings.source(name));
+        }
+    }
+
+    /**
+     * {@code <source>FetchPool}: the threads a source's parallel splits fetch on, one pool per source
+     * so a slow vendor never starves another's run. The pool bounds the requests in flight; the
+     * pacing, shared by the pool's threads, bounds their rate. Camel shuts it down with the context.
+     */
+    private void bindFetchPool(CamelContext context, SourceSettings source) {
+        String name = source.name().id();
+        String bean = fetchPoolName(source.name());
+        ExecutorService pool = context.getExecutorServiceManager().newThreadPool(this, "orgsync-" + name + "-fetch",
+                new ThreadPoolProfileBuilder(bean).poolSize(source.concurrency()).maxPoolSize(source.concurrency())
+                        .maxQueueSize(-1).build());
+        context.getRegistry().bind(bean, ExecutorService.class, pool);
     }
 
     /**
@@ -97,7 +118,9 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind("wecomSchoolApi", new VendorApi(client(school,
                 new WecomDialect(school.name().id(), school.credential("corp-id"), school.credential("corp-secret"),
                         clock))));
-        context.getRegistry().bind("wecomSchoolNormaliser", new WecomSchoolNormaliser(school.rootDepartmentId()));
+        WecomSchoolNormaliser normaliser = new WecomSchoolNormaliser(school.rootDepartmentId());
+        context.getRegistry().bind("wecomSchoolNormaliser", normaliser);
+        context.getRegistry().bind("wecomSchoolStudentsInOrder", new InSplitOrder(normaliser::students));
     }
 
     private void bindWecom(CamelContext context) {
@@ -128,8 +151,18 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
                 new WuhanNormaliser(wuhan.credential("top-org-id"), wuhan.rootDepartmentId()));
     }
 
+    /** The bean name routes give their split's {@code executorService}. */
+    public static String fetchPoolName(SourceName source) {
+        return switch (source) {
+            case WECOM -> "wecomFetchPool";
+            case WECOM_SCHOOL -> "wecomSchoolFetchPool";
+            case FEISHU -> "feishuFetchPool";
+            case WUHAN_EDU -> "wuhanEduFetchPool";
+        };
+    }
+
     private VendorClient client(SourceSettings source, io.orgsync.vendor.VendorDialect dialect) {
         return new VendorClient(source.name().id(), source.baseUrl(), dialect, settings.http(),
-                new RequestPacer(source.maxRequestsPerSecond(), source.maxRequestsPerMinute()));
+                new RequestPacer(source.maxRequestsPerSecond(), source.maxRequestsPerMinute(), source.concurrency()));
     }
 }

@@ -155,6 +155,9 @@ public record OrgSyncSettings(
         String schedule = in.cron(name.key("schedule"), defaultSchedule);
         int perSecond = in.integer(name.key("max-requests-per-second"), name.defaultPerSecond(), 1, 100_000);
         int perMinute = in.integer(name.key("max-requests-per-minute"), name.defaultPerMinute(), 1, 6_000_000);
+        // Wuhan reads one numbered listing page after page and its notes ask for one request in flight
+        int concurrency = name == SourceName.WUHAN_EDU ? 1
+                : in.integer(name.key("concurrency"), name.defaultConcurrency(), 1, 64);
         String root = in.get(name.key("root-department-id")).orElse(name.defaultRootDepartmentId());
         Map<String, String> options = new LinkedHashMap<>();
         if (name == SourceName.FEISHU) {
@@ -167,7 +170,7 @@ public record OrgSyncSettings(
             options.put("member-mode", in.matching(name.key("member-mode"), "auto", WECOM_MEMBER_MODES));
         }
         return new SourceSettings(name, baseUrl, Map.copyOf(credentials), tenant, schedule, perSecond, perMinute,
-                root, Map.copyOf(options));
+                concurrency, root, Map.copyOf(options));
     }
 
     /** {@code orgsync.feishu.base-url} → {@code ORGSYNC_FEISHU_BASE_URL} (CONTRACT section 1). */

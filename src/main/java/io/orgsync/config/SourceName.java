@@ -55,6 +55,16 @@ public enum SourceName {
         return defaultPerMinute;
     }
 
+    /**
+     * Requests in flight at once during a run. A handful is enough to keep a loopback-fast run at
+     * the rate limit over real round trips; WeCom's 45033 concurrency cap is unpublished, so stay
+     * at the 5 vendors.md assumes. Wuhan pages by number through one listing, and its notes ask
+     * for one request in flight per school: it has no such setting.
+     */
+    public int defaultConcurrency() {
+        return this == WUHAN_EDU ? 1 : 5;
+    }
+
     /** The credential key that names the app or corp, e.g. {@code corp-id}. */
     public String idKey() {
         return idKey;

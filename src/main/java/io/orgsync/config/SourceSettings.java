@@ -17,6 +17,7 @@ public record SourceSettings(
         String schedule,
         int maxRequestsPerSecond,
         int maxRequestsPerMinute,
+        int concurrency,
         String rootDepartmentId,
         Map<String, String> options) {
 

@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * One run of one source for one tenant, from its first request to its manifest. Lives in the
@@ -27,6 +28,7 @@ public final class RunContext {
     private final AtomicLong apiCalls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private volatile String rootDepartmentId;
+    private Manifest failure;
 
     public RunContext(String source, String tenant, Instant startedAt) {
         this.source = source;
@@ -65,6 +67,21 @@ public final class RunContext {
 
     public void setRootDepartmentId(String rootDepartmentId) {
         this.rootDepartmentId = rootDepartmentId;
+    }
+
+    /**
+     * Records the run's failure, the first one only: parallel fetchers that fail together each
+     * reach the error policy, and the run must still fail once. Answers the failure that counts.
+     */
+    public synchronized Manifest recordFailure(Supplier<Manifest> failure) {
+        if (this.failure == null) {
+            this.failure = failure.get();
+        }
+        return this.failure;
+    }
+
+    public synchronized boolean failed() {
+        return failure != null;
     }
 
     public void countApiCall() {

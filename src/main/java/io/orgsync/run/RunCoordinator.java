@@ -248,11 +248,20 @@ public final class RunCoordinator implements AutoCloseable {
             LOG.error("run failed before it began: {}", error);
             return null;
         }
-        finish(run);
-        Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(), RunStatus.FAILED,
-                timestamp(run.startedAt()), timestamp(clock.instant()), run.snapshot().departmentCount(),
-                run.snapshot().memberCount(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error);
+        boolean[] first = {false};
+        Manifest manifest = run.recordFailure(() -> {
+            first[0] = true;
+            return new Manifest(run.runId(), run.source(), run.tenant(), RunStatus.FAILED,
+                    timestamp(run.startedAt()), timestamp(clock.instant()), run.snapshot().departmentCount(),
+                    run.snapshot().memberCount(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error);
+        });
         exchange.setProperty(MANIFEST, manifest);
+        if (!first[0]) {
+            // another parallel fetch of this run failed first and recorded it
+            LOG.debug("run {} already failed; also: {}", run.runId(), error);
+            return manifest;
+        }
+        finish(run);
         if (Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
             // its success row is already committed with the state; a failed row would contradict it
             LOG.error("run {} is applied to the state store '{}' but not to every sink", run.runId(), state.name());

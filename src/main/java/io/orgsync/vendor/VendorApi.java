@@ -2,6 +2,7 @@ package io.orgsync.vendor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.run.RunContext;
+import io.orgsync.run.RunFailedException;
 import org.apache.camel.Exchange;
 
 import java.util.LinkedHashMap;
@@ -81,6 +82,10 @@ public final class VendorApi {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         if (run == null) {
             throw new IllegalStateException("vendor call outside a run: the route must call runs.begin first");
+        }
+        if (run.failed()) {
+            // a parallel split still draining its queue after another fetch failed the run
+            throw new RunFailedException("run " + run.runId() + " has already failed");
         }
         return run;
     }

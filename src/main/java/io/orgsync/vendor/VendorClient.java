@@ -202,7 +202,15 @@ public final class VendorClient {
             throw new VendorFailure.Transient("answer cut off: " + e.getMessage(), e);
         }
         int status = response.statusCode();
-        dialect.check(method, path, status, response.headers(), parsed);
+        try {
+            dialect.check(method, path, status, response.headers(), parsed);
+        } catch (VendorFailure.RateLimited limited) {
+            if (limited.retryAfter() != null) {
+                // parallel fetchers would each run into the same closed window; hold them all
+                pacer.pause(dialect.api(path), limited.retryAfter());
+            }
+            throw limited;
+        }
         if (parsed == null) {
             throw VendorFailure.fail(source + ": " + method + " " + path + " answered HTTP " + status
                     + " with a body that is not JSON (" + notJson + ")");

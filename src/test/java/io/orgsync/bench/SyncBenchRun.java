@@ -1,0 +1,217 @@
+package io.orgsync.bench;
+
+import io.orgsync.OrgSyncApp;
+import io.orgsync.config.SourceName;
+import io.orgsync.run.Manifest;
+import io.orgsync.simulator.CompanyOrg;
+import io.orgsync.simulator.CompanyShape;
+import io.orgsync.simulator.SchoolOrg;
+import io.orgsync.simulator.SchoolShape;
+import io.orgsync.simulator.SimulatorConfig;
+import io.orgsync.simulator.Vendor;
+import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.Harness;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One benchmark run in a JVM of its own, so peak heap and RSS belong to this run alone:
+ * {@code SyncBenchRun <source> <members> <limited|lifted> <h2|pg> <workdir>}. Prints one
+ * {@code BENCH ...} line with the figures.
+ *
+ * <p>"limited": the simulator refuses more than the vendor's documented per-second rate per API
+ * (WeCom 100/s, Feishu 50/s, Wuhan 20/s) and the bundle runs with its shipped pacing defaults.
+ * "lifted": no limit anywhere, so the run is bound by the bundle itself (mapping and sinks).
+ *
+ * <p>The minimal time is the sum over the APIs a run uses of what the vendor's limits allow for
+ * that API's minimal number of calls: the phases are dependent (departments before their members),
+ * and each API has its own limit. For {@code n} calls at {@code s}/s and {@code m}/min in rolling
+ * windows the fastest schedule sends {@code m} calls at {@code s}/s, waits for the minute to
+ * pass, and so on: {@code 60·⌊(n−1)/m⌋ + ((n−1) mod m + 1)/s} seconds.
+ */
+public final class SyncBenchRun {
+
+    public static void main(String[] args) throws Exception {
+        SourceName source = SourceName.valueOf(args[0].toUpperCase(Locale.ROOT).replace('-', '_'));
+        int members = Integer.parseInt(args[1]);
+        boolean limited = args[2].equals("limited");
+        boolean postgres = args[3].equals("pg");
+        Path work = Path.of(args[4]);
+        Files.createDirectories(work);
+
+        SimulatorConfig config = SimulatorConfig.defaults().withThreads(8);
+        if (source == SourceName.WECOM || source == SourceName.FEISHU) {
+            config = config.withCompany(new CompanyShape(Math.max(10, members / 100), 6, members));
+        } else {
+            config = config.withSchool(school(members));
+        }
+        try (VendorSimulator simulator = VendorSimulator.start(config);
+             EmbeddedPostgres pg = postgres ? EmbeddedPostgres.builder().start() : null) {
+            Map<String, Long> minimal = minimalCalls(source, simulator);
+            Map<String, String> overrides = Harness.overrides(simulator, work.resolve("exports"), source);
+            if (pg != null) {
+                try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE bench");
+                }
+                overrides.put("orgsync.jdbc.url", pg.getJdbcUrl("postgres", "bench"));
+                overrides.put("orgsync.jdbc.username", "postgres");
+                overrides.put("orgsync.jdbc.password", "");
+            }
+            overrides.put("orgsync.sinks", "file");
+            overrides.put("orgsync.http.read-timeout-ms", "60000");
+            overrides.put("orgsync.http.max-pages", "1000000");
+            if (limited) {
+                simulator.faults().rateLimit(vendor(source), source.defaultPerSecond());
+            } else {
+                overrides.put(source.key("max-requests-per-second"), "100000");
+                overrides.put(source.key("max-requests-per-minute"), "6000000");
+            }
+            try (OrgSyncApp app = Harness.start(overrides)) {
+                System.gc();
+                resetPeaks();
+                long started = System.nanoTime();
+                OrgSyncApp.RunOutcome outcome = app.sync(source);
+                double wall = (System.nanoTime() - started) / 1e9;
+                Manifest manifest = outcome.manifest();
+                if (manifest == null) {
+                    throw new IllegalStateException("no manifest: " + outcome);
+                }
+                double bound = limited ? bound(source, minimal) : 0;
+                long minCalls = minimal.values().stream().mapToLong(Long::longValue).sum();
+                long records = manifest.departments() + manifest.members();
+                System.out.printf(Locale.ROOT,
+                        "BENCH source=%s size=%d mode=%s db=%s xmx=%dm status=%s departments=%d members=%d "
+                                + "wall=%.1fs bound=%s ratio=%s apiCalls=%d minCalls=%d retries=%d "
+                                + "peakHeap=%dMB peakRss=%dMB recordsPerSec=%.0f error=%s%n",
+                        source.id(), members, args[2], args[3], Runtime.getRuntime().maxMemory() >> 20,
+                        manifest.status().wireName(), manifest.departments(), manifest.members(), wall,
+                        limited ? String.format(Locale.ROOT, "%.1fs", bound) : "-",
+                        limited ? String.format(Locale.ROOT, "%.2f", wall / bound) : "-",
+                        manifest.apiCalls(), minCalls, manifest.retries(), peakHeap() >> 20, peakRss() >> 10,
+                        records / wall, manifest.error() == null ? "-" : '"' + manifest.error() + '"');
+            }
+        }
+        System.exit(0);
+    }
+
+    /** About {@code members} students: 45 per class, 3 stages of 3 grades per campus. */
+    private static SchoolShape school(int members) {
+        int classes = Math.max(9, members / 45);
+        int campuses = Math.max(1, (int) Math.round(Math.sqrt(classes / 9.0 / 25.0)));
+        int perGrade = Math.max(1, (int) Math.round(classes / (9.0 * campuses)));
+        return new SchoolShape(campuses, 3, 3, perGrade, 45);
+    }
+
+    private static Vendor vendor(SourceName source) {
+        return switch (source) {
+            case WECOM -> Vendor.WECOM;
+            case WECOM_SCHOOL -> Vendor.WECOM_SCHOOL;
+            case FEISHU -> Vendor.FEISHU;
+            case WUHAN_EDU -> Vendor.WUHAN;
+        };
+    }
+
+    /** The fewest calls per API that can read the generated organisation (token call included). */
+    static Map<String, Long> minimalCalls(SourceName source, VendorSimulator simulator) {
+        Map<String, Long> calls = new LinkedHashMap<>();
+        calls.put("token", 1L);
+        switch (source) {
+            case WECOM -> {
+                calls.put("department/list", 1L);
+                calls.put("user/list", (long) simulator.company().departments().size());
+            }
+            case FEISHU -> {
+                CompanyOrg company = simulator.company();
+                calls.put("children", Math.max(1, ceil(company.departments().size() - 1, 50)));
+                Map<Integer, Long> direct = new HashMap<>();
+                for (CompanyOrg.Employee e : company.employees()) {
+                    for (Integer d : e.departmentIds()) {
+                        direct.merge(d, 1L, Long::sum);
+                    }
+                }
+                long pages = 0;
+                for (CompanyOrg.Department d : company.departments()) {
+                    pages += Math.max(1, ceil(direct.getOrDefault(d.id(), 0L), 50));
+                }
+                calls.put("find_by_department", pages);
+            }
+            case WECOM_SCHOOL -> {
+                SchoolOrg school = simulator.school();
+                calls.put("school/department/list", 1L);
+                calls.put("school/user/list", school.departments().stream()
+                        .filter(d -> d.type() == SchoolOrg.TYPE_CLASS).count());
+            }
+            case WUHAN_EDU -> {
+                SchoolOrg school = simulator.school();
+                calls.put("get-org-info", 1L);
+                calls.put("get-child-list", school.departments().stream().map(SchoolOrg.Department::wuhanParentId)
+                        .filter(Objects::nonNull).distinct().count());
+                calls.put("get-org-member-simple-list", ceil(school.teacherCount() + school.studentCount(), 500));
+                calls.put("get-org-parents-list", ceil(school.parentCount(), 100));
+            }
+        }
+        return calls;
+    }
+
+    static double bound(SourceName source, Map<String, Long> minimal) {
+        double seconds = 0;
+        for (long n : minimal.values()) {
+            seconds += seconds(n, source.defaultPerSecond(), source.defaultPerMinute());
+        }
+        return seconds;
+    }
+
+    static double seconds(long n, int perSecond, int perMinute) {
+        if (n <= 0) {
+            return 0;
+        }
+        if ((long) perSecond * 60 <= perMinute) {
+            return (double) n / perSecond;
+        }
+        return 60.0 * ((n - 1) / perMinute) + ((n - 1) % perMinute + 1) / (double) perSecond;
+    }
+
+    private static long ceil(long n, int size) {
+        return (n + size - 1) / size;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            pool.resetPeakUsage();
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
+        for (MemoryPoolMXBean pool : pools) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** VmHWM: the process's peak resident set, in kB. */
+    private static long peakRss() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,104 @@
+package io.orgsync.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Full syncs through the real bundle against the simulator, one JVM per run (see
+ * {@link SyncBenchRun}). Not part of the normal build; run it with
+ * {@code mvn -B -Pbench verify -Dtest=SyncBenchmark} and choose with
+ * {@code -Dbench.sources=wecom,feishu -Dbench.sizes=10000,100000 -Dbench.runs=limited,lifted,pg,256m}:
+ * "limited" at the vendors' documented rates, "lifted" without limits into the file sink and
+ * embedded H2, "pg" lifted into embedded PostgreSQL, "256m" lifted at {@code -Xmx256m} (100,000
+ * members only). Every other run gets {@code -Xmx2g}. A run still going after
+ * {@code -Dbench.timeout-seconds} (600) is killed and reported as such.
+ */
+class SyncBenchmark {
+
+    @Test
+    void syncsAtScale() throws Exception {
+        List<String> sources = list("bench.sources", "wecom,wecom-school,feishu,wuhan-edu");
+        List<String> sizes = list("bench.sizes", "10000,100000");
+        List<String> runs = list("bench.runs", "limited,lifted,pg,256m");
+        Path work = Files.createTempDirectory("orgsync-bench");
+        List<String> lines = new ArrayList<>();
+        for (String size : sizes) {
+            for (String source : sources) {
+                for (String run : runs) {
+                    if (run.equals("256m") && !size.equals("100000")) {
+                        continue;
+                    }
+                    String mode = run.equals("limited") ? "limited" : "lifted";
+                    String db = run.equals("pg") ? "pg" : "h2";
+                    String xmx = run.equals("256m") ? "-Xmx256m" : "-Xmx2g";
+                    Path dir = work.resolve(source + "-" + size + "-" + run);
+                    lines.add(fork(xmx, source, size, mode, db, dir.toString()));
+                }
+            }
+        }
+        System.out.println("==== orgsync sync benchmark ====");
+        lines.forEach(System.out::println);
+        assertThat(lines).allMatch(l -> l.contains("status=success"));
+    }
+
+    private static String fork(String xmx, String... args) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, xmx, "-XX:+UseG1GC",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-Dfile.encoding=UTF-8",
+                "-cp", System.getProperty("java.class.path"), SyncBenchRun.class.getName()));
+        command.addAll(Arrays.asList(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // a heap too small for the run thrashes in GC for ever rather than failing: give up on it
+        long timeout = Long.getLong("bench.timeout-seconds", 600);
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!process.waitFor(timeout, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
+        String result = null;
+        StringBuilder tail = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("BENCH ")) {
+                    result = line;
+                    System.out.println(line);
+                } else {
+                    tail.append(line).append('\n');
+                    if (tail.length() > 20_000) {
+                        tail.delete(0, tail.length() - 10_000);
+                    }
+                }
+            }
+        }
+        int exit = process.waitFor();
+        if (result == null) {
+            String tailEnd = tail.length() > 2000 ? tail.substring(tail.length() - 2000) : tail.toString();
+            return "BENCH " + String.join(" ", args) + " " + xmx + " status=" + (exit == 137 ? "killed-after-timeout"
+                    : "crashed") + " exit=" + exit + "\n" + tailEnd;
+        }
+        return result + (xmx.equals("-Xmx256m") ? " (-Xmx256m)" : "");
+    }
+
+    private static List<String> list(String property, String fallback) {
+        return Arrays.asList(System.getProperty(property, fallback).split(","));
+    }
+}
