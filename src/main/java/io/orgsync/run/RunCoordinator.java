@@ -234,9 +234,11 @@ public final class RunCoordinator implements AutoCloseable {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         if (Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
-            // the run is applied: what a sink staged (the webhook outbox) stays for --redeliver,
-            // or receivers would never hear of these changes
-            staged(exchange).clear();
+            // the run is applied: the webhook outbox stays for --redeliver, or receivers would never
+            // hear of these changes
+            List<Sink.Staged> staged = staged(exchange);
+            staged.forEach(Sink.Staged::closeAfterStateCommitted);
+            staged.clear();
         } else {
             discardStaged(exchange);
         }

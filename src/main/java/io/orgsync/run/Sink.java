@@ -40,5 +40,13 @@ public interface Sink {
         /** Discards the staged run unless it was committed; never throws. */
         @Override
         void close();
+
+        /**
+         * The run failed after the state store committed it, so the run is applied: release what
+         * was staged, but keep what must still reach the outside (the webhook outbox). Never throws.
+         */
+        default void closeAfterStateCommitted() {
+            close();
+        }
     }
 }

@@ -36,7 +36,7 @@ class RunProgressLogTest {
         // 2 campuses × 1 stage × 1 grade × (2 + 1 elective) classes: 6 class calls of 2.2 s each
         try (VendorSimulator simulator = VendorSimulator.start(
                 SimulatorConfig.defaults().withSchool(new SchoolShape(2, 1, 1, 2, 3)));
-             OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL))) {
+             OrgSyncApp app = Harness.start(serial(Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL)))) {
             simulator.faults().slow("/cgi-bin/school/user/list", Duration.ofMillis(2200));
 
             assertThat(app.sync(SourceName.WECOM_SCHOOL).manifest().status()).isEqualTo(RunStatus.SUCCESS);
@@ -62,6 +62,12 @@ class RunProgressLogTest {
         assertThat(events.stream().filter(e -> e.getFormattedMessage().startsWith("run progress")).findFirst()
                 .orElseThrow().getFormattedMessage())
                 .contains("source=wecom-school", "apiCalls=", "members=", "elapsedSeconds=");
+    }
+
+    /** One class at a time, so the slowed calls add up to a run longer than ten seconds. */
+    private static java.util.Map<String, String> serial(java.util.Map<String, String> overrides) {
+        overrides.put("orgsync.wecom-school.concurrency", "1");
+        return overrides;
     }
 
     private static long timeOf(List<ILoggingEvent> events, String prefix) {

@@ -14,6 +14,8 @@ import java.util.Optional;
  */
 public final class WebhookSink implements Sink {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebhookSink.class);
+
     public static final String NAME = "webhook";
 
     private final WebhookDelivery delivery;
@@ -66,6 +68,15 @@ public final class WebhookSink implements Sink {
         /** Empty until {@link #commit()} returned. */
         public Optional<DeliveryReport> report() {
             return Optional.ofNullable(report);
+        }
+
+        /** The run is applied; its undelivered messages stay in the outbox for {@code --redeliver}. */
+        @Override
+        public void closeAfterStateCommitted() {
+            if (report == null) {
+                LOG.warn("run {} is applied but its webhook messages were not sent; they wait in the dead-letter "
+                        + "folder for --redeliver", result.manifest().runId());
+            }
         }
 
         @Override

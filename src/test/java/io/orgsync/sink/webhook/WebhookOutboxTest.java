@@ -56,6 +56,18 @@ class WebhookOutboxTest {
     }
 
     @Test
+    void aRunThatFailsAfterTheDatabaseCommittedKeepsItsOutbox() throws Exception {
+        try (Receiver receiver = new Receiver(WebhookFixtures.SECRET)) {
+            WebhookSink.StagedDelivery staged = sink(receiver).stage(WebhookFixtures.run("run-applied", 7));
+
+            staged.closeAfterStateCommitted();
+
+            assertThat(files()).as("the run is applied: receivers must still hear of it").hasSize(4);
+            assertThat(receiver.requests()).isEmpty();
+        }
+    }
+
+    @Test
     void aDeliveredRunLeavesNoOutbox() throws Exception {
         try (Receiver receiver = new Receiver(WebhookFixtures.SECRET)) {
             WebhookSink.StagedDelivery staged = sink(receiver).stage(WebhookFixtures.run("run-delivered", 7));
