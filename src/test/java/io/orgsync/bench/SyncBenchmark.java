@@ -44,6 +44,8 @@ class SyncBenchmark {
                     String xmx = run.equals("256m") ? "-Xmx256m" : "-Xmx2g";
                     Path dir = work.resolve(source + "-" + size + "-" + run);
                     lines.add(fork(xmx, source, size, mode, db, dir.toString()));
+                    // a 100,000-member run leaves gigabytes of exports and database behind
+                    deleteTree(dir);
                 }
             }
         }
@@ -96,6 +98,17 @@ class SyncBenchmark {
                     : "crashed") + " exit=" + exit + "\n" + tailEnd;
         }
         return result + (xmx.equals("-Xmx256m") ? " (-Xmx256m)" : "");
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     private static List<String> list(String property, String fallback) {
