@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.apache.camel.support.service.ServiceSupport;
+import io.orgsync.sink.jdbc.Migrations;
 import org.flywaydb.core.Flyway;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
@@ -123,15 +124,14 @@ public final class ClusteredScheduling {
             case H2 -> "h2";
         };
         try {
-            Flyway.configure(ClusteredScheduling.class.getClassLoader())
+            Migrations.migrate(Flyway.configure(ClusteredScheduling.class.getClassLoader())
                     .dataSource(database.dataSource())
                     .locations("classpath:db/orgsync-quartz/" + folder)
                     .table(HISTORY_TABLE)
                     // the orgsync tables are already there; version 0 so that V1 still runs
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
-                    .load()
-                    .migrate();
+                    .load());
         } catch (RuntimeException e) {
             throw new ConfigurationException(JdbcSettings.URL_KEY, "cannot create the Quartz tables for "
                     + ClusterSettings.ENABLED_KEY + " at " + database.settings().redactedUrl() + ": "

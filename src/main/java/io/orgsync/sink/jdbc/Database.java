@@ -104,7 +104,7 @@ public final class Database implements AutoCloseable {
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .load();
-        MigrateResult result = flyway.migrate();
+        MigrateResult result = Migrations.migrate(flyway);
         try (Connection connection = dataSource.getConnection()) {
             DatabaseMetaData meta = connection.getMetaData();
             LOG.info("database: {} {} at {}, orgsync schema version {}{}", meta.getDatabaseProductName(),
