@@ -1,14 +1,11 @@
 package io.orgsync.config;
 
 import io.orgsync.vendor.HttpSettings;
-import org.quartz.CronExpression;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -57,7 +54,7 @@ public record OrgSyncSettings(
 
     /** @param lookup resolves a key with placeholders expanded; empty when unset or blank */
     public static OrgSyncSettings load(Function<String, Optional<String>> lookup) {
-        Reader in = new Reader(lookup);
+        SettingsReader in = new SettingsReader(lookup);
         List<SourceName> enabled = new ArrayList<>();
         for (String name : in.list("orgsync.sources")) {
             SourceName source = SourceName.of(name).orElseThrow(() -> new ConfigurationException("orgsync.sources",
@@ -128,7 +125,7 @@ public record OrgSyncSettings(
                 sinks.contains("webhook") ? webhook : Optional.empty(), io.orgsync.run.Privacy.load(in::get));
     }
 
-    private static SourceSettings source(Reader in, SourceName name, boolean enabled, String defaultSchedule) {
+    private static SourceSettings source(SettingsReader in, SourceName name, boolean enabled, String defaultSchedule) {
         URI baseUrl = in.url(name.key("base-url"), name.defaultBaseUrl());
         Map<String, String> credentials = new LinkedHashMap<>();
         List<String> credentialKeys = new ArrayList<>(List.of(name.idKey(), name.secretKey()));
@@ -176,93 +173,5 @@ public record OrgSyncSettings(
     /** {@code orgsync.feishu.base-url} → {@code ORGSYNC_FEISHU_BASE_URL} (CONTRACT section 1). */
     public static String envName(String key) {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
-    private record Reader(Function<String, Optional<String>> lookup) {
-
-        Optional<String> get(String key) {
-            return lookup.apply(key).map(String::strip).filter(v -> !v.isEmpty());
-        }
-
-        List<String> list(String key) {
-            return list(key, "");
-        }
-
-        List<String> list(String key, String fallback) {
-            return Arrays.stream(get(key).orElse(fallback).split(","))
-                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        }
-
-        String cron(String key, String fallback) {
-            String value = get(key).orElse(fallback);
-            if (!CronExpression.isValidExpression(value)) {
-                throw new ConfigurationException(key, "'" + value + "' is not a Quartz cron expression "
-                        + "(six or seven fields, e.g. '0 0 2 * * ?' for 02:00 daily)");
-            }
-            return value;
-        }
-
-        URI url(String key, String fallback) {
-            String value = get(key).orElse(fallback);
-            try {
-                URI uri = new URI(value);
-                boolean http = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
-                if (!http || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
-                        || uri.getRawUserInfo() != null) {
-                    throw new URISyntaxException(value, "not an http(s) base URL");
-                }
-                return uri;
-            } catch (URISyntaxException e) {
-                throw new ConfigurationException(key, "'" + value + "' is not a base URL; expected http(s)://host[:port][/prefix] "
-                        + "without query");
-            }
-        }
-
-        int integer(String key, int fallback, int min, int max) {
-            Optional<String> value = get(key);
-            if (value.isEmpty()) {
-                return fallback;
-            }
-            try {
-                int parsed = Integer.parseInt(value.get().replace("_", ""));
-                if (parsed < min || parsed > max) {
-                    throw new NumberFormatException();
-                }
-                return parsed;
-            } catch (NumberFormatException e) {
-                throw new ConfigurationException(key, "'" + value.get() + "' is not a whole number from " + min
-                        + " to " + max);
-            }
-        }
-
-        boolean bool(String key, boolean fallback) {
-            Optional<String> value = get(key);
-            if (value.isEmpty()) {
-                return fallback;
-            }
-            return switch (value.get().toLowerCase(java.util.Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new ConfigurationException(key, "'" + value.get() + "' is not true or false");
-            };
-        }
-
-        Path path(String key, String fallback) {
-            String value = get(key).orElse(fallback);
-            try {
-                return Path.of(value);
-            } catch (RuntimeException e) {
-                throw new ConfigurationException(key, "'" + value + "' is not a usable path");
-            }
-        }
-
-        String matching(String key, String fallback, Pattern allowed) {
-            String value = get(key).orElse(fallback);
-            if (!allowed.matcher(value).matches()) {
-                throw new ConfigurationException(key, "'" + value + "' is not one of " + allowed.pattern()
-                        .replace("|", ", "));
-            }
-            return value;
-        }
     }
 }

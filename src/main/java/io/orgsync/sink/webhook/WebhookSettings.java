@@ -1,5 +1,7 @@
 package io.orgsync.sink.webhook;
 
+import io.orgsync.config.SettingsReader;
+
 import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.OrgSyncSettings;
 
@@ -94,7 +96,7 @@ public record WebhookSettings(
      * found at start even while the sink is not enabled.
      */
     public static Optional<WebhookSettings> loadIfConfigured(Function<String, Optional<String>> lookup) {
-        Reader in = new Reader(lookup);
+        SettingsReader in = new SettingsReader(lookup);
         List<URI> urls = urls(in);
         if (urls.isEmpty()) {
             return Optional.empty();
@@ -139,7 +141,7 @@ public record WebhookSettings(
                 + retryMaxDelay + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
     }
 
-    private static List<URI> urls(Reader in) {
+    private static List<URI> urls(SettingsReader in) {
         List<URI> urls = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (String value : in.list(URL)) {
@@ -172,7 +174,7 @@ public record WebhookSettings(
         return urls;
     }
 
-    private static Optional<List<WebhookSecret>> secrets(Reader in, String key) {
+    private static Optional<List<WebhookSecret>> secrets(SettingsReader in, String key) {
         Optional<String> value = in.get(key);
         if (value.isEmpty()) {
             return Optional.empty();
@@ -203,38 +205,5 @@ public record WebhookSettings(
         int query = value.indexOf('?');
         String shown = query < 0 ? value : value.substring(0, query);
         return shown.replaceFirst("//[^/]*@", "//");
-    }
-
-    private record Reader(Function<String, Optional<String>> lookup) {
-
-        Optional<String> get(String key) {
-            return lookup.apply(key).map(String::strip).filter(v -> !v.isEmpty());
-        }
-
-        List<String> list(String key) {
-            return Arrays.stream(get(key).orElse("").split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                    .toList();
-        }
-
-        int integer(String key, int fallback, int min, int max) {
-            Optional<String> value = get(key);
-            if (value.isEmpty()) {
-                return fallback;
-            }
-            try {
-                int parsed = Integer.parseInt(value.get().replace("_", ""));
-                if (parsed < min || parsed > max) {
-                    throw new NumberFormatException();
-                }
-                return parsed;
-            } catch (NumberFormatException e) {
-                throw new ConfigurationException(key, "'" + value.get() + "' is not a whole number from " + min
-                        + " to " + max);
-            }
-        }
-
-        Duration millis(String key, int fallback, int min, int max) {
-            return Duration.ofMillis(integer(key, fallback, min, max));
-        }
     }
 }
