@@ -141,6 +141,9 @@ class ClusterIT {
         Duration recovery = Duration.ofMillis(CHECKIN_MS + 7_500 + 5_000);
         awaitTrue(recovery.plusSeconds(20), () -> !successRows().isEmpty(), "a recovered run succeeded");
         RunRow recovered = successRows().get(0);
+        // the run row commits before the summary line reaches the node's log file
+        awaitTrue(Duration.ofSeconds(10), () -> nodes.stream()
+                .anyMatch(n -> n.matches(RUN_SUCCEEDED).contains(recovered.runId())), "the rescuer's summary line");
         Node rescuer = nodes.stream().filter(n -> n.matches(RUN_SUCCEEDED).contains(recovered.runId())).findFirst()
                 .orElseThrow();
         assertThat(rescuer).isNotSameAs(victim);
