@@ -36,6 +36,12 @@ public record ChangeCounts(long created, long updated, long deletedDepartments, 
         return new ChangeCounts(created, updated, deletedDepartments, deletedMembers);
     }
 
+    /** These figures with a run's member changes added, counted where they were found. */
+    ChangeCounts plusMembers(long createdMembers, long updatedMembers, long deletedMembers) {
+        return new ChangeCounts(created + createdMembers, updated + updatedMembers, deletedDepartments,
+                this.deletedMembers + deletedMembers);
+    }
+
     public long deleted() {
         return deletedDepartments + deletedMembers;
     }

@@ -44,6 +44,16 @@ public final class ChangeDetector {
     }
 
     /**
+     * The departments' changes alone: a run's members are compared as they stream out of its
+     * spool ({@link PublishedMembers}), by the same rules.
+     */
+    static List<Change> diffDepartments(List<Department> before, List<Department> now) {
+        List<Change> changes = new ArrayList<>();
+        diffKind(Department.KIND, before, now, changes);
+        return Collections.unmodifiableList(changes);
+    }
+
+    /**
      * Memory stays at one map entry per previous record and one set entry per current id: the
      * canonical text is produced on the fly for the pairs that exist in both snapshots and thrown
      * away after comparing, rather than kept for a million records. Comparing the full text rather

@@ -103,15 +103,16 @@ public final class RunCoordinator implements AutoCloseable {
         List<Department> departments = root == null
                 ? List.copyOf(snapshot.departmentsById().values())
                 : DepartmentTree.resolve(snapshot.departmentsById(), root).departments();
-        // before change detection, so the state store, every sink and the diff hold the same value
-        List<Member> members = settings.privacy().apply(snapshot.members());
         PreviousRun previous = state.load(run.source(), run.tenant());
-        List<Change> changes = ChangeDetector.diff(previous, departments, members);
-        ChangeCounts counts = ChangeCounts.of(changes);
-        String heldBecause = guard(previous, counts, departments.isEmpty() && members.isEmpty());
+        List<Change> departmentChanges = ChangeDetector.diffDepartments(previous.departments(), departments);
+        // privacy before change detection, so the state store, every sink and the diff hold the same value
+        PublishedMembers members = PublishedMembers.prepare(snapshot, settings.privacy(), previous.members());
+        ChangeCounts counts = ChangeCounts.of(departmentChanges).plusMembers(members.created(), members.updated(),
+                members.deleted());
+        String heldBecause = guard(previous, counts, departments.isEmpty() && members.members().isEmpty());
         Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(),
                 heldBecause == null ? RunStatus.SUCCESS : RunStatus.HELD, timestamp(run.startedAt()),
-                timestamp(clock.instant()), departments.size(), members.size(),
+                timestamp(clock.instant()), departments.size(), members.members().size(),
                 counts.created(), counts.updated(), counts.deleted(),
                 run.apiCalls(), run.retries(), 0, heldBecause);
         exchange.setProperty(HELD, heldBecause != null);
@@ -119,7 +120,8 @@ public final class RunCoordinator implements AutoCloseable {
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
         exchange.setProperty(STAGED, new ArrayList<Sink.Staged>());
-        RunResult result = new RunResult(manifest, departments, members, changes);
+        RunResult result = new RunResult(manifest, departments, members.members(),
+                Concatenated.of(departmentChanges, members.changes()));
         exchange.setProperty(RESULT, result);
         return result;
     }
@@ -324,6 +326,7 @@ public final class RunCoordinator implements AutoCloseable {
     private void finish(RunContext run) {
         active.remove(run.runId());
         lastProgress.remove(run.runId());
+        run.snapshot().close();
     }
 
     /** After the summary line: a broken observer must never turn a finished run into a failed one. */

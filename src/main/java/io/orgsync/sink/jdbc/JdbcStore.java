@@ -291,7 +291,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     @Override
     public Staged stage(RunResult result) throws SQLException {
         Manifest manifest = result.manifest();
-        checkApplicable(result);
+        checkSuccessful(result);
         String key = key(manifest.source(), manifest.tenant());
         Optional<String> comparedWith = loaded.get(key);
         if (comparedWith == null) {
@@ -397,115 +397,87 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Statement order matters only for members: a changed member's old departments and relations
-     * are deleted before the new ones are inserted. Members that were not live have none (they
-     * are removed on deletion), so created members only insert.
+     * Two passes over the change list, which may be read from disk record by record: the first
+     * writes departments and member rows and removes the old departments and relations of changed
+     * and deleted members; the second inserts the new ones. Statement order matters only there:
+     * every removal is sent before any insertion. Members that were not live have none (they are
+     * removed on deletion), so created members only insert. Every record is checked before it is
+     * bound: what cannot be stored fails the run, and the transaction takes nothing.
      */
     private void apply(Connection connection, RunResult result, LocalDateTime now) throws SQLException {
         String runId = result.manifest().runId();
-        List<Department> departmentUpserts = new ArrayList<>();
         List<Department> departmentDeletes = new ArrayList<>();
-        List<Member> memberCreates = new ArrayList<>();
-        List<Member> memberUpdates = new ArrayList<>();
-        List<Member> memberDeletes = new ArrayList<>();
-        for (Change change : result.changes()) {
-            if (change.record() instanceof Department department) {
-                (change.op() == ChangeOp.DELETE ? departmentDeletes : departmentUpserts).add(department);
-            } else if (change.record() instanceof Member member) {
-                switch (change.op()) {
-                    case CREATE -> memberCreates.add(member);
-                    case UPDATE -> memberUpdates.add(member);
-                    case DELETE -> memberDeletes.add(member);
-                    default -> throw new IllegalArgumentException("unknown change op " + change.op());
-                }
-            }
-        }
-
-        try (Batch upsert = new Batch(connection, upsertDepartment)) {
-            for (Department d : departmentUpserts) {
-                String json = recordJson(d);
-                PreparedStatement s = upsert.statement;
-                s.setString(1, d.source());
-                s.setString(2, d.tenant());
-                s.setString(3, d.id());
-                setString(s, 4, d.parentId());
-                setString(s, 5, DbText.column(d.name()));
-                setString(s, 6, d.type() == null ? null : d.type().wireName());
-                if (d.order() == null) {
-                    s.setNull(7, Types.BIGINT);
-                } else {
-                    s.setLong(7, d.order());
-                }
-                s.setString(8, DbText.column(String.join("/", d.path())));
-                s.setString(9, DbText.json(CanonicalJson.toLine(d.attributes())));
-                s.setString(10, json);
-                s.setString(11, hash(json));
-                s.setString(12, runId);
-                s.setObject(13, now);
-                s.setNull(14, Types.TIMESTAMP);
-                upsert.add();
-            }
-            upsert.flush();
-        }
-        softDelete(connection, "orgsync_department", departmentDeletes, runId, now);
-
-        try (Batch upsert = new Batch(connection, upsertMember)) {
-            for (List<Member> members : List.of(memberCreates, memberUpdates)) {
-                for (Member m : members) {
-                    String json = recordJson(m);
-                    PreparedStatement s = upsert.statement;
-                    s.setString(1, m.source());
-                    s.setString(2, m.tenant());
-                    s.setString(3, m.id());
-                    setString(s, 4, DbText.column(m.name()));
-                    setString(s, 5, m.role() == null ? null : m.role().wireName());
-                    setString(s, 6, DbText.column(m.mobile()));
-                    setString(s, 7, DbText.column(m.email()));
-                    setString(s, 8, m.status() == null ? null : m.status().wireName());
-                    s.setString(9, DbText.json(CanonicalJson.toLine(m.attributes())));
-                    s.setString(10, json);
-                    s.setString(11, hash(json));
-                    s.setString(12, runId);
-                    s.setObject(13, now);
-                    s.setNull(14, Types.TIMESTAMP);
-                    upsert.add();
-                }
-            }
-            upsert.flush();
-        }
-        softDelete(connection, "orgsync_member", memberDeletes, runId, now);
-
-        try (Batch departmentsOf = new Batch(connection,
-                "DELETE FROM orgsync_member_department WHERE source = ? AND tenant = ? AND member_id = ?");
+        try (Batch departments = new Batch(connection, upsertDepartment);
+             Batch members = new Batch(connection, upsertMember);
+             Batch memberDeletes = new Batch(connection, SOFT_DELETE.formatted("orgsync_member"));
+             Batch departmentsOf = new Batch(connection,
+                     "DELETE FROM orgsync_member_department WHERE source = ? AND tenant = ? AND member_id = ?");
              Batch relationsOf = new Batch(connection,
                      "DELETE FROM orgsync_relation WHERE source = ? AND tenant = ? AND member_id = ?")) {
-            for (List<Member> members : List.of(memberUpdates, memberDeletes)) {
-                for (Member m : members) {
-                    departmentsOf.bindKey(m).add();
-                    relationsOf.bindKey(m).add();
+            for (Change change : result.changes()) {
+                checkApplicable(result.manifest(), change.record());
+                if (change.record() instanceof Department d) {
+                    if (change.op() == ChangeOp.DELETE) {
+                        departmentDeletes.add(d);
+                    } else {
+                        bindDepartment(departments.statement, d, runId, now);
+                        departments.add();
+                    }
+                } else if (change.record() instanceof Member m) {
+                    switch (change.op()) {
+                        case CREATE -> {
+                            bindMember(members.statement, m, runId, now);
+                            members.add();
+                        }
+                        case UPDATE -> {
+                            bindMember(members.statement, m, runId, now);
+                            members.add();
+                            departmentsOf.bindKey(m).add();
+                            relationsOf.bindKey(m).add();
+                        }
+                        case DELETE -> {
+                            bindSoftDelete(memberDeletes.statement, m, runId, now);
+                            memberDeletes.add();
+                            departmentsOf.bindKey(m).add();
+                            relationsOf.bindKey(m).add();
+                        }
+                        default -> throw new IllegalArgumentException("unknown change op " + change.op());
+                    }
                 }
             }
+            departments.flush();
+            members.flush();
+            memberDeletes.flush();
             departmentsOf.flush();
             relationsOf.flush();
         }
+        try (Batch delete = new Batch(connection, SOFT_DELETE.formatted("orgsync_department"))) {
+            for (Department d : departmentDeletes) {
+                bindSoftDelete(delete.statement, d, runId, now);
+                delete.add();
+            }
+            delete.flush();
+        }
+
         try (Batch memberships = new Batch(connection, "INSERT INTO orgsync_member_department "
                 + "(source, tenant, member_id, department_id) VALUES (?, ?, ?, ?)");
              Batch relations = new Batch(connection, "INSERT INTO orgsync_relation "
                      + "(source, tenant, member_id, related_id, role, relation) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (List<Member> members : List.of(memberCreates, memberUpdates)) {
-                for (Member m : members) {
-                    // the key is the pair: a department listed twice is one row
-                    for (String departmentId : new LinkedHashSet<>(m.departmentIds())) {
-                        memberships.bindKey(m).statement.setString(4, departmentId);
-                        memberships.add();
-                    }
-                    for (Relation r : distinctByRelatedId(m.relations()).values()) {
-                        PreparedStatement s = relations.bindKey(m).statement;
-                        s.setString(4, r.id());
-                        setString(s, 5, r.role() == null ? null : r.role().wireName());
-                        setString(s, 6, DbText.column(r.relation()));
-                        relations.add();
-                    }
+            for (Change change : result.changes()) {
+                if (!(change.record() instanceof Member m) || change.op() == ChangeOp.DELETE) {
+                    continue;
+                }
+                // the key is the pair: a department listed twice is one row
+                for (String departmentId : new LinkedHashSet<>(m.departmentIds())) {
+                    memberships.bindKey(m).statement.setString(4, departmentId);
+                    memberships.add();
+                }
+                for (Relation r : distinctByRelatedId(m.relations()).values()) {
+                    PreparedStatement s = relations.bindKey(m).statement;
+                    s.setString(4, r.id());
+                    setString(s, 5, r.role() == null ? null : r.role().wireName());
+                    setString(s, 6, DbText.column(r.relation()));
+                    relations.add();
                 }
             }
             memberships.flush();
@@ -513,23 +485,60 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
-    /** Only a row still live is marked, so a repeated delete cannot move {@code deleted_at}. */
-    private void softDelete(Connection connection, String table, List<? extends CanonicalRecord> records,
-                            String runId, LocalDateTime now) throws SQLException {
-        try (Batch delete = new Batch(connection, "UPDATE " + table + " SET deleted_at = ?, updated_at = ?, "
-                + "last_run_id = ? WHERE source = ? AND tenant = ? AND id = ? AND deleted_at IS NULL")) {
-            for (CanonicalRecord record : records) {
-                PreparedStatement s = delete.statement;
-                s.setObject(1, now);
-                s.setObject(2, now);
-                s.setString(3, runId);
-                s.setString(4, record.source());
-                s.setString(5, record.tenant());
-                s.setString(6, record.id());
-                delete.add();
-            }
-            delete.flush();
+    private static void bindDepartment(PreparedStatement s, Department d, String runId, LocalDateTime now)
+            throws SQLException {
+        String json = recordJson(d);
+        s.setString(1, d.source());
+        s.setString(2, d.tenant());
+        s.setString(3, d.id());
+        setString(s, 4, d.parentId());
+        setString(s, 5, DbText.column(d.name()));
+        setString(s, 6, d.type() == null ? null : d.type().wireName());
+        if (d.order() == null) {
+            s.setNull(7, Types.BIGINT);
+        } else {
+            s.setLong(7, d.order());
         }
+        s.setString(8, DbText.column(String.join("/", d.path())));
+        s.setString(9, DbText.json(CanonicalJson.toLine(d.attributes())));
+        s.setString(10, json);
+        s.setString(11, hash(json));
+        s.setString(12, runId);
+        s.setObject(13, now);
+        s.setNull(14, Types.TIMESTAMP);
+    }
+
+    private static void bindMember(PreparedStatement s, Member m, String runId, LocalDateTime now)
+            throws SQLException {
+        String json = recordJson(m);
+        s.setString(1, m.source());
+        s.setString(2, m.tenant());
+        s.setString(3, m.id());
+        setString(s, 4, DbText.column(m.name()));
+        setString(s, 5, m.role() == null ? null : m.role().wireName());
+        setString(s, 6, DbText.column(m.mobile()));
+        setString(s, 7, DbText.column(m.email()));
+        setString(s, 8, m.status() == null ? null : m.status().wireName());
+        s.setString(9, DbText.json(CanonicalJson.toLine(m.attributes())));
+        s.setString(10, json);
+        s.setString(11, hash(json));
+        s.setString(12, runId);
+        s.setObject(13, now);
+        s.setNull(14, Types.TIMESTAMP);
+    }
+
+    /** Only a row still live is marked, so a repeated delete cannot move {@code deleted_at}. */
+    private static final String SOFT_DELETE = "UPDATE %s SET deleted_at = ?, updated_at = ?, last_run_id = ? "
+            + "WHERE source = ? AND tenant = ? AND id = ? AND deleted_at IS NULL";
+
+    private static void bindSoftDelete(PreparedStatement s, CanonicalRecord record, String runId, LocalDateTime now)
+            throws SQLException {
+        s.setObject(1, now);
+        s.setObject(2, now);
+        s.setString(3, runId);
+        s.setString(4, record.source());
+        s.setString(5, record.tenant());
+        s.setString(6, record.id());
     }
 
     /**
@@ -565,29 +574,30 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
-    /**
-     * What cannot be stored must fail the run before anything is written, with the record named,
-     * rather than be truncated into another id.
-     */
-    private static void checkApplicable(RunResult result) {
+    /** Only successful runs are applied. */
+    private static void checkSuccessful(RunResult result) {
         Manifest m = result.manifest();
         if (m.status() != RunStatus.SUCCESS) {
             throw new IllegalArgumentException("only successful runs are applied; run " + m.runId() + " is "
                     + (m.status() == null ? null : m.status().wireName()));
         }
-        for (Change change : result.changes()) {
-            CanonicalRecord record = change.record();
-            if (!m.source().equals(record.source()) || !m.tenant().equals(record.tenant())) {
-                throw new IllegalArgumentException("run " + m.runId() + " of " + m.source() + "/" + m.tenant()
-                        + " holds a " + record.kind() + " of " + record.source() + "/" + record.tenant());
-            }
-            checkId(record.kind() + " id", record.id(), record);
-            if (record instanceof Department d) {
-                checkId("parentId", d.parentId() == null ? "" : d.parentId(), record);
-            } else if (record instanceof Member member) {
-                member.departmentIds().forEach(id -> checkId("department id", id, record));
-                member.relations().forEach(r -> checkId("related id", r.id(), record));
-            }
+    }
+
+    /**
+     * What cannot be stored must fail the run, with the record named, rather than be truncated
+     * into another id; the run's transaction then takes nothing.
+     */
+    private static void checkApplicable(Manifest m, CanonicalRecord record) {
+        if (!m.source().equals(record.source()) || !m.tenant().equals(record.tenant())) {
+            throw new IllegalArgumentException("run " + m.runId() + " of " + m.source() + "/" + m.tenant()
+                    + " holds a " + record.kind() + " of " + record.source() + "/" + record.tenant());
+        }
+        checkId(record.kind() + " id", record.id(), record);
+        if (record instanceof Department d) {
+            checkId("parentId", d.parentId() == null ? "" : d.parentId(), record);
+        } else if (record instanceof Member member) {
+            member.departmentIds().forEach(id -> checkId("department id", id, record));
+            member.relations().forEach(r -> checkId("related id", r.id(), record));
         }
     }
 

@@ -1,0 +1,214 @@
+package io.orgsync.run;
+
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.Member;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.stream.IntStream;
+
+/**
+ * The members of a prepared run as every sink reads them — privacy applied, sorted by id — and
+ * their changes against the previous run, found in one merge of two id-ordered sequences: the
+ * run's spool and the previous members. Neither side is ever loaded whole: memory is the previous
+ * run's ids and digests (which the state store hands over) and the deleted members' last known
+ * records, whose number the deletion guard bounds.
+ *
+ * <p>The changes follow {@link ChangeDetector}'s rules: creates and updates in the current order
+ * (by id), then deletes in the previous snapshot's order.
+ */
+final class PublishedMembers {
+
+    private static final String CREATE = "c";
+    private static final String UPDATE = "u";
+
+    private final MVMap<String, String> published;
+    /** Id to {@link #CREATE} or {@link #UPDATE}, for the members that changed. */
+    private final MVMap<String, String> changed;
+    private final List<Member> deleted;
+    private final int created;
+
+    private PublishedMembers(MVMap<String, String> published, MVMap<String, String> changed, List<Member> deleted,
+                             int created) {
+        this.published = published;
+        this.changed = changed;
+        this.deleted = deleted;
+        this.created = created;
+    }
+
+    /**
+     * @param previous sorted by id for the merge to stream; any other order is sorted first
+     * @throws IllegalArgumentException when the previous snapshot lists an id twice or a record
+     *                                  without an id, as {@link ChangeDetector} would
+     */
+    static PublishedMembers prepare(Snapshot snapshot, Privacy privacy, List<Member> previous) {
+        RecordSpool spool = snapshot.spool();
+        MVMap<String, String> fetched = snapshot.memberMap();
+        // without privacy rules the published members are the fetched ones, byte for byte
+        MVMap<String, String> published = privacy.isPlain() ? fetched : spool.map("published");
+        MVMap<String, String> changed = spool.map("changed");
+        Previous before = Previous.of(previous);
+
+        int created = 0;
+        List<Integer> gone = new ArrayList<>();
+        int p = 0;
+        Cursor<String, String> cursor = fetched.cursor(null);
+        while (cursor.hasNext()) {
+            String id = cursor.next();
+            String line = cursor.getValue();
+            Member member = null;
+            if (!privacy.isPlain()) {
+                member = privacy.apply(SpooledRecords.decode(line));
+                line = CanonicalJson.toLine(member);
+                published.put(id, line);
+            }
+            while (p < before.size() && before.id(p).compareTo(id) < 0) {
+                gone.add(before.index(p++));
+            }
+            if (p < before.size() && before.id(p).equals(id)) {
+                if (!before.sameContent(p, member != null ? member : SpooledRecords.decode(line), line)) {
+                    changed.put(id, UPDATE);
+                }
+                p++;
+            } else {
+                changed.put(id, CREATE);
+                created++;
+            }
+        }
+        while (p < before.size()) {
+            gone.add(before.index(p++));
+        }
+        int[] goneInPreviousOrder = gone.stream().mapToInt(Integer::intValue).sorted().toArray();
+        return new PublishedMembers(published, changed, before.lastKnown(goneInPreviousOrder), created);
+    }
+
+    List<Member> members() {
+        return new SpooledRecords(published);
+    }
+
+    int created() {
+        return created;
+    }
+
+    int updated() {
+        return Math.toIntExact(changed.sizeAsLong()) - created;
+    }
+
+    int deleted() {
+        return deleted.size();
+    }
+
+    /** Creates and updates by id, then deletes; records are read from the spool as the list is walked. */
+    List<Change> changes() {
+        return new AbstractList<>() {
+            @Override
+            public Change get(int index) {
+                int changes = Math.toIntExact(changed.sizeAsLong());
+                if (index < 0 || index >= size()) {
+                    throw new IndexOutOfBoundsException(index);
+                }
+                if (index >= changes) {
+                    return new Change(ChangeOp.DELETE, deleted.get(index - changes));
+                }
+                String id = changed.getKey(index);
+                return change(id, changed.get(id));
+            }
+
+            @Override
+            public int size() {
+                return Math.toIntExact(changed.sizeAsLong()) + deleted.size();
+            }
+
+            @Override
+            public Iterator<Change> iterator() {
+                Cursor<String, String> cursor = changed.cursor(null);
+                Iterator<Member> deletes = deleted.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return cursor.hasNext() || deletes.hasNext();
+                    }
+
+                    @Override
+                    public Change next() {
+                        if (cursor.hasNext()) {
+                            String id = cursor.next();
+                            return change(id, cursor.getValue());
+                        }
+                        if (deletes.hasNext()) {
+                            return new Change(ChangeOp.DELETE, deletes.next());
+                        }
+                        throw new NoSuchElementException();
+                    }
+                };
+            }
+        };
+    }
+
+    private Change change(String id, String op) {
+        return new Change(CREATE.equals(op) ? ChangeOp.CREATE : ChangeOp.UPDATE,
+                SpooledRecords.decode(published.get(id)));
+    }
+
+    /** The previous members in id order, whatever order the state store listed them in. */
+    private record Previous(List<Member> records, int[] order, String[] ids) {
+
+        static Previous of(List<Member> records) {
+            int n = records.size();
+            String[] ids = new String[n];
+            for (int i = 0; i < n; i++) {
+                String id = records instanceof DigestedRecords<Member> digested ? digested.idAt(i) : records.get(i).id();
+                if (id == null) {
+                    throw new IllegalArgumentException("the previous snapshot holds a member without an id");
+                }
+                ids[i] = id;
+            }
+            boolean sorted = IntStream.range(1, n).allMatch(i -> ids[i - 1].compareTo(ids[i]) <= 0);
+            int[] order = sorted ? IntStream.range(0, n).toArray()
+                    : IntStream.range(0, n).boxed().sorted((a, b) -> ids[a].compareTo(ids[b])).mapToInt(i -> i).toArray();
+            for (int i = 1; i < n; i++) {
+                if (ids[order[i - 1]].equals(ids[order[i]])) {
+                    throw new IllegalArgumentException("the previous snapshot lists member id '" + ids[order[i]]
+                            + "' more than once; a run must hold one record per id");
+                }
+            }
+            return new Previous(records, order, ids);
+        }
+
+        int size() {
+            return order.length;
+        }
+
+        String id(int position) {
+            return ids[order[position]];
+        }
+
+        int index(int position) {
+            return order[position];
+        }
+
+        boolean sameContent(int position, Member current, String currentLine) {
+            int index = order[position];
+            if (records instanceof DigestedRecords<Member> digested) {
+                return digested.sameContent(index, current);
+            }
+            return CanonicalJson.toLine(records.get(index)).equals(currentLine);
+        }
+
+        List<Member> lastKnown(int[] indices) {
+            if (indices.length == 0) {
+                return List.of();
+            }
+            if (records instanceof DigestedRecords<Member> digested) {
+                return List.copyOf(digested.lastKnown(indices));
+            }
+            return Arrays.stream(indices).mapToObj(records::get).toList();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.orgsync.run;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.Member;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.UncheckedIOException;
+import java.util.AbstractList;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Members kept in a {@link RecordSpool} map as canonical JSON, seen as a read-only list sorted by
+ * id. Iterating reads one record at a time; {@link #get} finds a position in the map's B-tree, so
+ * batching by {@code subList} stays cheap (not {@code RandomAccess}: streams should iterate). Nothing is cached: each pass re-reads the spool, which
+ * is what keeps the heap flat however many members a run has.
+ */
+final class SpooledRecords extends AbstractList<Member> {
+
+    private static final ObjectReader MEMBER = CanonicalJson.MAPPER.readerFor(Member.class);
+
+    private final MVMap<String, String> records;
+
+    SpooledRecords(MVMap<String, String> records) {
+        this.records = records;
+    }
+
+    /**
+     * Text, not UTF-8 bytes: a vendor name may hold a lone surrogate (from a {@code \\ud800}
+     * escape), which has no UTF-8 form but must survive to the sinks, which each deal with it.
+     */
+    static String encode(Member member) {
+        return CanonicalJson.toLine(member);
+    }
+
+    static Member decode(String json) {
+        try {
+            return MEMBER.readValue(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("a spooled member cannot be read back: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Member get(int index) {
+        if (index < 0 || index >= size()) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        return decode(records.get(records.getKey(index)));
+    }
+
+    @Override
+    public int size() {
+        return Math.toIntExact(records.sizeAsLong());
+    }
+
+    @Override
+    public Iterator<Member> iterator() {
+        Cursor<String, String> cursor = records.cursor(null);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return cursor.hasNext();
+            }
+
+            @Override
+            public Member next() {
+                if (!cursor.hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                cursor.next();
+                return decode(cursor.getValue());
+            }
+        };
+    }
+}
