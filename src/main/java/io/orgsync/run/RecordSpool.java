@@ -22,7 +22,7 @@ final class RecordSpool implements AutoCloseable {
     /** Pages kept in memory per spool; enough for sequential passes, small against -Xmx256m. */
     private static final int CACHE_MB = 8;
     /** Unsaved changes kept before the store writes them out, in KB. */
-    private static final int WRITE_BUFFER_KB = 4096;
+    private static final int WRITE_BUFFER_KB = 2048;
 
     private final Path file;
     private final MVStore store;

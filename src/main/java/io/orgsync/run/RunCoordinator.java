@@ -364,6 +364,11 @@ public final class RunCoordinator implements AutoCloseable {
         }
         if (!(shown instanceof RunFailedException)) {
             shown = cause;
+            // "Exception occurred during execution on the exchange" names nothing: say what went wrong
+            while (shown instanceof org.apache.camel.RuntimeCamelException && shown.getCause() != null
+                    && shown.getCause() != shown) {
+                shown = shown.getCause();
+            }
         }
         String message = shown.getMessage();
         if (shown instanceof RunFailedException) {

@@ -50,6 +50,7 @@ public final class VendorSimulator implements AutoCloseable {
     private final Credentials credentials;
     private final TokenStore tokens;
     private final LongAdder streamedBytes = new LongAdder();
+    private final LongAdder bytesServed = new LongAdder();
     private final FaultInjector faults;
     private final List<VendorApi> apis;
     private final HttpServer server;
@@ -157,6 +158,11 @@ public final class VendorSimulator implements AutoCloseable {
     /** Bytes of {@link FaultInjector.Hostile#HUGE_BODY} answers the client took before it hung up. */
     public long streamedBytes() {
         return streamedBytes.sum();
+    }
+
+    /** Bytes of every answer body sent, hostile ones included. */
+    public long bytesServed() {
+        return bytesServed.sum() + streamedBytes.sum();
     }
 
     /** Every access token the simulated vendors have handed out (the secret-leak test greps for them). */
@@ -308,6 +314,7 @@ public final class VendorSimulator implements AutoCloseable {
             return;
         }
         byte[] body = response.body();
+        bytesServed.add(body.length);
         exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {

@@ -1,5 +1,6 @@
 package io.orgsync.bench;
 
+import io.orgsync.DemoSetup;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.run.Manifest;
@@ -13,11 +14,15 @@ import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Harness;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
+import java.io.Reader;
+import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HashMap;
@@ -26,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * One benchmark run in a JVM of its own, so peak heap and RSS belong to this run alone:
@@ -44,24 +50,79 @@ import java.util.Objects;
  */
 public final class SyncBenchRun {
 
+    /** Written by the simulator process once it serves: the settings that point the bundle at it. */
+    static final String SIMULATOR_FILE = "simulator.properties";
+    private static final String MINIMAL_PREFIX = "bench.minimal.";
+
     public static void main(String[] args) throws Exception {
-        SourceName source = SourceName.valueOf(args[0].toUpperCase(Locale.ROOT).replace('-', '_'));
-        int members = Integer.parseInt(args[1]);
-        boolean limited = args[2].equals("limited");
-        boolean postgres = args[3].equals("pg");
+        if (args[0].equals("simulate")) {
+            simulate(args);
+        } else {
+            run(args);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * {@code simulate <source> <members> <limited|lifted> <workdir>}: the vendor simulator in a
+     * process of its own, so that the organisation it holds (a million generated people) is not
+     * counted in the bundle's heap. Serves until its stdin closes.
+     */
+    private static void simulate(String[] args) throws Exception {
+        SourceName source = source(args[1]);
+        int members = Integer.parseInt(args[2]);
+        boolean limited = args[3].equals("limited");
         Path work = Path.of(args[4]);
         Files.createDirectories(work);
-
         SimulatorConfig config = SimulatorConfig.defaults().withThreads(8);
         if (source == SourceName.WECOM || source == SourceName.FEISHU) {
             config = config.withCompany(new CompanyShape(Math.max(10, members / 100), 6, members));
         } else {
             config = config.withSchool(school(members));
         }
-        try (VendorSimulator simulator = VendorSimulator.start(config);
-             EmbeddedPostgres pg = postgres ? EmbeddedPostgres.builder().start() : null) {
-            Map<String, Long> minimal = minimalCalls(source, simulator);
-            Map<String, String> overrides = Harness.overrides(simulator, work.resolve("exports"), source);
+        try (VendorSimulator simulator = VendorSimulator.start(config)) {
+            if (limited) {
+                simulator.faults().rateLimit(vendor(source), source.defaultPerSecond());
+            }
+            Properties settings = new Properties();
+            settings.putAll(DemoSetup.simulatorSettings(simulator));
+            minimalCalls(source, simulator).forEach((api, n) -> settings.put(MINIMAL_PREFIX + api, Long.toString(n)));
+            Path temporary = work.resolve(SIMULATOR_FILE + ".tmp");
+            try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+                settings.store(out, "orgsync benchmark simulator");
+            }
+            Files.move(temporary, work.resolve(SIMULATOR_FILE), StandardCopyOption.ATOMIC_MOVE);
+            System.out.println("SIMULATOR " + simulator.baseUrl());
+            // the benchmark closes our stdin when the run is over
+            while (System.in.read() >= 0) {
+                // nothing to read; waiting for end of stream
+            }
+        }
+    }
+
+    /** {@code <source> <members> <limited|lifted> <h2|pg> <workdir>}, against the simulator of {@code workdir}. */
+    private static void run(String[] args) throws Exception {
+        SourceName source = source(args[0]);
+        int members = Integer.parseInt(args[1]);
+        boolean limited = args[2].equals("limited");
+        boolean postgres = args[3].equals("pg");
+        Path work = Path.of(args[4]);
+        Properties simulator = new Properties();
+        try (Reader in = Files.newBufferedReader(work.resolve(SIMULATOR_FILE), StandardCharsets.UTF_8)) {
+            simulator.load(in);
+        }
+        Map<String, String> settings = new HashMap<>();
+        Map<String, Long> minimal = new LinkedHashMap<>();
+        for (String key : simulator.stringPropertyNames()) {
+            if (key.startsWith(MINIMAL_PREFIX)) {
+                minimal.put(key.substring(MINIMAL_PREFIX.length()), Long.parseLong(simulator.getProperty(key)));
+            } else {
+                settings.put(key, simulator.getProperty(key));
+            }
+        }
+        LiveHeap liveHeap = LiveHeap.watch();
+        try (EmbeddedPostgres pg = postgres ? EmbeddedPostgres.builder().start() : null) {
+            Map<String, String> overrides = Harness.overrides(settings, work.resolve("exports"), source);
             if (pg != null) {
                 try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
                     s.execute("CREATE DATABASE bench");
@@ -73,15 +134,14 @@ public final class SyncBenchRun {
             overrides.put("orgsync.sinks", "file");
             overrides.put("orgsync.http.read-timeout-ms", "60000");
             overrides.put("orgsync.http.max-pages", "1000000");
-            if (limited) {
-                simulator.faults().rateLimit(vendor(source), source.defaultPerSecond());
-            } else {
+            if (!limited) {
                 overrides.put(source.key("max-requests-per-second"), "100000");
                 overrides.put(source.key("max-requests-per-minute"), "6000000");
             }
             try (OrgSyncApp app = Harness.start(overrides)) {
                 System.gc();
                 resetPeaks();
+                liveHeap.reset();
                 long started = System.nanoTime();
                 OrgSyncApp.RunOutcome outcome = app.sync(source);
                 double wall = (System.nanoTime() - started) / 1e9;
@@ -95,16 +155,19 @@ public final class SyncBenchRun {
                 System.out.printf(Locale.ROOT,
                         "BENCH source=%s size=%d mode=%s db=%s xmx=%dm status=%s departments=%d members=%d "
                                 + "wall=%.1fs bound=%s ratio=%s apiCalls=%d minCalls=%d retries=%d "
-                                + "peakHeap=%dMB peakRss=%dMB recordsPerSec=%.0f error=%s%n",
+                                + "peakHeap=%dMB peakLiveHeap=%dMB peakRss=%dMB recordsPerSec=%.0f error=%s%n",
                         source.id(), members, args[2], args[3], Runtime.getRuntime().maxMemory() >> 20,
                         manifest.status().wireName(), manifest.departments(), manifest.members(), wall,
                         limited ? String.format(Locale.ROOT, "%.1fs", bound) : "-",
                         limited ? String.format(Locale.ROOT, "%.2f", wall / bound) : "-",
-                        manifest.apiCalls(), minCalls, manifest.retries(), peakHeap() >> 20, peakRss() >> 10,
-                        records / wall, manifest.error() == null ? "-" : '"' + manifest.error() + '"');
+                        manifest.apiCalls(), minCalls, manifest.retries(), peakHeap() >> 20, liveHeap.peak() >> 20,
+                        peakRss() >> 10, records / wall, manifest.error() == null ? "-" : '"' + manifest.error() + '"');
             }
         }
-        System.exit(0);
+    }
+
+    private static SourceName source(String id) {
+        return SourceName.valueOf(id.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
     /** About {@code members} students: 45 per class, 3 stages of 3 grades per campus. */

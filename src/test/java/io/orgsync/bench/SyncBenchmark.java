@@ -43,7 +43,15 @@ class SyncBenchmark {
                     String db = run.equals("pg") ? "pg" : "h2";
                     String xmx = run.equals("256m") ? "-Xmx256m" : "-Xmx2g";
                     Path dir = work.resolve(source + "-" + size + "-" + run);
-                    lines.add(fork(xmx, source, size, mode, db, dir.toString()));
+                    Process simulator = simulator(source, size, mode, dir);
+                    try {
+                        lines.add(fork(xmx, source, size, mode, db, dir.toString()));
+                    } finally {
+                        simulator.getOutputStream().close();
+                        if (!simulator.waitFor(30, TimeUnit.SECONDS)) {
+                            simulator.destroyForcibly();
+                        }
+                    }
                     // a 100,000-member run leaves gigabytes of exports and database behind
                     deleteTree(dir);
                 }
@@ -52,6 +60,29 @@ class SyncBenchmark {
         System.out.println("==== orgsync sync benchmark ====");
         lines.forEach(System.out::println);
         assertThat(lines).allMatch(l -> l.contains("status=success"));
+    }
+
+    /**
+     * The simulator in a JVM of its own (it holds the whole generated organisation): started, and
+     * waited for until it has written the settings that point the run at it.
+     */
+    private static Process simulator(String source, String size, String mode, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-Xmx6g", "-XX:+UseParallelGC", "-Dfile.encoding=UTF-8",
+                "-cp", System.getProperty("java.class.path"), SyncBenchRun.class.getName(),
+                "simulate", source, size, mode, dir.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("simulator.log").toFile()).start();
+        Path ready = dir.resolve(SyncBenchRun.SIMULATOR_FILE);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (!Files.exists(ready)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the simulator did not start; see " + dir.resolve("simulator.log"));
+            }
+            Thread.sleep(100);
+        }
+        return process;
     }
 
     private static String fork(String xmx, String... args) throws Exception {

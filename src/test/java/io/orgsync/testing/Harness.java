@@ -29,7 +29,13 @@ public final class Harness {
     }
 
     public static Map<String, String> overrides(VendorSimulator simulator, Path exports, SourceName... sources) {
-        Map<String, String> overrides = new HashMap<>(DemoSetup.simulatorSettings(simulator));
+        return overrides(DemoSetup.simulatorSettings(simulator), exports, sources);
+    }
+
+    /** The same, for a simulator known only by its settings (one in another process). */
+    public static Map<String, String> overrides(Map<String, String> simulatorSettings, Path exports,
+                                                SourceName... sources) {
+        Map<String, String> overrides = new HashMap<>(simulatorSettings);
         overrides.put("orgsync.sources", String.join(",", Stream.of(sources).map(SourceName::id).toList()));
         overrides.put("orgsync.file.dir", exports.toString());
         overrides.put("orgsync.jdbc.url", databaseUrl(exports));

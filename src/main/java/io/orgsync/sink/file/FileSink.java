@@ -268,7 +268,8 @@ public final class FileSink implements Sink {
     /**
      * Refuses results that would publish something the contract cannot stand behind: a run that
      * did not succeed, or a manifest whose figures disagree with its records (readers check a run
-     * folder against its manifest).
+     * folder against its manifest). The change figures are checked as changes.jsonl is written,
+     * before the manifest: counting them here would read a spooled run once more.
      */
     private static void checkPublishable(RunResult result) {
         Manifest m = result.manifest();
@@ -276,33 +277,53 @@ public final class FileSink implements Sink {
             throw new IllegalArgumentException("only successful runs are published; run " + m.runId() + " is "
                     + (m.status() == null ? null : m.status().wireName()));
         }
-        ChangeCounts counts = ChangeCounts.of(result.changes());
-        if (m.departments() != result.departments().size() || m.members() != result.members().size()
-                || m.created() != counts.created() || m.updated() != counts.updated()
-                || m.deleted() != counts.deleted()) {
-            throw new IllegalArgumentException("manifest of run " + m.runId() + " disagrees with its records: "
-                    + "departments=" + m.departments() + "/" + result.departments().size()
-                    + " members=" + m.members() + "/" + result.members().size()
-                    + " created=" + m.created() + "/" + counts.created()
-                    + " updated=" + m.updated() + "/" + counts.updated()
-                    + " deleted=" + m.deleted() + "/" + counts.deleted() + " (manifest/records)");
+        if (m.departments() != result.departments().size() || m.members() != result.members().size()) {
+            throw disagreement(m, "departments=" + m.departments() + "/" + result.departments().size()
+                    + " members=" + m.members() + "/" + result.members().size());
         }
+    }
+
+    private static IllegalArgumentException disagreement(Manifest m, String figures) {
+        return new IllegalArgumentException("manifest of run " + m.runId() + " disagrees with its records: " + figures
+                + " (manifest/records)");
     }
 
     private void writeRun(Path runDir, RunResult result) throws IOException {
         Manifest m = result.manifest();
         writeFile(runDir.resolve(FileLayout.DEPARTMENTS_JSONL), out -> writeJsonLines(out, result.departments(), m));
-        writeFile(runDir.resolve(FileLayout.MEMBERS_JSONL), out -> writeJsonLines(out, result.members(), m));
-        writeFile(runDir.resolve(FileLayout.CHANGES_JSONL), out -> {
-            for (Change change : result.changes()) {
-                out.write(CanonicalJson.toLine(change));
-                out.write('\n');
-            }
-        });
         if (csv) {
             writeFile(runDir.resolve(FileLayout.DEPARTMENTS_CSV),
                     out -> writeCsv(out, DEPARTMENT_COLUMNS, result.departments(), m));
-            writeFile(runDir.resolve(FileLayout.MEMBERS_CSV), out -> writeCsv(out, MEMBER_COLUMNS, result.members(), m));
+        }
+        writeMembers(runDir, result.members(), m);
+        ChangeCounts[] counted = new ChangeCounts[1];
+        writeFile(runDir.resolve(FileLayout.CHANGES_JSONL), out -> {
+            long created = 0;
+            long updated = 0;
+            long deletedDepartments = 0;
+            long deletedMembers = 0;
+            for (Change change : result.changes()) {
+                switch (change.op()) {
+                    case CREATE -> created++;
+                    case UPDATE -> updated++;
+                    case DELETE -> {
+                        if (change.record() instanceof Department) {
+                            deletedDepartments++;
+                        } else {
+                            deletedMembers++;
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown change op " + change.op());
+                }
+                out.write(CanonicalJson.toLine(change));
+                out.write('\n');
+            }
+            counted[0] = new ChangeCounts(created, updated, deletedDepartments, deletedMembers);
+        });
+        ChangeCounts counts = counted[0];
+        if (m.created() != counts.created() || m.updated() != counts.updated() || m.deleted() != counts.deleted()) {
+            throw disagreement(m, "created=" + m.created() + "/" + counts.created() + " updated=" + m.updated() + "/"
+                    + counts.updated() + " deleted=" + m.deleted() + "/" + counts.deleted());
         }
         // last, so that a run folder holding a manifest is known to hold everything else too
         writeFile(runDir.resolve(FileLayout.MANIFEST_JSON), out -> out.write(manifestText(m)));
@@ -317,6 +338,30 @@ public final class FileSink implements Sink {
         }
     }
 
+    /**
+     * members.jsonl and members.csv in one pass: a run's members may be read from disk, and each
+     * is serialised once for both files.
+     */
+    private void writeMembers(Path runDir, List<Member> members, Manifest m) throws IOException {
+        if (!csv) {
+            writeFile(runDir.resolve(FileLayout.MEMBERS_JSONL), out -> writeJsonLines(out, members, m));
+            return;
+        }
+        writeFiles(runDir.resolve(FileLayout.MEMBERS_JSONL), runDir.resolve(FileLayout.MEMBERS_CSV), (jsonl, table) -> {
+            CSVPrinter printer = new CSVPrinter(table, CSV);
+            printer.printRecord(MEMBER_COLUMNS);
+            List<String> row = new ArrayList<>(MEMBER_COLUMNS.size());
+            for (Member member : members) {
+                checkBelongs(member, m);
+                String line = CanonicalJson.toLine(member);
+                jsonl.write(line);
+                jsonl.write('\n');
+                csvRow(printer, MEMBER_COLUMNS, line, row);
+            }
+            printer.flush();
+        });
+    }
+
     private static void writeCsv(Writer out, List<String> columns, List<? extends CanonicalRecord> records,
                                  Manifest m) throws IOException {
         CSVPrinter printer = new CSVPrinter(out, CSV);
@@ -324,15 +369,20 @@ public final class FileSink implements Sink {
         List<String> row = new ArrayList<>(columns.size());
         for (CanonicalRecord record : records) {
             checkBelongs(record, m);
-            // from the JSONL text rather than valueToTree, so that CSV and JSONL can never disagree
-            JsonNode tree = LosslessJson.READER.readTree(CanonicalJson.toLine(record));
-            row.clear();
-            for (String column : columns) {
-                row.add(cell(tree.get(column)));
-            }
-            printer.printRecord(row);
+            csvRow(printer, columns, CanonicalJson.toLine(record), row);
         }
         printer.flush();
+    }
+
+    /** From the JSONL text rather than valueToTree, so that CSV and JSONL can never disagree. */
+    private static void csvRow(CSVPrinter printer, List<String> columns, String jsonLine, List<String> row)
+            throws IOException {
+        JsonNode tree = LosslessJson.READER.readTree(jsonLine);
+        row.clear();
+        for (String column : columns) {
+            row.add(cell(tree.get(column)));
+        }
+        printer.printRecord(row);
     }
 
     private static String cell(JsonNode value) {
@@ -409,6 +459,32 @@ public final class FileSink implements Sink {
             throw new IOException("cannot write " + file + ": " + e.getCause().getMessage(), e.getCause());
         } catch (IOException e) {
             throw new IOException("cannot write " + file + ": " + e, e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface TwoBodies {
+        void write(Writer first, Writer second) throws IOException;
+    }
+
+    /** {@link #writeFile} for two files written side by side. */
+    private static void writeFiles(Path first, Path second, TwoBodies body) throws IOException {
+        try (FileChannel one = FileChannel.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+             FileChannel two = FileChannel.open(second, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Writer a = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(one),
+                    StandardCharsets.UTF_8.newEncoder()), BUFFER_CHARS);
+            Writer b = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(two),
+                    StandardCharsets.UTF_8.newEncoder()), BUFFER_CHARS);
+            body.write(a, b);
+            a.flush();
+            b.flush();
+            one.force(true);
+            two.force(true);
+        } catch (UncheckedIOException e) {
+            throw new IOException("cannot write " + first + " and " + second + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (IOException e) {
+            throw new IOException("cannot write " + first + " and " + second + ": " + e, e);
         }
     }
 

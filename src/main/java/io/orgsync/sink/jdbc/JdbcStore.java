@@ -397,12 +397,12 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * Two passes over the change list, which may be read from disk record by record: the first
-     * writes departments and member rows and removes the old departments and relations of changed
-     * and deleted members; the second inserts the new ones. Statement order matters only there:
-     * every removal is sent before any insertion. Members that were not live have none (they are
-     * removed on deletion), so created members only insert. Every record is checked before it is
-     * bound: what cannot be stored fails the run, and the transaction takes nothing.
+     * One pass over the change list, which may be read from disk record by record. Statement
+     * order matters only for a changed member's departments and relations: the old ones are
+     * deleted before the new ones are inserted, which the insert batches ensure by sending the
+     * pending deletions before themselves. Members that were not live have none (they are removed
+     * on deletion), so created members only insert. Every record is checked before it is bound:
+     * what cannot be stored fails the run, and the transaction takes nothing.
      */
     private void apply(Connection connection, RunResult result, LocalDateTime now) throws SQLException {
         String runId = result.manifest().runId();
@@ -413,7 +413,12 @@ public final class JdbcStore implements StateStore, AutoCloseable {
              Batch departmentsOf = new Batch(connection,
                      "DELETE FROM orgsync_member_department WHERE source = ? AND tenant = ? AND member_id = ?");
              Batch relationsOf = new Batch(connection,
-                     "DELETE FROM orgsync_relation WHERE source = ? AND tenant = ? AND member_id = ?")) {
+                     "DELETE FROM orgsync_relation WHERE source = ? AND tenant = ? AND member_id = ?");
+             Batch memberships = new Batch(connection, "INSERT INTO orgsync_member_department "
+                     + "(source, tenant, member_id, department_id) VALUES (?, ?, ?, ?)").after(departmentsOf);
+             Batch relations = new Batch(connection, "INSERT INTO orgsync_relation "
+                     + "(source, tenant, member_id, related_id, role, relation) VALUES (?, ?, ?, ?, ?, ?)")
+                     .after(relationsOf)) {
             for (Change change : result.changes()) {
                 checkApplicable(result.manifest(), change.record());
                 if (change.record() instanceof Department d) {
@@ -424,22 +429,19 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                         departments.add();
                     }
                 } else if (change.record() instanceof Member m) {
+                    if (change.op() != ChangeOp.CREATE) {
+                        departmentsOf.bindKey(m).add();
+                        relationsOf.bindKey(m).add();
+                    }
                     switch (change.op()) {
-                        case CREATE -> {
+                        case CREATE, UPDATE -> {
                             bindMember(members.statement, m, runId, now);
                             members.add();
-                        }
-                        case UPDATE -> {
-                            bindMember(members.statement, m, runId, now);
-                            members.add();
-                            departmentsOf.bindKey(m).add();
-                            relationsOf.bindKey(m).add();
+                            addMemberships(memberships, relations, m);
                         }
                         case DELETE -> {
                             bindSoftDelete(memberDeletes.statement, m, runId, now);
                             memberDeletes.add();
-                            departmentsOf.bindKey(m).add();
-                            relationsOf.bindKey(m).add();
                         }
                         default -> throw new IllegalArgumentException("unknown change op " + change.op());
                     }
@@ -448,6 +450,8 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             departments.flush();
             members.flush();
             memberDeletes.flush();
+            memberships.flush();
+            relations.flush();
             departmentsOf.flush();
             relationsOf.flush();
         }
@@ -458,30 +462,20 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             }
             delete.flush();
         }
+    }
 
-        try (Batch memberships = new Batch(connection, "INSERT INTO orgsync_member_department "
-                + "(source, tenant, member_id, department_id) VALUES (?, ?, ?, ?)");
-             Batch relations = new Batch(connection, "INSERT INTO orgsync_relation "
-                     + "(source, tenant, member_id, related_id, role, relation) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (Change change : result.changes()) {
-                if (!(change.record() instanceof Member m) || change.op() == ChangeOp.DELETE) {
-                    continue;
-                }
-                // the key is the pair: a department listed twice is one row
-                for (String departmentId : new LinkedHashSet<>(m.departmentIds())) {
-                    memberships.bindKey(m).statement.setString(4, departmentId);
-                    memberships.add();
-                }
-                for (Relation r : distinctByRelatedId(m.relations()).values()) {
-                    PreparedStatement s = relations.bindKey(m).statement;
-                    s.setString(4, r.id());
-                    setString(s, 5, r.role() == null ? null : r.role().wireName());
-                    setString(s, 6, DbText.column(r.relation()));
-                    relations.add();
-                }
-            }
-            memberships.flush();
-            relations.flush();
+    private static void addMemberships(Batch memberships, Batch relations, Member m) throws SQLException {
+        // the key is the pair: a department listed twice is one row
+        for (String departmentId : new LinkedHashSet<>(m.departmentIds())) {
+            memberships.bindKey(m).statement.setString(4, departmentId);
+            memberships.add();
+        }
+        for (Relation r : distinctByRelatedId(m.relations()).values()) {
+            PreparedStatement s = relations.bindKey(m).statement;
+            s.setString(4, r.id());
+            setString(s, 5, r.role() == null ? null : r.role().wireName());
+            setString(s, 6, DbText.column(r.relation()));
+            relations.add();
         }
     }
 
@@ -737,6 +731,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private final class Batch implements AutoCloseable {
         final PreparedStatement statement;
         private int pending;
+        private Batch prerequisite;
 
         Batch(Connection connection, String sql) throws SQLException {
             this.statement = connection.prepareStatement(sql);
@@ -757,8 +752,17 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             }
         }
 
+        /** Whenever this batch is sent, {@code earlier}'s pending rows are sent first. */
+        Batch after(Batch earlier) {
+            this.prerequisite = earlier;
+            return this;
+        }
+
         /** Sends the rows still pending; call once all are added. */
         void flush() throws SQLException {
+            if (prerequisite != null) {
+                prerequisite.flush();
+            }
             if (pending > 0) {
                 statement.executeBatch();
                 pending = 0;

@@ -16,6 +16,7 @@ import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
 import io.orgsync.vendor.PageState;
 import io.orgsync.vendor.Paging;
+import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorFailure;
 import io.orgsync.vendor.feishu.FeishuWire.DepartmentPage;
 import io.orgsync.vendor.feishu.FeishuWire.User;
@@ -178,6 +179,7 @@ public final class FeishuNormaliser {
             }
         }
         page.advance(users.pageToken(), Boolean.TRUE.equals(users.hasMore()));
+        VendorApi.answerMapped(exchange);
     }
 
     /** Records one page of departments, queues them when walking, and moves the page state on. */

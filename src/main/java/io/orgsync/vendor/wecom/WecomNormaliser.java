@@ -13,6 +13,7 @@ import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
 import io.orgsync.vendor.Paging;
+import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorFailure;
 import io.orgsync.vendor.wecom.WecomPlan.DepartmentMode;
 import io.orgsync.vendor.wecom.WecomPlan.MemberMode;
@@ -188,6 +189,7 @@ public final class WecomNormaliser {
         for (User user : users) {
             run.snapshot().addMember(member(run, user, user.department()));
         }
+        VendorApi.answerMapped(exchange);
     }
 
     /** doCatch of user/list's 48009: switch to list_id + simplelist, unless the user forbade it. */
@@ -221,6 +223,7 @@ public final class WecomNormaliser {
         for (User user : users) {
             named.putIfAbsent(WecomPlan.key(user.userid()), user);
         }
+        VendorApi.answerMapped(exchange);
     }
 
     /** doCatch of user/simplelist's 48009: go on with ids and departments only. */

@@ -17,6 +17,7 @@ import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
 import io.orgsync.vendor.PageState;
 import io.orgsync.vendor.Paging;
+import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorFailure;
 import io.orgsync.vendor.wuhan.WuhanWire.ChildOrg;
 import io.orgsync.vendor.wuhan.WuhanWire.MemberPage;
@@ -142,6 +143,7 @@ public final class WuhanNormaliser {
             run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), child.orgId(), parentId,
                     blankToNull(child.orgName()), type, child.displayOrder(), null, attributes));
         }
+        VendorApi.answerMapped(exchange);
     }
 
     /** The nodes whose children are asked for next; empty when the walk is done. */
