@@ -99,6 +99,12 @@ public final class RunCoordinator implements AutoCloseable {
     public RunResult prepare(Exchange exchange) throws Exception {
         RunContext run = run(exchange);
         Snapshot snapshot = run.snapshot();
+        // what the vendor's rate limit bounds ends here; the rest is comparing and the sinks
+        LOG.info("run fetched runId={} source={} tenant={} seconds={} departments={} members={} apiCalls={}",
+                run.runId(), run.source(), run.tenant(),
+                String.format(java.util.Locale.ROOT, "%.1f",
+                        Duration.between(run.startedAt(), clock.instant()).toMillis() / 1000.0),
+                snapshot.departmentCount(), snapshot.memberCount(), run.apiCalls());
         String root = run.rootDepartmentId();
         List<Department> departments = root == null
                 ? List.copyOf(snapshot.departmentsById().values())
@@ -119,7 +125,7 @@ public final class RunCoordinator implements AutoCloseable {
         exchange.setProperty(MANIFEST, manifest);
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
-        exchange.setProperty(STAGED, new ArrayList<Sink.Staged>());
+        exchange.setProperty(STAGED, new StagedSinks(sinkNames()));
         RunResult result = new RunResult(manifest, departments, members.members(),
                 Concatenated.of(departmentChanges, members.changes()));
         exchange.setProperty(RESULT, result);
@@ -128,46 +134,46 @@ public final class RunCoordinator implements AutoCloseable {
 
     /**
      * The sinks as route endpoints, for the recipient list: the state store's first, then the
-     * other sinks of {@code orgsync.sinks}.
+     * other sinks of {@code orgsync.sinks}. They stage in parallel and commit in this order.
      */
     public String sinkEndpoints() {
+        return sinkNames().stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
+    }
+
+    private List<String> sinkNames() {
         List<String> names = new ArrayList<>();
         names.add(state.name());
         // the webhook last: receivers hear of a run only once the database and the files show it
         settings.sinks().stream().filter(sink -> !sink.equals(state.name()))
                 .sorted(java.util.Comparator.comparing((String sink) -> sink.equals("webhook")).thenComparing(s -> s))
                 .forEach(names::add);
-        return names.stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
+        return names;
     }
 
     /**
      * A sink route's step: the sink does all its fallible work now, invisibly. Nothing is visible
-     * until {@link #succeeded} commits every staged sink.
+     * until {@link #succeeded} commits every staged sink, the state store first.
      */
-    @SuppressWarnings("unchecked")
     public void stage(Exchange exchange, String sinkName) throws Exception {
         RunResult result = exchange.getProperty(RESULT, RunResult.class);
-        List<Sink.Staged> staged = exchange.getProperty(STAGED, List.class);
+        StagedSinks staged = exchange.getProperty(STAGED, StagedSinks.class);
         if (result == null || staged == null) {
             throw new IllegalStateException("sink '" + sinkName + "' staged before runs.prepare");
         }
-        if (sinkName.equals(state.name())) {
-            if (!staged.isEmpty()) {
-                throw new IllegalStateException("the state store '" + sinkName + "' must be staged once and first");
-            }
-            staged.add(state.stage(result));
-            return;
-        }
-        Sink sink = sinks.get(sinkName);
+        Sink sink = sinkName.equals(state.name()) ? state : sinks.get(sinkName);
         if (sink == null) {
             throw new IllegalStateException("no sink named '" + sinkName + "' (orgsync.sinks)");
         }
-        if (staged.isEmpty()) {
-            // a sink ahead of the state would publish changes the next run does not know about
-            throw new IllegalStateException("sink '" + sinkName + "' staged before the state store '"
-                    + state.name() + "'; sinkEndpoints lists it first");
+        Sink.Staged work = sink.stage(result);
+        boolean kept = false;
+        try {
+            kept = staged.add(sinkName, work);
+        } finally {
+            if (!kept) {
+                // another sink failed the run while this one was staging, or this one staged twice
+                work.close();
+            }
         }
-        staged.add(sink.stage(result));
     }
 
     public Manifest held(Exchange exchange) {
@@ -185,7 +191,7 @@ public final class RunCoordinator implements AutoCloseable {
     public Manifest succeeded(Exchange exchange) throws Exception {
         RunContext run = run(exchange);
         Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
-        List<Sink.Staged> staged = staged(exchange);
+        List<Sink.Staged> staged = staged(exchange).complete();
         for (int i = 0; i < staged.size(); i++) {
             try {
                 staged.get(i).commit();
@@ -198,11 +204,18 @@ public final class RunCoordinator implements AutoCloseable {
                     LOG.error("run {} became visible in {} sink(s) before a commit failed: {}", run.runId(), i,
                             e.getMessage());
                 }
+                // released here (closing a committed one changes nothing): the error policy finds nothing staged
+                for (Sink.Staged work : staged) {
+                    if (i > 0) {
+                        work.closeAfterStateCommitted();
+                    } else {
+                        work.close();
+                    }
+                }
                 throw e;
             }
         }
         long deliveryFailures = staged.stream().mapToLong(Sink.Staged::deliveryFailures).sum();
-        staged.clear();
         finish(run);
         if (deliveryFailures > 0) {
             manifest = manifest.withDeliveryFailures(deliveryFailures);
@@ -238,9 +251,7 @@ public final class RunCoordinator implements AutoCloseable {
         if (Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
             // the run is applied: the webhook outbox stays for --redeliver, or receivers would never
             // hear of these changes
-            List<Sink.Staged> staged = staged(exchange);
-            staged.forEach(Sink.Staged::closeAfterStateCommitted);
-            staged.clear();
+            staged(exchange).release().forEach(Sink.Staged::closeAfterStateCommitted);
         } else {
             discardStaged(exchange);
         }
@@ -307,20 +318,14 @@ public final class RunCoordinator implements AutoCloseable {
         return verdict.message();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Sink.Staged> staged(Exchange exchange) {
-        List<Sink.Staged> staged = exchange.getProperty(STAGED, List.class);
-        if (staged == null) {
-            staged = new ArrayList<>();
-            exchange.setProperty(STAGED, staged);
-        }
-        return staged;
+    /** An exchange that never reached runs.prepare has nothing staged. */
+    private static StagedSinks staged(Exchange exchange) {
+        StagedSinks staged = exchange.getProperty(STAGED, StagedSinks.class);
+        return staged != null ? staged : new StagedSinks(List.of());
     }
 
     private static void discardStaged(Exchange exchange) {
-        List<Sink.Staged> staged = staged(exchange);
-        staged.forEach(Sink.Staged::close);
-        staged.clear();
+        staged(exchange).release().forEach(Sink.Staged::close);
     }
 
     private void finish(RunContext run) {

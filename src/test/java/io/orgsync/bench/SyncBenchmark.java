@@ -26,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SyncBenchmark {
 
+    /** The bundle's log line at the end of fetching: the part of a run the vendor's rate limit bounds. */
+    private static final java.util.regex.Pattern FETCHED = java.util.regex.Pattern.compile("run fetched .* seconds=(\\S+)");
+
     @Test
     void syncsAtScale() throws Exception {
         List<String> sources = list("bench.sources", "wecom,wecom-school,feishu,wuhan-edu");
@@ -106,14 +109,19 @@ class SyncBenchmark {
         watchdog.setDaemon(true);
         watchdog.start();
         String result = null;
+        String fetchSeconds = "-";
         StringBuilder tail = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
+                java.util.regex.Matcher fetched = FETCHED.matcher(line);
+                if (fetched.find()) {
+                    fetchSeconds = fetched.group(1);
+                }
                 if (line.startsWith("BENCH ")) {
-                    result = line;
-                    System.out.println(line);
+                    result = line + " fetch=" + fetchSeconds + "s";
+                    System.out.println(result);
                 } else {
                     tail.append(line).append('\n');
                     if (tail.length() > 20_000) {

@@ -81,15 +81,42 @@ class RunCoordinatorStateTest {
     }
 
     @Test
-    void anotherSinkCannotStageBeforeTheStateNorTheStateTwice() throws Exception {
+    void sinksStageInAnyOrderOnceEachAndCommitTheStateFirst() throws Exception {
         RunCoordinator runs = coordinator("file");
         Exchange exchange = prepared(runs);
 
-        assertThatThrownBy(() -> runs.stage(exchange, "file")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("before the state store");
+        runs.stage(exchange, "file");
         runs.stage(exchange, "jdbc");
         assertThatThrownBy(() -> runs.stage(exchange, "jdbc")).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("once and first");
+                .hasMessageContaining("twice");
+        runs.succeeded(exchange);
+
+        assertThat(events).containsExactly("stage file", "stage jdbc", "stage jdbc", "close jdbc", "commit jdbc",
+                "commit file");
+    }
+
+    @Test
+    void aRunCannotSucceedBeforeEverySinkStaged() throws Exception {
+        RunCoordinator runs = coordinator("file");
+        Exchange exchange = prepared(runs);
+
+        runs.stage(exchange, "file");
+        assertThatThrownBy(() -> runs.succeeded(exchange)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'jdbc' has not staged");
+        assertThat(events).doesNotContain("commit file");
+    }
+
+    @Test
+    void aSinkThatFinishesStagingAfterTheRunFailedDiscardsItsWork() throws Exception {
+        RunCoordinator runs = coordinator("file");
+        Exchange exchange = prepared(runs);
+        runs.stage(exchange, "jdbc");
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("another sink failed"));
+        runs.fail(exchange);
+
+        runs.stage(exchange, "file");
+
+        assertThat(events).containsExactly("stage jdbc", "close jdbc", "stage file", "close file");
     }
 
     @Test
