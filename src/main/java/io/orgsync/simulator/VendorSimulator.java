@@ -265,7 +265,7 @@ public final class VendorSimulator implements AutoCloseable {
         }
         FaultInjector.Hostile hostile = faults.takeHostile(r.path, r.endpoint, vendor);
         if (hostile != null) {
-            return HostileBodies.build(hostile, response);
+            return HostileBodies.build(hostile, response, r);
         }
         if (faults.takeMalformed(r.path, r.endpoint, vendor)) {
             byte[] body = response.body();

@@ -42,6 +42,8 @@ class SoakBenchmark {
 
     @TempDir
     Path dir;
+    private Map<String, Long> fdsAfterWarmUp = Map.of();
+    private Map<String, Long> fdTargetsAfterWarmUp = Map.of();
 
     @Test
     void runsForMinutesWithoutGrowingThreadsConnectionsOrHeap() throws Exception {
@@ -80,7 +82,11 @@ class SoakBenchmark {
                     faults.get(random.nextInt(faults.size())).accept(simulator.faults());
                     if (System.nanoTime() >= nextSample) {
                         samples.add(sample(exports));
-                        System.out.println("soak " + samples.get(samples.size() - 1));
+                        System.out.println("soak " + samples.get(samples.size() - 1) + " " + fdKinds());
+                        if (samples.size() == 2) {
+                            fdsAfterWarmUp = fdKinds();
+                            fdTargetsAfterWarmUp = fdTargets();
+                        }
                         nextSample += TimeUnit.SECONDS.toNanos(30);
                     }
                     TimeUnit.SECONDS.sleep(3 + random.nextInt(5)); // the pace of the fault switching, not a wait for a condition
@@ -90,6 +96,10 @@ class SoakBenchmark {
             samples.add(sample(exports));
         }
         System.out.println("soak samples:\n" + String.join("\n", samples));
+        System.out.println("open file descriptors by kind, after the first sample and at the end: " + fdsAfterWarmUp
+                + " -> " + fdKinds());
+        System.out.println("descriptors open at the end that were not after the first sample: "
+                + difference(fdTargets(), fdTargetsAfterWarmUp));
         Map<String, Long> first = parse(samples.get(1));
         Map<String, Long> last = parse(samples.get(samples.size() - 1));
         assertThat(last.get("threads")).as("threads").isLessThanOrEqualTo(first.get("threads") + 10);
@@ -119,6 +129,51 @@ class SoakBenchmark {
         }
         return "threads=" + ManagementFactory.getThreadMXBean().getThreadCount() + " fds=" + fds + " heapMb=" + heap + " success=" + runs.get("success")
                 + " failed=" + runs.get("failed") + " held=" + runs.get("held") + " other=" + runs.get("other");
+    }
+
+    /**
+     * This process's descriptors by what they point at (socket, pipe, anon_inode, jar, other
+     * file), read from /proc: a count alone cannot tell our leak from the JVM's or a library's.
+     */
+    private static Map<String, Long> fdKinds() {
+        Map<String, Long> kinds = new java.util.TreeMap<>();
+        fdTargets().forEach((target, n) -> {
+            String kind = target.startsWith("socket:") ? "socket" : target.startsWith("pipe:") ? "pipe"
+                    : target.startsWith("anon_inode:") ? target : target.endsWith(".jar") ? "jar" : "file";
+            kinds.merge(kind, n, Long::sum);
+        });
+        return kinds;
+    }
+
+    /** Targets of /proc/self/fd, sockets and pipes lumped (their inode numbers say nothing). */
+    private static Map<String, Long> fdTargets() {
+        Map<String, Long> targets = new java.util.TreeMap<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    targets.merge(target.replaceAll("^(socket|pipe):\\[\\d+]$", "$1:"), 1L, Long::sum);
+                } catch (java.io.IOException closedMeanwhile) {
+                    // the listing's own descriptor, or one closed between list and read
+                }
+            }
+        } catch (java.io.IOException noProc) {
+            return Map.of();
+        }
+        return targets;
+    }
+
+    private static Map<String, Long> difference(Map<String, Long> now, Map<String, Long> then) {
+        Map<String, Long> diff = new java.util.TreeMap<>();
+        now.forEach((k, v) -> {
+            long d = v - then.getOrDefault(k, 0L);
+            if (d != 0) {
+                diff.put(k, d);
+            }
+        });
+        then.forEach((k, v) -> diff.putIfAbsent(k, now.containsKey(k) ? 0 : -v));
+        diff.values().removeIf(v -> v == 0);
+        return diff;
     }
 
     private static Map<String, Long> parse(String sample) {

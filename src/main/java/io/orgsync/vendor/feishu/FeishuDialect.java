@@ -95,7 +95,7 @@ public final class FeishuDialect implements VendorDialect {
                     + (code == 0 ? "" : ", " + detail(body, headers)), null);
         }
         if (body == null || !body.isObject()) {
-            // not JSON: the client reports it with a preview of what came instead
+            // not JSON: the client names why and describes the answer without quoting it
             return;
         }
         if (!body.has("code")) {

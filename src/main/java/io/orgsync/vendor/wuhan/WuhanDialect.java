@@ -156,7 +156,7 @@ public final class WuhanDialect implements VendorDialect {
             throw VendorFailure.fail(where + " answered HTTP " + httpStatus);
         }
         if (body == null || !body.isObject() || TOKEN_PATH.equals(path)) {
-            return; // not JSON: the client fails with a preview; the token answer is fetchToken's to read
+            return; // not JSON: the client fails naming why; the token answer is fetchToken's to read
         }
         JsonNode code = body.get("code");
         if (code == null || code.isNull()) {
