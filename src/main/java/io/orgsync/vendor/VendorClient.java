@@ -206,7 +206,11 @@ public final class VendorClient {
         int status = response.statusCode();
         try {
             dialect.check(method, path, status, response.headers(), parsed);
+        } catch (VendorFailure.TokenRejected rejected) {
+            run.countTokenRejected();
+            throw rejected;
         } catch (VendorFailure.RateLimited limited) {
+            run.countRateLimited();
             if (limited.retryAfter() != null) {
                 // parallel fetchers would each run into the same closed window; hold them all
                 pacer.pause(dialect.api(path), limited.retryAfter());
