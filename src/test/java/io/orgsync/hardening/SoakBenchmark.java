@@ -102,7 +102,7 @@ class SoakBenchmark {
                 fdsAtEnd = fdKinds();
                 fdTargetsAtEnd = fdTargets();
             }
-            System.out.println("after the bundle and the simulator closed: " + sample(exports) + " " + fdKinds());
+            System.out.println("after the bundle closed (the simulator still up): " + sample(exports) + " " + fdKinds());
         }
         System.out.println("soak samples:\n" + String.join("\n", samples));
         System.out.println("open file descriptors by kind, after the first sample and at the end: " + fdsAfterWarmUp
