@@ -4,6 +4,7 @@ import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceName;
 import io.orgsync.config.SourceSettings;
 import io.orgsync.ops.RunMetrics;
+import io.orgsync.ops.StateHealthCheck;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.Sink;
 import io.orgsync.sink.webhook.WebhookDelivery;
@@ -65,6 +66,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         RunCoordinator runs = new RunCoordinator(settings, state, sinks, clock);
         context.getRegistry().bind("runs", runs);
         runs.observe(RunMetrics.of(context));
+        StateHealthCheck.register(context, state.database().dataSource());
         // camel.main.log-mask=true looks this name up; without it the vendors' JSON keys go unmasked
         context.getRegistry().bind(org.apache.camel.spi.MaskingFormatter.CUSTOM_LOG_MASK_REF, new VendorLogMask());
         context.getRegistry().bind("paging", new Paging(settings.http().maxPages()));

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import io.orgsync.run.Manifest;
+import io.orgsync.run.RunContext;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.RunStatus;
 
@@ -29,6 +30,10 @@ import java.util.function.Supplier;
  *   <li>{@code orgsync_changes_total{source,tenant,op}} — created, updated, deleted (applied runs only)</li>
  *   <li>{@code orgsync_vendor_api_calls_total{source,tenant}}, {@code orgsync_vendor_api_retries_total{source,tenant}}
  *       — every request to the vendor; requests repeated after a rate-limit answer or a transient fault</li>
+ *   <li>{@code orgsync_vendor_rejections_total{source,tenant,reason}} — answers refusing a request, by
+ *       {@code rate_limited} (WeCom 45009/45033, Feishu 99991400 or HTTP 429, Wuhan 429) and {@code token_rejected}
+ *       (expired or revoked token); apart from retries, because a rising rejection rate means pacing or credentials
+ *       need attention even while every retry still succeeds</li>
  *   <li>{@code orgsync_webhook_delivery_failures_total{source,tenant}} — messages left in the dead-letter folder</li>
  *   <li>{@code orgsync_last_success_timestamp_seconds{source,tenant}} — for "no successful run in 26 h" alerts</li>
  * </ul>
@@ -37,6 +42,8 @@ public final class RunMetrics implements RunCoordinator.RunObserver {
 
     /** The name under which camel-micrometer-prometheus binds the registry that {@code /observe/metrics} scrapes. */
     static final String CAMEL_REGISTRY_NAME = "metricsRegistry";
+
+    private static final String REJECTIONS = "vendor answers refusing a request: rate limited or token rejected";
 
     private final Supplier<MeterRegistry> registrySupplier;
     private volatile MeterRegistry registry;
@@ -60,6 +67,16 @@ public final class RunMetrics implements RunCoordinator.RunObserver {
             MeterRegistry camel = context.getRegistry().lookupByNameAndType(CAMEL_REGISTRY_NAME, MeterRegistry.class);
             return camel != null ? camel : new SimpleMeterRegistry();
         });
+    }
+
+    @Override
+    public void ended(RunContext run, Manifest manifest, Duration duration) {
+        ended(manifest, duration);
+        String tenant = manifest.tenant() == null ? "" : manifest.tenant();
+        count("orgsync.vendor.rejections", REJECTIONS, manifest.source(), tenant, "reason", "rate_limited",
+                run.rateLimited());
+        count("orgsync.vendor.rejections", REJECTIONS, manifest.source(), tenant, "reason", "token_rejected",
+                run.tokensRejected());
     }
 
     @Override

@@ -27,6 +27,8 @@ public final class RunContext {
     private final Snapshot snapshot = new Snapshot();
     private final AtomicLong apiCalls = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
+    private final AtomicLong tokensRejected = new AtomicLong();
     private volatile String rootDepartmentId;
     private Manifest failure;
 
@@ -90,6 +92,24 @@ public final class RunContext {
 
     public void countRetry() {
         retries.incrementAndGet();
+    }
+
+    /** A rate-limit answer from the vendor; its retry, if any, is counted by {@link #countRetry()} as well. */
+    public void countRateLimited() {
+        rateLimited.incrementAndGet();
+    }
+
+    /** An answer rejecting the access token (expired, revoked); the refresh and retry are counted apart. */
+    public void countTokenRejected() {
+        tokensRejected.incrementAndGet();
+    }
+
+    public long rateLimited() {
+        return rateLimited.get();
+    }
+
+    public long tokensRejected() {
+        return tokensRejected.get();
     }
 
     public long apiCalls() {

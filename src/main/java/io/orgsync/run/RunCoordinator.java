@@ -77,6 +77,11 @@ public final class RunCoordinator implements AutoCloseable {
     @FunctionalInterface
     public interface RunObserver {
         void ended(Manifest manifest, Duration duration);
+
+        /** With the run's own counters that the manifest does not carry (vendor rejections). */
+        default void ended(RunContext run, Manifest manifest, Duration duration) {
+            ended(manifest, duration);
+        }
     }
 
     public void observe(RunObserver observer) {
@@ -337,7 +342,7 @@ public final class RunCoordinator implements AutoCloseable {
     /** After the summary line: a broken observer must never turn a finished run into a failed one. */
     private void ended(RunContext run, Manifest manifest) {
         try {
-            observer.ended(manifest, Duration.between(run.startedAt(), clock.instant()));
+            observer.ended(run, manifest, Duration.between(run.startedAt(), clock.instant()));
         } catch (RuntimeException e) {
             LOG.warn("run {} finished but could not be recorded in the metrics: {}", run.runId(), e.toString());
         }

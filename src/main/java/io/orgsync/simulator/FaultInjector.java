@@ -61,8 +61,19 @@ public final class FaultInjector {
          * The real answer with every {@code name} replaced by path tricks, NUL, control characters
          * and 100,000 characters, and WeCom {@code userid}s (consistently) by {@code ../} paths.
          */
-        PATH_TRICKS
+        PATH_TRICKS,
+        /**
+         * HTTP 200 with a {@code text/html} error page whose title and body echo personal data and
+         * the request's access token (or, on a token call, the token just issued), as a debugging
+         * gateway or a misconfigured WAF does: {@link #LEAKED_MOBILE}, {@link #LEAKED_EMAIL}.
+         */
+        LEAKY_ERROR_PAGE
     }
+
+    /** The mobile number a {@link Hostile#LEAKY_ERROR_PAGE} shows; no simulated person has it (they are 13… and 15…). */
+    public static final String LEAKED_MOBILE = "18612345678";
+    /** The e-mail address a {@link Hostile#LEAKY_ERROR_PAGE} shows. */
+    public static final String LEAKED_EMAIL = "li.leak@privacy-canary.example";
 
     /** Size of a {@link Hostile#HUGE_BODY}: far above the bundle's default cap, so reading it all would show. */
     public static final long HUGE_BODY_BYTES = 400L * 1024 * 1024;

@@ -29,8 +29,17 @@ final class HostileBodies {
     private HostileBodies() {
     }
 
-    static SimResponse build(FaultInjector.Hostile hostile, SimResponse real) {
+    static SimResponse build(FaultInjector.Hostile hostile, SimResponse real, SimRequest request) {
         return switch (hostile) {
+            case LEAKY_ERROR_PAGE -> {
+                String token = presentedOrIssuedToken(request, real);
+                String leak = FaultInjector.LEAKED_MOBILE + " " + FaultInjector.LEAKED_EMAIL + " token=" + token;
+                yield SimResponse.text(200, SimResponse.HTML, "<!DOCTYPE html><html><head><title>服务异常 " + leak
+                        + "</title></head><body><h1>Request failed</h1><pre>user mobile " + FaultInjector.LEAKED_MOBILE
+                        + "\nuser email " + FaultInjector.LEAKED_EMAIL + "\nAuthorization: Bearer " + token
+                        + "\nupstream said: " + new String(real.body(), StandardCharsets.UTF_8)
+                        + "</pre></body></html>");
+            }
             case NESTING_BOMB -> {
                 byte[] body = new byte[2 * NESTING];
                 java.util.Arrays.fill(body, 0, NESTING, (byte) '[');
@@ -56,6 +65,47 @@ final class HostileBodies {
             case HUGE_BODY -> new SimResponse(200, SimResponse.JSON, new byte[0],
                     Map.of(STREAM_HEADER, String.valueOf(FaultInjector.HUGE_BODY_BYTES)));
         };
+    }
+
+    /**
+     * The token the request carried (WeCom {@code access_token}, Wuhan {@code accessToken}, Feishu
+     * {@code Authorization: Bearer}), else the first token-named field of the real answer: the
+     * token a token call just issued.
+     */
+    private static String presentedOrIssuedToken(SimRequest request, SimResponse real) {
+        for (String name : new String[] {"access_token", "accessToken"}) {
+            String value = request.query(name);
+            if (value != null && !value.isEmpty()) {
+                return value;
+            }
+        }
+        String bearer = request.header("Authorization");
+        if (bearer != null && bearer.startsWith("Bearer ")) {
+            return bearer.substring("Bearer ".length());
+        }
+        try {
+            JsonNode answer = READER.readTree(real.body());
+            return answer == null ? "" : issuedToken(answer);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String issuedToken(JsonNode node) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (field.getKey().toLowerCase(java.util.Locale.ROOT).endsWith("token") && field.getValue().isTextual()) {
+                    return field.getValue().asText();
+                }
+                String inner = issuedToken(field.getValue());
+                if (!inner.isEmpty()) {
+                    return inner;
+                }
+            }
+        }
+        return "";
     }
 
     /** {"errcode":0,"code":0,"pad":"aaaa…"} of {@code bytes}, written in chunks. */

@@ -186,25 +186,31 @@ public final class VendorClient {
                     + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
         }
         JsonNode parsed;
-        String notJson = null;
+        String unreadable = null;
         try (InputStream in = new LimitedInputStream(response.body(), settings.maxResponseBytes())) {
             byte[] bytes = in.readAllBytes();
-            parsed = parse(bytes);
+            Parsed answer = parse(bytes);
+            parsed = answer.node();
             if (parsed == null) {
-                String contentType = response.headers().firstValue("content-type").orElse("no content type");
-                // a cut-off token answer starts with the token itself: no preview of unauthenticated calls
-                notJson = token == null ? contentType + ", " + bytes.length + " bytes" : preview(bytes, contentType);
+                // never a preview of the body: it may echo the token, a mobile or an e-mail (UnreadableAnswer)
+                unreadable = UnreadableAnswer.describe(bytes,
+                        response.headers().firstValue("content-type").orElse(null), answer.error());
             }
         } catch (LimitedInputStream.TooLargeException e) {
-            throw VendorFailure.fail(source + ": " + method + " " + path + " answered more than "
-                    + settings.maxResponseBytes() + " bytes; refusing to read it");
+            throw VendorFailure.fail(source + ": " + method + " " + path + " answered a response larger than "
+                    + settings.maxResponseBytes() + " bytes (orgsync.http.max-response-mb); refused after reading "
+                    + "that much, HTTP " + response.statusCode());
         } catch (IOException e) {
-            throw new VendorFailure.Transient("answer cut off: " + e.getMessage(), e);
+            throw new VendorFailure.Transient("answer cut off: " + e.getClass().getSimpleName(), e);
         }
         int status = response.statusCode();
         try {
             dialect.check(method, path, status, response.headers(), parsed);
+        } catch (VendorFailure.TokenRejected rejected) {
+            run.countTokenRejected();
+            throw rejected;
         } catch (VendorFailure.RateLimited limited) {
+            run.countRateLimited();
             if (limited.retryAfter() != null) {
                 // parallel fetchers would each run into the same closed window; hold them all
                 pacer.pause(dialect.api(path), limited.retryAfter());
@@ -213,27 +219,22 @@ public final class VendorClient {
         }
         if (parsed == null) {
             throw VendorFailure.fail(source + ": " + method + " " + path + " answered HTTP " + status
-                    + " with a body that is not JSON (" + notJson + ")");
+                    + " with " + unreadable);
         }
         return parsed;
     }
 
-    private static JsonNode parse(byte[] bytes) {
-        try {
-            JsonNode node = CanonicalJson.MAPPER.readTree(bytes);
-            return node == null || node.isMissingNode() ? null : node;
-        } catch (JsonProcessingException e) {
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
+    /** A parsed answer, or why it could not be parsed ({@code error} null for an empty body). */
+    private record Parsed(JsonNode node, Exception error) {
     }
 
-    /** Enough of a non-JSON body to recognise a gateway page, with control characters flattened. */
-    private static String preview(byte[] bytes, String contentType) {
-        String text = new String(bytes, 0, Math.min(bytes.length, 120), StandardCharsets.UTF_8)
-                .replaceAll("[\\p{Cntrl}]+", " ").strip();
-        return contentType + ", " + bytes.length + " bytes, starting \"" + text + "\"";
+    private static Parsed parse(byte[] bytes) {
+        try {
+            JsonNode node = CanonicalJson.MAPPER.readTree(bytes);
+            return node == null || node.isMissingNode() ? new Parsed(null, null) : new Parsed(node, null);
+        } catch (IOException e) {
+            return new Parsed(null, e);
+        }
     }
 
     private URI uri(String path, Map<String, String> query) {

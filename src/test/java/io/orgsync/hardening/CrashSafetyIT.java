@@ -3,6 +3,7 @@ package io.orgsync.hardening;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.orgsync.model.CanonicalJson;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.Vendor;
@@ -142,17 +143,149 @@ class CrashSafetyIT {
         assertThat(actual.tables()).as("database after kills at " + points).isEqualTo(expected.tables());
     }
 
+    /**
+     * The kill lands while the run's transaction is writing member rows to PostgreSQL, chosen
+     * deterministically without a hook in the bundle: the test puts a trigger on
+     * {@code orgsync_member} that pauses the 20th row written in a transaction, waits until
+     * {@code pg_stat_activity} shows orgsync's backend paused in its member upsert with rows
+     * already written (it holds a transaction id), and kills the process there. The run before
+     * masked mobiles and this one shows them, so every member with a mobile is an update of a row
+     * the previous run committed: those rows must stay exactly as they were, to other sessions
+     * while the apply is under way and after the kill, and the next run must end where an
+     * uninterrupted pair of runs does.
+     */
+    @Test
+    void killedWhileApplyingToPostgresThePreviousRunsRowsStayIntactUntilTheNextRunCommits() throws Exception {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+            try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres",
+                    "postgres"); Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE reference");
+                st.execute("CREATE DATABASE crashed");
+            }
+            String referenceUrl = postgres.getJdbcUrl("postgres", "reference");
+            String crashedUrl = postgres.getJdbcUrl("postgres", "crashed");
+            Map<String, String> masked = Map.of("ORGSYNC_PRIVACY_MOBILE", "masked");
+
+            Path reference = workDir("pg-reference");
+            assertThat(runToTheEnd(reference, postgresEnv(referenceUrl, masked))).isZero();
+            assertThat(runToTheEnd(reference, postgresEnv(referenceUrl, Map.of()))).isZero();
+            Snapshot expected = snapshot(reference, referenceUrl, "postgres", "postgres");
+
+            Path work = workDir("pg-crashed");
+            assertThat(runToTheEnd(work, postgresEnv(crashedUrl, masked))).isZero();
+            Map<String, List<String>> previous = tables(crashedUrl, "postgres", "postgres");
+            assertThat(previous.get("orgsync_member")).as("the second run has member rows to change")
+                    .isNotEqualTo(expected.tables().get("orgsync_member"));
+
+            try (Connection c = DriverManager.getConnection(crashedUrl, "postgres", "postgres");
+                 Statement st = c.createStatement()) {
+                // the pause lasts until the test lifts it: after the kill the statement then ends as a real one
+                // would, and its backend finds the client gone and rolls back (a backend paused in pg_sleep does
+                // not notice a dead client by itself, client_connection_check_interval notwithstanding)
+                st.execute("CREATE TABLE crash_test_control (paused BOOLEAN NOT NULL)");
+                st.execute("INSERT INTO crash_test_control VALUES (TRUE)");
+                st.execute("""
+                        CREATE FUNCTION crash_test_pause() RETURNS trigger LANGUAGE plpgsql AS $$
+                        DECLARE n int := coalesce(nullif(current_setting('crash_test.rows', true), ''), '0')::int + 1;
+                        BEGIN
+                          PERFORM set_config('crash_test.rows', n::text, true);
+                          IF n = 20 THEN
+                            WHILE (SELECT paused FROM crash_test_control) LOOP PERFORM pg_sleep(0.05); END LOOP;
+                          END IF;
+                          RETURN NEW;
+                        END $$""");
+                st.execute("CREATE TRIGGER crash_test_pause BEFORE INSERT OR UPDATE ON orgsync_member "
+                        + "FOR EACH ROW EXECUTE FUNCTION crash_test_pause()");
+
+                Process process = start(work, postgresEnv(crashedUrl, Map.of()));
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                String paused = null;
+                while (paused == null) {
+                    assertThat(process.isAlive()).as("the run reached the apply before it ended").isTrue();
+                    assertThat(System.nanoTime()).as("orgsync paused in its member upsert in time").isLessThan(deadline);
+                    try (ResultSet rs = st.executeQuery("SELECT query FROM pg_stat_activity WHERE datname = 'crashed' "
+                            + "AND application_name = 'orgsync' AND wait_event = 'PgSleep' AND backend_xid IS NOT NULL")) {
+                        paused = rs.next() ? rs.getString(1) : null;
+                    }
+                    if (paused == null) {
+                        TimeUnit.MILLISECONDS.sleep(20); // polling the database's view, not waiting for time to pass
+                    }
+                }
+                assertThat(paused).startsWith("INSERT INTO orgsync_member");
+                assertThat(tables(crashedUrl, "postgres", "postgres")).as("rows written by the uncommitted apply")
+                        .isEqualTo(previous);
+
+                process.destroyForcibly();
+                assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                st.execute("UPDATE crash_test_control SET paused = FALSE");
+                long gone = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (true) {
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity "
+                            + "WHERE datname = 'crashed' AND application_name = 'orgsync'")) {
+                        rs.next();
+                        if (rs.getInt(1) == 0) {
+                            break;
+                        }
+                    }
+                    assertThat(System.nanoTime()).as("the killed process's backends ended: %s", activity(st))
+                            .isLessThan(gone);
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+                assertThat(tables(crashedUrl, "postgres", "postgres")).as("after the kill").isEqualTo(previous);
+                assertNothingHalfPublished(work);
+                st.execute("DROP TRIGGER crash_test_pause ON orgsync_member");
+                st.execute("DROP FUNCTION crash_test_pause()");
+                st.execute("DROP TABLE crash_test_control");
+            }
+
+            assertThat(runToTheEnd(work, postgresEnv(crashedUrl, Map.of()))).as("the run after the kill").isZero();
+            assertThat(leftoverTemporaryDirectories(work)).as("cleaned on start").isEmpty();
+            Snapshot actual = snapshot(work, crashedUrl, "postgres", "postgres");
+            assertThat(actual.departments()).isEqualTo(expected.departments());
+            assertThat(actual.members()).isEqualTo(expected.members());
+            assertThat(actual.tables()).isEqualTo(expected.tables());
+        }
+    }
+
+    private static List<String> activity(Statement st) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT pid, state, wait_event_type, wait_event, backend_xid, "
+                + "left(query, 60) FROM pg_stat_activity WHERE datname = 'crashed' AND application_name = 'orgsync'")) {
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + "/" + rs.getString(4) + " xid "
+                        + rs.getString(5) + ": " + rs.getString(6));
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, String> postgresEnv(String jdbcUrl, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(more);
+        env.put("ORGSYNC_JDBC_URL", jdbcUrl);
+        env.put("ORGSYNC_JDBC_USERNAME", "postgres");
+        env.put("ORGSYNC_JDBC_PASSWORD", "postgres");
+        return env;
+    }
+
     // ---------------------------------------------------------------- checks
 
     private record Snapshot(Set<String> departments, Set<String> members, Map<String, List<String>> tables) {
     }
 
     private static Snapshot snapshot(Path work) throws Exception {
+        return snapshot(work, h2Url(work), "sa", "");
+    }
+
+    private static Snapshot snapshot(Path work, String jdbcUrl, String user, String password) throws Exception {
         Path tenantDir = tenantDir(work);
         JsonNode latest = CanonicalJson.MAPPER.readTree(tenantDir.resolve("latest.json").toFile());
         Path runDir = tenantDir.resolve(latest.path("runId").asText());
         return new Snapshot(lines(runDir.resolve("departments.jsonl")), lines(runDir.resolve("members.jsonl")),
-                tables(work));
+                tables(jdbcUrl, user, password));
+    }
+
+    private static String h2Url(Path work) {
+        return "jdbc:h2:file:" + work.resolve("data/orgsync");
     }
 
     /**
@@ -212,9 +345,9 @@ class CrashSafetyIT {
     }
 
     /** Every published table, without the columns that name a run or a time (they differ by design). */
-    private static Map<String, List<String>> tables(Path work) throws Exception {
+    private static Map<String, List<String>> tables(String jdbcUrl, String user, String password) throws Exception {
         Map<String, List<String>> tables = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + work.resolve("data/orgsync"), "sa", "");
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
              Statement st = c.createStatement()) {
             for (String table : List.of("orgsync_department", "orgsync_member", "orgsync_member_department",
                     "orgsync_relation")) {
@@ -254,7 +387,11 @@ class CrashSafetyIT {
     }
 
     private int runToTheEnd(Path work) throws Exception {
-        Process process = start(work);
+        return runToTheEnd(work, Map.of());
+    }
+
+    private int runToTheEnd(Path work, Map<String, String> extraEnv) throws Exception {
+        Process process = start(work, extraEnv);
         assertThat(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("finished").isTrue();
         return process.exitValue();
     }
@@ -277,6 +414,10 @@ class CrashSafetyIT {
     }
 
     private Process start(Path work) throws IOException {
+        return start(work, Map.of());
+    }
+
+    private Process start(Path work, Map<String, String> extraEnv) throws IOException {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 Path.of(System.getProperty("orgsync.jar", "target/orgsync.jar")).toAbsolutePath().toString(),
                 "--run-once");
@@ -292,6 +433,7 @@ class CrashSafetyIT {
         env.put("ORGSYNC_WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
         env.put("ORGSYNC_WEBHOOK_SECRET", SECRET);
         env.put("ORGSYNC_WEBHOOK_READ_TIMEOUT_MS", "60000");
+        env.putAll(extraEnv);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("stdout.txt").toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("stderr.txt").toFile()));
         return builder.start();

@@ -75,9 +75,13 @@ class HostileInputTest {
         Map<SourceName, Vendor> vendors = Map.of(SourceName.WECOM, Vendor.WECOM, SourceName.WECOM_SCHOOL,
                 Vendor.WECOM_SCHOOL, SourceName.FEISHU, Vendor.FEISHU, SourceName.WUHAN_EDU, Vendor.WUHAN);
         for (SourceName source : SourceName.values()) {
-            cells.add(Arguments.of(source, vendors.get(source), Hostile.NESTING_BOMB, "not JSON"));
-            cells.add(Arguments.of(source, vendors.get(source), Hostile.INVALID_UTF8, "not JSON"));
-            cells.add(Arguments.of(source, vendors.get(source), Hostile.HUGE_STRING, "not JSON"));
+            // each read limit named, not lumped in with "not JSON"
+            cells.add(Arguments.of(source, vendors.get(source), Hostile.NESTING_BOMB,
+                    "with a response nesting deeper than 64 levels (application/json"));
+            cells.add(Arguments.of(source, vendors.get(source), Hostile.INVALID_UTF8,
+                    "a body that is not JSON (bytes that are not UTF-8)"));
+            cells.add(Arguments.of(source, vendors.get(source), Hostile.HUGE_STRING,
+                    "with a string longer than 1000000 characters (application/json"));
         }
         return cells.stream();
     }
@@ -111,7 +115,8 @@ class HostileInputTest {
         try {
             Manifest failed = app.sync(SourceName.WECOM).manifest();
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
-            assertThat(failed.error()).contains("answered more than " + CAP_MB * 1024 * 1024 + " bytes");
+            assertThat(failed.error()).contains("/cgi-bin/department/list answered a response larger than "
+                    + CAP_MB * 1024 * 1024 + " bytes (orgsync.http.max-response-mb)");
         } finally {
             simulator.faults().clear();
         }

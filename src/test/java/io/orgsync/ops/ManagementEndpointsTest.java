@@ -5,6 +5,8 @@ import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.SourceName;
 import io.orgsync.run.RunStatus;
 import io.orgsync.simulator.SimulatorConfig;
+import io.orgsync.simulator.Vendor;
+import org.apache.camel.health.HealthCheck;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Harness;
 import org.junit.jupiter.api.Test;
@@ -49,31 +51,68 @@ class ManagementEndpointsTest {
 
                 HttpResponse<String> ready = get(base + "/observe/health/ready");
                 assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-                assertThat(ready.body()).contains("\"UP\"");
+                assertThat(ready.body()).contains("\"UP\"").contains(StateHealthCheck.ID).contains("reachable");
                 assertThat(get(base + "/observe/health/live").statusCode()).isEqualTo(200);
 
                 var success = app.sync(SourceName.WECOM_SCHOOL).manifest();
                 assertThat(success.status()).isEqualTo(RunStatus.SUCCESS);
+                String tenant = success.tenant();
+                // details (data=true) name each source/tenant's last run
+                ready = get(base + "/observe/health/ready?data=true");
+                assertThat(ready.body()).contains("lastRun.wecom-school:" + tenant).contains("success at ");
+
+                // retried transient faults are not rejections
+                simulator.faults().failNext(Vendor.WECOM_SCHOOL, 2, 503);
+                var retried = app.sync(SourceName.WECOM_SCHOOL).manifest();
+                simulator.faults().clear();
+                assertThat(retried.status()).isEqualTo(RunStatus.SUCCESS);
+                assertThat(retried.retries()).isEqualTo(2);
+                String text = get(base + "/observe/metrics").body();
+                assertThat(sample(text, "orgsync_vendor_rejections_total", "reason=\"rate_limited\"")).isZero();
+                assertThat(sample(text, "orgsync_vendor_rejections_total", "reason=\"token_rejected\"")).isZero();
+                assertThat(sample(text, "orgsync_vendor_api_retries_total", "source=\"wecom-school\"")).isEqualTo(2.0);
+
+                // the vendor refuses: a revoked token, then its rate limit
+                long refusedBefore = simulator.rejections();
+                simulator.faults().invalidateTokens(Vendor.WECOM_SCHOOL).rateLimit(Vendor.WECOM_SCHOOL, 10);
+                var refused = app.sync(SourceName.WECOM_SCHOOL).manifest();
+                simulator.faults().clear();
+                assertThat(refused.status()).as(refused.error()).isEqualTo(RunStatus.SUCCESS);
+                long rateLimited = simulator.rejections() - refusedBefore;
+                assertThat(rateLimited).as("the vendor's limit was hit").isPositive();
+
                 simulator.close();
                 var failed = app.sync(SourceName.WECOM_SCHOOL).manifest();
                 assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
 
                 HttpResponse<String> metrics = get(base + "/observe/metrics");
                 assertThat(metrics.statusCode()).isEqualTo(200);
-                String text = metrics.body();
-                String tenant = success.tenant();
+                text = metrics.body();
                 assertThat(sample(text, "orgsync_runs_total", "source=\"wecom-school\"", "status=\"success\"",
-                        "tenant=\"" + tenant + "\"")).isEqualTo(1.0);
+                        "tenant=\"" + tenant + "\"")).isEqualTo(3.0);
                 assertThat(sample(text, "orgsync_runs_total", "source=\"wecom-school\"", "status=\"failed\""))
                         .isEqualTo(1.0);
-                assertThat(sample(text, "orgsync_records_total", "kind=\"member\"")).isEqualTo(success.members());
+                assertThat(sample(text, "orgsync_records_total", "kind=\"member\"")).isEqualTo(3.0 * success.members());
                 assertThat(sample(text, "orgsync_vendor_api_calls_total", "source=\"wecom-school\""))
-                        .isEqualTo(success.apiCalls() + failed.apiCalls());
-                assertThat(sample(text, "orgsync_run_duration_seconds_count", "status=\"success\"")).isEqualTo(1.0);
+                        .isEqualTo(success.apiCalls() + retried.apiCalls() + refused.apiCalls() + failed.apiCalls());
+                // one rejection counted per refusing answer the vendor sent, apart from the retries they caused
+                assertThat(sample(text, "orgsync_vendor_rejections_total", "source=\"wecom-school\"",
+                        "tenant=\"" + tenant + "\"", "reason=\"rate_limited\"")).isEqualTo(rateLimited);
+                assertThat(sample(text, "orgsync_vendor_rejections_total", "reason=\"token_rejected\""))
+                        .isGreaterThanOrEqualTo(1.0);
+                assertThat(sample(text, "orgsync_vendor_api_retries_total", "source=\"wecom-school\""))
+                        .isEqualTo(retried.retries() + refused.retries() + failed.retries());
+                assertThat(sample(text, "orgsync_run_duration_seconds_count", "status=\"success\"")).isEqualTo(3.0);
                 assertThat(sample(text, "orgsync_last_success_timestamp_seconds", "tenant=\"" + tenant + "\""))
                         .isPositive();
                 // Camel's own route meters share the registry
                 assertThat(text).contains("camel_exchanges_total");
+
+                // a failed last run shows, but the process stays ready: another replica would fail alike
+                ready = get(base + "/observe/health/ready?data=true");
+                assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+                assertThat(ready.body()).contains(StateHealthCheck.ID).contains("lastRun.wecom-school:" + tenant)
+                        .contains("failed at ").contains("1 of 1 last runs did not succeed");
 
                 HttpResponse<String> health = get(base + "/observe/health");
                 assertThat(health.statusCode()).isEqualTo(200);
@@ -124,6 +163,19 @@ class ManagementEndpointsTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining(ManagementSettings.PORT_KEY);
         assertThat(ManagementSettings.load(key -> java.util.Optional.empty()))
                 .isEqualTo(new ManagementSettings(true, ManagementSettings.DEFAULT_PORT));
+    }
+
+    @Test
+    void anUnreachableDatabaseMakesTheProcessUnreadyButNotDead() {
+        org.h2.jdbcx.JdbcDataSource nowhere = new org.h2.jdbcx.JdbcDataSource();
+        // nothing listens on port 1: the connection is refused at once
+        nowhere.setURL("jdbc:h2:tcp://127.0.0.1:1/orgsync");
+        StateHealthCheck check = new StateHealthCheck(nowhere);
+        HealthCheck.Result result = check.call();
+        assertThat(result.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(result.getDetails()).containsEntry("database", "unreachable (SQLState 90067, JdbcSQLNonTransientConnectionException)");
+        assertThat(check.isReadiness()).isTrue();
+        assertThat(check.isLiveness()).as("a database outage must not restart every replica").isFalse();
     }
 
     /** The value of the one sample of {@code name} whose labels include all of {@code labels}. */

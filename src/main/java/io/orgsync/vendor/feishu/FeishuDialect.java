@@ -5,6 +5,7 @@ import io.orgsync.vendor.AccessToken;
 import io.orgsync.vendor.VendorDialect;
 import io.orgsync.vendor.VendorFailure;
 import io.orgsync.vendor.VendorHttp;
+import io.orgsync.vendor.VendorText;
 
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -95,7 +96,7 @@ public final class FeishuDialect implements VendorDialect {
                     + (code == 0 ? "" : ", " + detail(body, headers)), null);
         }
         if (body == null || !body.isObject()) {
-            // not JSON: the client reports it with a preview of what came instead
+            // not JSON: the client names why and describes the answer without quoting it
             return;
         }
         if (!body.has("code")) {
@@ -150,7 +151,7 @@ public final class FeishuDialect implements VendorDialect {
         StringBuilder text = new StringBuilder("code ").append(body.path("code").asInt());
         String msg = body.path("msg").asText("");
         if (!msg.isEmpty()) {
-            text.append(" (").append(msg.length() > 200 ? msg.substring(0, 200) + "…" : msg).append(')');
+            text.append(" (").append(VendorText.quote(msg, 200)).append(')');
         }
         String logId = body.path("error").path("log_id").asText("");
         if (logId.isEmpty() && headers != null) {

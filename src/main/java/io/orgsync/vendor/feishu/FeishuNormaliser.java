@@ -119,7 +119,7 @@ public final class FeishuNormaliser {
         }
         if (body.path("code").asInt(0) == FeishuDialect.RECURSION_REFUSED) {
             LOG.info("{}: the recursive department listing was refused (43010: {}); walking the tree level by level",
-                    SOURCE, body.path("msg").asText(""));
+                    SOURCE, io.orgsync.vendor.VendorText.quote(body.path("msg").asText(""), 200));
             exchange.setProperty(FeishuWalk.PROPERTY, new FeishuWalk(root));
             page.advance(null, false);
             return;

@@ -5,6 +5,7 @@ import io.orgsync.vendor.AccessToken;
 import io.orgsync.vendor.VendorDialect;
 import io.orgsync.vendor.VendorFailure;
 import io.orgsync.vendor.VendorHttp;
+import io.orgsync.vendor.VendorText;
 
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -72,7 +73,8 @@ public final class WecomDialect implements VendorDialect {
         if (errcode == 0) {
             return;
         }
-        String detail = "errcode " + errcode + " (" + body.path("errmsg").asText("").split(",")[0] + ")";
+        String detail = "errcode " + errcode + " (" + VendorText.quote(body.path("errmsg").asText("").split(",")[0], 200)
+                + ")";
         switch (errcode) {
             case -1 -> throw new VendorFailure.Transient(where + ": system busy, " + detail, null);
             case 40013 -> throw new VendorFailure.Misconfigured("orgsync." + source + ".corp-id",

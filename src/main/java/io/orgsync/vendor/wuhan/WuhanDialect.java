@@ -5,6 +5,7 @@ import io.orgsync.vendor.AccessToken;
 import io.orgsync.vendor.VendorDialect;
 import io.orgsync.vendor.VendorFailure;
 import io.orgsync.vendor.VendorHttp;
+import io.orgsync.vendor.VendorText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +125,7 @@ public final class WuhanDialect implements VendorDialect {
     }
 
     private VendorFailure tokenRefused(String retCode, String retDesc) {
-        String detail = "retCode " + retCode + " (" + retDesc + ")";
+        String detail = "retCode " + retCode + " (" + VendorText.quote(retDesc, 200) + ")";
         if (retDesc.contains("timeStamp")) {
             return VendorFailure.fail(source + ": getAccessToken refused the request time, " + detail
                     + "; check this machine's clock (the vendor allows a few minutes of skew)");
@@ -156,7 +157,7 @@ public final class WuhanDialect implements VendorDialect {
             throw VendorFailure.fail(where + " answered HTTP " + httpStatus);
         }
         if (body == null || !body.isObject() || TOKEN_PATH.equals(path)) {
-            return; // not JSON: the client fails with a preview; the token answer is fetchToken's to read
+            return; // not JSON: the client fails naming why; the token answer is fetchToken's to read
         }
         JsonNode code = body.get("code");
         if (code == null || code.isNull()) {
@@ -166,7 +167,7 @@ public final class WuhanDialect implements VendorDialect {
             return;
         }
         String message = body.path("message").asText("");
-        String detail = "code " + code.asText() + " (" + message + ")";
+        String detail = "code " + code.asText() + " (" + VendorText.quote(message, 200) + ")";
         if (looksLikeTokenProblem(message)) {
             throw new VendorFailure.TokenRejected(detail);
         }

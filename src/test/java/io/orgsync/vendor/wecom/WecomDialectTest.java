@@ -46,6 +46,14 @@ class WecomDialectTest {
     }
 
     @Test
+    void theVendorsMessageIsQuotedMaskedNeverWithAMobileAnEmailOrAToken() {
+        String message = answer(60111, "userid 13812345678 li.si@example.com access_token=Lk3vRq9Xz0bN2mW8pT5y not found")
+                .getMessage();
+        assertThat(message).contains("errcode 60111").contains("<digits>").contains("<email>")
+                .doesNotContain("13812345678").doesNotContain("li.si@").doesNotContain("Lk3vRq9Xz0bN2mW8pT5y");
+    }
+
+    @Test
     void aMissingTokenIsABugAndFails() {
         assertThat(answer(41001)).isInstanceOf(VendorFailure.Fatal.class).hasMessageContaining("without an access_token");
     }

@@ -105,7 +105,7 @@ class WuhanDialectTest {
                 .isInstanceOf(VendorFailure.Fatal.class).hasMessageContaining("without a code");
 
         check(MEMBERS_PATH, 200, Map.of(), envelope("000000", "请求成功"));
-        check(MEMBERS_PATH, 200, Map.of(), null); // not JSON: the client reports it with a preview
+        check(MEMBERS_PATH, 200, Map.of(), null); // not JSON: the client reports it, without quoting the body
     }
 
     @Test
