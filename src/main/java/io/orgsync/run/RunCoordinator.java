@@ -1,7 +1,6 @@
 package io.orgsync.run;
 
 import io.orgsync.config.OrgSyncSettings;
-import io.orgsync.config.SourceName;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
 import io.orgsync.vendor.VendorFailure;
@@ -83,10 +82,14 @@ public final class RunCoordinator implements AutoCloseable {
         this.observer = java.util.Objects.requireNonNull(observer);
     }
 
-    public void begin(Exchange exchange, String source) {
-        SourceName name = SourceName.of(source)
-                .orElseThrow(() -> new IllegalArgumentException("unknown source in route: " + source));
-        RunContext run = new RunContext(source, settings.source(name).tenant(), clock.instant());
+    /**
+     * @param configured the tenant's key prefix, as its templated route passes it: a source id
+     *                   ({@code feishu}, the source's own keys) or {@code tenants.<name>}
+     */
+    public void begin(Exchange exchange, String configured) {
+        io.orgsync.config.SourceSettings tenant = settings.byPrefix(configured)
+                .orElseThrow(() -> new IllegalArgumentException("no tenant configured as '" + configured + "' in route"));
+        RunContext run = new RunContext(tenant.name().id(), tenant.tenant(), clock.instant());
         exchange.setProperty(RunContext.PROPERTY, run);
         active.put(run.runId(), run);
         LOG.info("run started runId={} source={} tenant={}", run.runId(), run.source(), run.tenant());
