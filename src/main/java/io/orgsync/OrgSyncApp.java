@@ -63,10 +63,8 @@ public final class OrgSyncApp implements AutoCloseable {
         main.setPropertyPlaceholderLocations("file:" + config.toAbsolutePath());
         String routesPattern = routesPattern(routesDir, lookup);
         main.addOverrideProperty("camel.main.routes-include-pattern", routesPattern);
-        String disabledRouteFiles = disabledRouteFiles(settings, routesPattern);
-        if (!disabledRouteFiles.isEmpty()) {
-            main.addOverrideProperty("camel.main.routes-exclude-pattern", disabledRouteFiles);
-        }
+        // every route file is loaded: the vendor files hold route templates only, which run nothing until
+        // TenantRoutes instantiates them for a tenant (and a source Kamelet's tenant may need any vendor's)
         if (once) {
             // a stopped Quartz route still schedules its job; without a scheduler nothing can fire mid-run
             main.addOverrideProperty("camel.main.auto-startup-exclude-pattern", "quartz*");
@@ -205,25 +203,6 @@ public final class OrgSyncApp implements AutoCloseable {
             }
         }
         return new ConfigurationException("routes", "Camel could not start: " + OrgSync.rootMessage(e));
-    }
-
-    /**
-     * A vendor with neither an enabled source nor a named tenant has its route file
-     * ({@code <source>.camel.yaml}) left out entirely.
-     */
-    private static String disabledRouteFiles(OrgSyncSettings settings, String routesPattern) {
-        if (!routesPattern.endsWith("/*.camel.yaml")) {
-            return "";
-        }
-        String dir = routesPattern.substring(0, routesPattern.length() - "*.camel.yaml".length());
-        List<String> excluded = new ArrayList<>();
-        for (SourceName source : SourceName.values()) {
-            // a vendor's route file holds its template, needed by its named tenants too
-            if (!settings.vendorsInUse().contains(source)) {
-                excluded.add(dir + source.id() + ".camel.yaml");
-            }
-        }
-        return String.join(",", excluded);
     }
 
     /** Derived values the routes read as {@code {{orgsync.<source>.…}}}, so YAML and Java see the same defaults. */

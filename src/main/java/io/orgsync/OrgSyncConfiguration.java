@@ -76,9 +76,12 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         // a RoutesBuilder in the registry is added with the YAML routes, its templated routes after
         // every template is known
         context.getRegistry().bind("orgsyncTenantRoutes", new TenantRoutes(settings.runnable()));
+        context.getRegistry().bind(io.orgsync.kamelet.Kamelets.BEAN, new io.orgsync.kamelet.Kamelets(context, this, runs,
+                settings.fileDir()));
     }
 
-    private void bindTenant(CamelContext context, SourceSettings tenant) {
+    /** A tenant's client, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */
+    public void bindTenant(CamelContext context, SourceSettings tenant) {
         switch (tenant.name()) {
             case WECOM_SCHOOL -> bindWecomSchool(context, tenant);
             case WECOM -> bindWecom(context, tenant);

@@ -89,6 +89,14 @@ public record OrgSyncSettings(
 
     /** @param lookup resolves a key with placeholders expanded; empty when unset or blank */
     public static OrgSyncSettings load(Function<String, Optional<String>> lookup) {
+        return load(lookup, true);
+    }
+
+    /**
+     * @param requireSomethingToRun {@code false} where the tenants come from elsewhere: a Camel K
+     *                              integration of Pipes runs only source Kamelets
+     */
+    public static OrgSyncSettings load(Function<String, Optional<String>> lookup, boolean requireSomethingToRun) {
         SettingsReader in = new SettingsReader(lookup);
         List<SourceName> enabled = new ArrayList<>();
         for (String name : in.list("orgsync.sources")) {
@@ -99,7 +107,7 @@ public record OrgSyncSettings(
             }
         }
         List<String> tenantNames = in.list(TENANTS_KEY);
-        if (enabled.isEmpty() && tenantNames.isEmpty()) {
+        if (requireSomethingToRun && enabled.isEmpty() && tenantNames.isEmpty()) {
             throw new ConfigurationException("orgsync.sources",
                     "no source enabled (list one or more of wecom, wecom-school, feishu, wuhan-edu, or name tenants "
                             + "in " + TENANTS_KEY + ")");
@@ -189,6 +197,19 @@ public record OrgSyncSettings(
             tenants.put(tenantName, source(in, name, tenantName, true, defaultSchedule));
         }
         return tenants;
+    }
+
+    /**
+     * One named tenant read from {@code orgsync.tenants.<name>.*} keys of {@code lookup}, validated
+     * as a listed tenant's are (a source Kamelet's properties, say).
+     */
+    public static SourceSettings namedTenant(Function<String, Optional<String>> lookup, SourceName vendor,
+                                             String tenantName) {
+        if (!TENANT_NAME.matcher(tenantName).matches()) {
+            throw new ConfigurationException(tenantKey(tenantName, "tenant"), "'" + tenantName + "' cannot name a "
+                    + "tenant: it must match " + TENANT_NAME.pattern());
+        }
+        return source(new SettingsReader(lookup), vendor, tenantName, true, DEFAULT_SCHEDULE);
     }
 
     /** Two runs writing to one {@code <source>/<tenant>} would overwrite each other's exports and state. */
