@@ -5,6 +5,7 @@ import io.orgsync.config.SourceSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class DirectorySource implements CamelContextAware {
     private String tenant;
     private final Map<String, String> keys = new LinkedHashMap<>();
     private volatile SourceSettings settings;
+    private ProducerTemplate producer;
 
     public void setSource(String source) {
         this.source = SourceName.of(source).orElseThrow(() ->
@@ -115,11 +117,18 @@ public final class DirectorySource implements CamelContextAware {
             }
         }
         exchange.removeProperty(Kamelets.EMIT);
-        Exchange done = camelContext.createProducerTemplate()
-                .send("direct:" + tenantSettings.routeName() + "-sync", exchange);
+        Exchange done = producer().send("direct:" + tenantSettings.routeName() + "-sync", exchange);
         if (done.getException() != null) {
             throw new IllegalStateException("the sync of Kamelet tenant " + tenant + " failed", done.getException());
         }
+    }
+
+    /** One template for every firing: each new one would hold its own producer cache until Camel stops. */
+    private synchronized ProducerTemplate producer() {
+        if (producer == null) {
+            producer = camelContext.createProducerTemplate();
+        }
+        return producer;
     }
 
     private Kamelets kamelets() {
