@@ -184,6 +184,14 @@ class ManyTenantsSyncTest {
             assertThat(app.context().getRoute("tenant-branch-schedule").getEndpoint().getEndpointUri())
                     .contains("orgsync/tenant-branch").contains("cron=0+30+3");
             assertThat(routes).as("no source of its own is enabled").doesNotContain("feishu-sync", "wecom-school-sync");
+            // a client each (token cache and pacer): the vendors limit per app, not per host
+            var registry = app.context().getRegistry();
+            var hq = registry.lookupByNameAndType("tenants.hq.api", io.orgsync.vendor.VendorApi.class);
+            var branch = registry.lookupByNameAndType("tenants.branch.api", io.orgsync.vendor.VendorApi.class);
+            assertThat(hq).isNotNull();
+            assertThat(branch).isNotNull();
+            assertThat(hq.client()).isNotSameAs(branch.client());
+            assertThat(hq.client().source()).isEqualTo("tenants.hq");
         }
     }
 
