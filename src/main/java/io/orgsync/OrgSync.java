@@ -70,7 +70,7 @@ public final class OrgSync {
             for (OrgSyncApp.RunOutcome outcome : app.syncAll()) {
                 Manifest manifest = outcome.manifest();
                 if (outcome.exception() != null) {
-                    err.println("orgsync: " + outcome.source().id() + ": " + rootMessage(outcome.exception()));
+                    err.println("orgsync: " + outcome.configured() + ": " + rootMessage(outcome.exception()));
                 }
                 if (outcome.misconfiguredKey() != null) {
                     err.println("orgsync: configuration error: " + oneLine(manifest == null

@@ -63,10 +63,8 @@ public final class OrgSyncApp implements AutoCloseable {
         main.setPropertyPlaceholderLocations("file:" + config.toAbsolutePath());
         String routesPattern = routesPattern(routesDir, lookup);
         main.addOverrideProperty("camel.main.routes-include-pattern", routesPattern);
-        String disabledRouteFiles = disabledRouteFiles(settings, routesPattern);
-        if (!disabledRouteFiles.isEmpty()) {
-            main.addOverrideProperty("camel.main.routes-exclude-pattern", disabledRouteFiles);
-        }
+        // every route file is loaded: the vendor files hold route templates only, which run nothing until
+        // TenantRoutes instantiates them for a tenant (and a source Kamelet's tenant may need any vendor's)
         if (once) {
             // a stopped Quartz route still schedules its job; without a scheduler nothing can fire mid-run
             main.addOverrideProperty("camel.main.auto-startup-exclude-pattern", "quartz*");
@@ -114,10 +112,12 @@ public final class OrgSyncApp implements AutoCloseable {
         } catch (Exception e) {
             throw startFailure(e);
         }
-        for (SourceName source : settings.enabledSources()) {
-            if (context().hasEndpoint("direct://" + source.id() + "-sync") == null) {
-                throw new ConfigurationException("orgsync.sources", "'" + source.id() + "' has no route: expected "
-                        + "a route from direct:" + source.id() + "-sync in the routes");
+        for (SourceSettings tenant : settings.runnable()) {
+            if (context().hasEndpoint("direct://" + tenant.routeName() + "-sync") == null) {
+                String key = tenant.tenantName() == null ? "orgsync.sources" : tenant.key("source");
+                throw new ConfigurationException(key, "'" + tenant.prefix() + "' has no route: expected "
+                        + "a route from direct:" + tenant.routeName() + "-sync, made from " + tenant.name().id()
+                        + "-sync-template in " + tenant.name().id() + ".camel.yaml");
             }
         }
         // without its route every successful run would fail at the recipient list
@@ -133,9 +133,9 @@ public final class OrgSyncApp implements AutoCloseable {
     public void runForever() {
         start();
         // Camel's own start-up lines are at WARN (logback.xml): this is the one line saying the service is up
-        org.slf4j.LoggerFactory.getLogger(OrgSyncApp.class).info("orgsync service started: sources {} on their "
-                + "schedules, sinks {}", settings.enabledSources().stream().map(SourceName::id).toList(),
-                sinksWithRoutes());
+        org.slf4j.LoggerFactory.getLogger(OrgSyncApp.class).info("orgsync service started: sources {} and tenants {} "
+                + "on their schedules, sinks {}", settings.enabledSources().stream().map(SourceName::id).toList(),
+                settings.tenants().keySet(), sinksWithRoutes());
         try {
             // run() finds Camel started and only waits for the shutdown signal
             main.run();
@@ -144,17 +144,35 @@ public final class OrgSyncApp implements AutoCloseable {
         }
     }
 
-    /** One run of one source, as its schedule would start it. */
+    /** One run of one source's own tenant, as its schedule would start it. */
     public RunOutcome sync(SourceName source) {
-        Exchange done = context().createProducerTemplate().send("direct:" + source.id() + "-sync", exchange -> { });
-        return new RunOutcome(source, done.getProperty(RunCoordinator.MANIFEST, Manifest.class),
-                done.getProperty(RunCoordinator.MISCONFIGURED_KEY, String.class), done.getException());
+        return sync(settings.source(source));
     }
 
+    /** One run of a named tenant of {@code orgsync.tenants}. */
+    public RunOutcome syncTenant(String tenantName) {
+        SourceSettings tenant = settings.tenants().get(tenantName);
+        if (tenant == null) {
+            throw new IllegalArgumentException("no tenant '" + tenantName + "' in " + OrgSyncSettings.TENANTS_KEY);
+        }
+        return sync(tenant);
+    }
+
+    /**
+     * Each tenant's run is an exchange of its own through its own route: whatever one run meets —
+     * a rejected secret, a vendor down, even a bug — ends in its own outcome and the next still runs.
+     */
+    public RunOutcome sync(SourceSettings tenant) {
+        Exchange done = context().createProducerTemplate().send("direct:" + tenant.routeName() + "-sync", exchange -> { });
+        return new RunOutcome(tenant.name(), done.getProperty(RunCoordinator.MANIFEST, Manifest.class),
+                done.getProperty(RunCoordinator.MISCONFIGURED_KEY, String.class), done.getException(), tenant.prefix());
+    }
+
+    /** Every enabled source's own tenant, then every named tenant, one after the other. */
     public List<RunOutcome> syncAll() {
         List<RunOutcome> outcomes = new ArrayList<>();
-        for (SourceName source : settings.enabledSources()) {
-            outcomes.add(sync(source));
+        for (SourceSettings tenant : settings.runnable()) {
+            outcomes.add(sync(tenant));
         }
         return outcomes;
     }
@@ -174,7 +192,8 @@ public final class OrgSyncApp implements AutoCloseable {
      * @param misconfiguredKey set when the vendor rejected a credential: the fix is that key
      * @param exception        an error no route handled (a bug, not a vendor failure)
      */
-    public record RunOutcome(SourceName source, Manifest manifest, String misconfiguredKey, Exception exception) {
+    public record RunOutcome(SourceName source, Manifest manifest, String misconfiguredKey, Exception exception,
+                             String configured) {
     }
 
     private static ConfigurationException startFailure(Exception e) {
@@ -184,24 +203,6 @@ public final class OrgSyncApp implements AutoCloseable {
             }
         }
         return new ConfigurationException("routes", "Camel could not start: " + OrgSync.rootMessage(e));
-    }
-
-    /**
-     * A source that is not in {@code orgsync.sources} has its route file ({@code <source>.camel.yaml})
-     * left out entirely, so its schedule never fires.
-     */
-    private static String disabledRouteFiles(OrgSyncSettings settings, String routesPattern) {
-        if (!routesPattern.endsWith("/*.camel.yaml")) {
-            return "";
-        }
-        String dir = routesPattern.substring(0, routesPattern.length() - "*.camel.yaml".length());
-        List<String> excluded = new ArrayList<>();
-        for (SourceName source : SourceName.values()) {
-            if (!settings.enabledSources().contains(source)) {
-                excluded.add(dir + source.id() + ".camel.yaml");
-            }
-        }
-        return String.join(",", excluded);
     }
 
     /** Derived values the routes read as {@code {{orgsync.<source>.…}}}, so YAML and Java see the same defaults. */

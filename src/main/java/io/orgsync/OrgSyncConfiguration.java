@@ -30,7 +30,6 @@ import org.apache.camel.support.service.ServiceSupport;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
@@ -71,12 +70,28 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind(org.apache.camel.spi.MaskingFormatter.CUSTOM_LOG_MASK_REF, new VendorLogMask());
         context.getRegistry().bind("paging", new Paging(settings.http().maxPages()));
 
-        bindWecomSchool(context);
-        bindWecom(context);
-        bindFeishu(context);
-        bindWuhanEdu(context);
-        for (SourceName name : List.of(SourceName.WECOM, SourceName.WECOM_SCHOOL, SourceName.FEISHU)) {
-            bindFetchPool(context, settings.source(name));
+        // every source's own beans, enabled or not, as before tenants existed; then each named tenant's
+        for (SourceName name : SourceName.values()) {
+            bindTenant(context, settings.source(name));
+        }
+        settings.tenants().values().forEach(tenant -> bindTenant(context, tenant));
+        // a RoutesBuilder in the registry is added with the YAML routes, its templated routes after
+        // every template is known
+        context.getRegistry().bind("orgsyncTenantRoutes", new TenantRoutes(settings.runnable()));
+        context.getRegistry().bind(io.orgsync.kamelet.Kamelets.BEAN, new io.orgsync.kamelet.Kamelets(context, this, runs,
+                settings.fileDir()));
+    }
+
+    /** A tenant's client, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */
+    public void bindTenant(CamelContext context, SourceSettings tenant) {
+        switch (tenant.name()) {
+            case WECOM_SCHOOL -> bindWecomSchool(context, tenant);
+            case WECOM -> bindWecom(context, tenant);
+            case FEISHU -> bindFeishu(context, tenant);
+            case WUHAN_EDU -> bindWuhanEdu(context, tenant);
+        }
+        if (tenant.name() != SourceName.WUHAN_EDU) {
+            bindFetchPool(context, tenant);
         }
     }
 
@@ -86,8 +101,8 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
      * pacing, shared by the pool's threads, bounds their rate. Camel shuts it down with the context.
      */
     private void bindFetchPool(CamelContext context, SourceSettings source) {
-        String name = source.name().id();
-        String bean = fetchPoolName(source.name());
+        String name = source.routeName();
+        String bean = beanName(source, "FetchPool");
         ExecutorService pool = context.getExecutorServiceManager().newThreadPool(this, "orgsync-" + name + "-fetch",
                 new ThreadPoolProfileBuilder(bean).poolSize(source.concurrency()).maxPoolSize(source.concurrency())
                         .maxQueueSize(-1).build());
@@ -115,56 +130,61 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         return state;
     }
 
-    private void bindWecomSchool(CamelContext context) {
-        SourceSettings school = settings.source(SourceName.WECOM_SCHOOL);
-        context.getRegistry().bind("wecomSchoolApi", new VendorApi(client(school,
-                new WecomDialect(school.name().id(), school.credential("corp-id"), school.credential("corp-secret"),
+    private void bindWecomSchool(CamelContext context, SourceSettings school) {
+        context.getRegistry().bind(beanName(school, "Api"), new VendorApi(client(school,
+                new WecomDialect(school.prefix(), school.credential("corp-id"), school.credential("corp-secret"),
                         clock))));
         WecomSchoolNormaliser normaliser = new WecomSchoolNormaliser(school.rootDepartmentId());
-        context.getRegistry().bind("wecomSchoolNormaliser", normaliser);
-        context.getRegistry().bind("wecomSchoolStudentsInOrder", new InSplitOrder(normaliser::students));
+        context.getRegistry().bind(beanName(school, "Normaliser"), normaliser);
+        context.getRegistry().bind(beanName(school, "StudentsInOrder"), new InSplitOrder(normaliser::students));
     }
 
-    private void bindWecom(CamelContext context) {
-        SourceSettings wecom = settings.source(SourceName.WECOM);
-        context.getRegistry().bind("wecomApi", new VendorApi(client(wecom,
-                new WecomDialect(wecom.name().id(), wecom.credential("corp-id"), wecom.credential("corp-secret"),
+    private void bindWecom(CamelContext context, SourceSettings wecom) {
+        context.getRegistry().bind(beanName(wecom, "Api"), new VendorApi(client(wecom,
+                new WecomDialect(wecom.prefix(), wecom.credential("corp-id"), wecom.credential("corp-secret"),
                         clock))));
-        context.getRegistry().bind("wecomNormaliser", new WecomNormaliser(wecom.rootDepartmentId(),
+        context.getRegistry().bind(beanName(wecom, "Normaliser"), new WecomNormaliser(wecom.rootDepartmentId(),
                 WecomPlan.DepartmentMode.of(wecom.option("department-mode", "auto")),
                 WecomPlan.MemberMode.of(wecom.option("member-mode", "auto"))));
     }
 
-    private void bindFeishu(CamelContext context) {
-        SourceSettings feishu = settings.source(SourceName.FEISHU);
+    private void bindFeishu(CamelContext context, SourceSettings feishu) {
         // fully qualified: the imports are shared with the other sources' bind methods
-        context.getRegistry().bind("feishuApi", new VendorApi(client(feishu, new io.orgsync.vendor.feishu.FeishuDialect(
-                feishu.name().id(), feishu.credential("app-id"), feishu.credential("app-secret"), clock))));
-        context.getRegistry().bind("feishuNormaliser", new io.orgsync.vendor.feishu.FeishuNormaliser(
+        context.getRegistry().bind(beanName(feishu, "Api"), new VendorApi(client(feishu,
+                new io.orgsync.vendor.feishu.FeishuDialect(feishu.prefix(), feishu.credential("app-id"),
+                        feishu.credential("app-secret"), clock))));
+        context.getRegistry().bind(beanName(feishu, "Normaliser"), new io.orgsync.vendor.feishu.FeishuNormaliser(
                 feishu.rootDepartmentId(), feishu.option("department-id-type", "open_department_id"),
-                feishu.option("user-id-type", "open_id")));
+                feishu.option("user-id-type", "open_id"), feishu.key("root-department-id")));
     }
 
-    private void bindWuhanEdu(CamelContext context) {
-        SourceSettings wuhan = settings.source(SourceName.WUHAN_EDU);
-        context.getRegistry().bind("wuhanEduApi", new VendorApi(client(wuhan,
-                new WuhanDialect(wuhan.name().id(), wuhan.credential("app-id"), wuhan.credential("app-key"), clock))));
-        context.getRegistry().bind("wuhanEduNormaliser",
+    private void bindWuhanEdu(CamelContext context, SourceSettings wuhan) {
+        context.getRegistry().bind(beanName(wuhan, "Api"), new VendorApi(client(wuhan,
+                new WuhanDialect(wuhan.prefix(), wuhan.credential("app-id"), wuhan.credential("app-key"), clock))));
+        context.getRegistry().bind(beanName(wuhan, "Normaliser"),
                 new WuhanNormaliser(wuhan.credential("top-org-id"), wuhan.rootDepartmentId()));
     }
 
-    /** The bean name routes give their split's {@code executorService}. */
-    public static String fetchPoolName(SourceName source) {
-        return switch (source) {
-            case WECOM -> "wecomFetchPool";
-            case WECOM_SCHOOL -> "wecomSchoolFetchPool";
-            case FEISHU -> "feishuFetchPool";
-            case WUHAN_EDU -> "wuhanEduFetchPool";
-        };
+    /**
+     * The registry name of a tenant's bean of one kind ({@code Api}, {@code Normaliser},
+     * {@code FetchPool}, {@code StudentsInOrder}): {@code wecomSchoolApi} for a source's own keys, the
+     * names routes have always used; {@code tenants.<name>.api} for a named tenant. Each tenant has
+     * its own client, hence its own token cache and pacer: the vendors limit per app or corp.
+     */
+    public static String beanName(SourceSettings tenant, String kind) {
+        if (tenant.tenantName() != null) {
+            return SourceSettings.TENANTS + "." + tenant.tenantName() + "."
+                    + Character.toLowerCase(kind.charAt(0)) + kind.substring(1);
+        }
+        StringBuilder camel = new StringBuilder();
+        for (String part : tenant.name().id().split("-")) {
+            camel.append(camel.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return camel + kind;
     }
 
     private VendorClient client(SourceSettings source, io.orgsync.vendor.VendorDialect dialect) {
-        return new VendorClient(source.name().id(), source.baseUrl(), dialect, settings.http(),
+        return new VendorClient(source.prefix(), source.baseUrl(), dialect, settings.http(),
                 new RequestPacer(source.maxRequestsPerSecond(), source.maxRequestsPerMinute(), source.concurrency()));
     }
 }

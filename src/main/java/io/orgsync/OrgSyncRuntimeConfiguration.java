@@ -31,7 +31,8 @@ public final class OrgSyncRuntimeConfiguration implements CamelConfiguration {
                 throw new ConfigurationException(key, "cannot be resolved: " + OrgSync.rootMessage(e));
             }
         };
-        OrgSyncSettings settings = OrgSyncSettings.load(lookup);
+        // an integration of Pipes runs source Kamelets only: it may enable no source of its own
+        OrgSyncSettings settings = OrgSyncSettings.load(lookup, false);
         // derived from the resolved values, overrides included, so adding them changes no explicit setting
         OrgSyncApp.effectiveProperties(settings).forEach(properties::addOverrideProperty);
         new OrgSyncConfiguration(settings, Clock.systemUTC()).configure(context);

@@ -34,7 +34,8 @@ public record OrgSyncSettings(
         boolean runOnceRequested,
         JdbcSettings jdbc,
         Optional<WebhookSettings> webhook,
-        io.orgsync.run.Privacy privacy) {
+        io.orgsync.run.Privacy privacy,
+        Map<String, SourceSettings> tenants) {
 
     public static final String DEFAULT_SCHEDULE = "0 0 2 * * ?";
     /**
@@ -42,6 +43,10 @@ public record OrgSyncSettings(
      * receives every successful run whether listed or not (CONTRACT section 5).
      */
     public static final Set<String> KNOWN_SINKS = Set.of("file", "jdbc", "webhook");
+    /** The list of named tenants, each configured under {@code orgsync.tenants.<name>.*}. */
+    public static final String TENANTS_KEY = "orgsync.tenants";
+    /** No dots (they would split the key) and nothing a route id or bean name cannot hold. */
+    private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
     private static final Pattern FEISHU_ID_TYPES = Pattern.compile("open_department_id|department_id");
     private static final Pattern FEISHU_USER_ID_TYPES = Pattern.compile("open_id|union_id|user_id");
@@ -52,8 +57,46 @@ public record OrgSyncSettings(
         return sources.get(name);
     }
 
+    /**
+     * Everything that runs: the enabled sources' own tenants, then the named tenants of
+     * {@code orgsync.tenants}, in the order configured.
+     */
+    public List<SourceSettings> runnable() {
+        List<SourceSettings> all = new ArrayList<>();
+        enabledSources.forEach(name -> all.add(sources.get(name)));
+        all.addAll(tenants.values());
+        return all;
+    }
+
+    /**
+     * The tenant a route names in {@code runs.begin}: a source id ({@code feishu}) or
+     * {@code tenants.<name>} (see {@link SourceSettings#prefix()}).
+     */
+    public Optional<SourceSettings> byPrefix(String prefix) {
+        String tenantsPrefix = SourceSettings.TENANTS + ".";
+        if (prefix.startsWith(tenantsPrefix)) {
+            return Optional.ofNullable(tenants.get(prefix.substring(tenantsPrefix.length())));
+        }
+        return SourceName.of(prefix).map(sources::get);
+    }
+
+    /** Vendors with something to run: an enabled source or a named tenant (their route files are needed). */
+    public Set<SourceName> vendorsInUse() {
+        Set<SourceName> vendors = new LinkedHashSet<>(enabledSources);
+        tenants.values().forEach(t -> vendors.add(t.name()));
+        return vendors;
+    }
+
     /** @param lookup resolves a key with placeholders expanded; empty when unset or blank */
     public static OrgSyncSettings load(Function<String, Optional<String>> lookup) {
+        return load(lookup, true);
+    }
+
+    /**
+     * @param requireSomethingToRun {@code false} where the tenants come from elsewhere: a Camel K
+     *                              integration of Pipes runs only source Kamelets
+     */
+    public static OrgSyncSettings load(Function<String, Optional<String>> lookup, boolean requireSomethingToRun) {
         SettingsReader in = new SettingsReader(lookup);
         List<SourceName> enabled = new ArrayList<>();
         for (String name : in.list("orgsync.sources")) {
@@ -63,15 +106,19 @@ public record OrgSyncSettings(
                 enabled.add(source);
             }
         }
-        if (enabled.isEmpty()) {
+        List<String> tenantNames = in.list(TENANTS_KEY);
+        if (requireSomethingToRun && enabled.isEmpty() && tenantNames.isEmpty()) {
             throw new ConfigurationException("orgsync.sources",
-                    "no source enabled (list one or more of wecom, wecom-school, feishu, wuhan-edu)");
+                    "no source enabled (list one or more of wecom, wecom-school, feishu, wuhan-edu, or name tenants "
+                            + "in " + TENANTS_KEY + ")");
         }
         String defaultSchedule = in.cron("orgsync.schedule", DEFAULT_SCHEDULE);
         Map<SourceName, SourceSettings> sources = new EnumMap<>(SourceName.class);
         for (SourceName name : SourceName.values()) {
-            sources.put(name, source(in, name, enabled.contains(name), defaultSchedule));
+            sources.put(name, source(in, name, null, enabled.contains(name), defaultSchedule));
         }
+        Map<String, SourceSettings> tenants = tenants(in, tenantNames, defaultSchedule);
+        checkTenantsDistinct(enabled, sources, tenants);
         Set<String> sinks = new LinkedHashSet<>();
         for (String sink : in.list("orgsync.sinks", "file")) {
             if (!KNOWN_SINKS.contains(sink)) {
@@ -122,52 +169,121 @@ public record OrgSyncSettings(
                 in.get(JdbcSettings.USERNAME_KEY).orElse(""), in.get(JdbcSettings.PASSWORD_KEY).orElse(""));
         return new OrgSyncSettings(List.copyOf(enabled), Map.copyOf(sources), Set.copyOf(sinks), fileDir,
                 Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce, jdbc,
-                sinks.contains("webhook") ? webhook : Optional.empty(), io.orgsync.run.Privacy.load(in::get));
+                sinks.contains("webhook") ? webhook : Optional.empty(), io.orgsync.run.Privacy.load(in::get),
+                java.util.Collections.unmodifiableMap(tenants));
     }
 
-    private static SourceSettings source(SettingsReader in, SourceName name, boolean enabled, String defaultSchedule) {
-        URI baseUrl = in.url(name.key("base-url"), name.defaultBaseUrl());
+    /**
+     * {@code orgsync.tenants = east-campus, hq}: each name's keys mirror a source's own keys under
+     * {@code orgsync.tenants.<name>.}, plus {@code .source} naming the vendor. A listed tenant is
+     * enabled, so its credentials are required.
+     */
+    private static Map<String, SourceSettings> tenants(SettingsReader in, List<String> names, String defaultSchedule) {
+        Map<String, SourceSettings> tenants = new LinkedHashMap<>();
+        for (String tenantName : names) {
+            if (!TENANT_NAME.matcher(tenantName).matches()) {
+                throw new ConfigurationException(TENANTS_KEY, "'" + tenantName + "' cannot name a tenant: it must match "
+                        + TENANT_NAME.pattern() + " (it becomes part of keys, route ids and bean names)");
+            }
+            if (tenants.containsKey(tenantName)) {
+                throw new ConfigurationException(TENANTS_KEY, "'" + tenantName + "' is listed twice");
+            }
+            String sourceKey = tenantKey(tenantName, "source");
+            String vendor = in.get(sourceKey).orElseThrow(() -> new ConfigurationException(sourceKey,
+                    "missing; tenant '" + tenantName + "' is listed in " + TENANTS_KEY
+                            + " and needs its vendor (wecom, wecom-school, feishu, wuhan-edu)"));
+            SourceName name = SourceName.of(vendor).orElseThrow(() -> new ConfigurationException(sourceKey,
+                    "unknown source '" + vendor + "' (known: wecom, wecom-school, feishu, wuhan-edu)"));
+            tenants.put(tenantName, source(in, name, tenantName, true, defaultSchedule));
+        }
+        return tenants;
+    }
+
+    /**
+     * One named tenant read from {@code orgsync.tenants.<name>.*} keys of {@code lookup}, validated
+     * as a listed tenant's are (a source Kamelet's properties, say).
+     */
+    public static SourceSettings namedTenant(Function<String, Optional<String>> lookup, SourceName vendor,
+                                             String tenantName) {
+        if (!TENANT_NAME.matcher(tenantName).matches()) {
+            throw new ConfigurationException(tenantKey(tenantName, "tenant"), "'" + tenantName + "' cannot name a "
+                    + "tenant: it must match " + TENANT_NAME.pattern());
+        }
+        return source(new SettingsReader(lookup), vendor, tenantName, true, DEFAULT_SCHEDULE);
+    }
+
+    /** Two runs writing to one {@code <source>/<tenant>} would overwrite each other's exports and state. */
+    private static void checkTenantsDistinct(List<SourceName> enabled, Map<SourceName, SourceSettings> sources,
+                                             Map<String, SourceSettings> tenants) {
+        Map<String, String> owners = new LinkedHashMap<>();
+        for (SourceName name : enabled) {
+            SourceSettings source = sources.get(name);
+            owners.put(name.id() + "/" + source.tenant(), source.key("tenant"));
+        }
+        for (SourceSettings tenant : tenants.values()) {
+            String previous = owners.putIfAbsent(tenant.name().id() + "/" + tenant.tenant(), tenant.key("tenant"));
+            if (previous != null) {
+                throw new ConfigurationException(tenant.key("tenant"), "'" + tenant.tenant() + "' is already the "
+                        + tenant.name().id() + " tenant of " + previous.substring(0, previous.length() - ".tenant".length())
+                        + ".*; give each a tenant of its own (it names the export folder and the database rows)");
+            }
+        }
+    }
+
+    static String tenantKey(String tenantName, String suffix) {
+        return "orgsync." + SourceSettings.TENANTS + "." + tenantName + "." + suffix;
+    }
+
+    private static SourceSettings source(SettingsReader in, SourceName name, String tenantName, boolean enabled,
+                                         String defaultSchedule) {
+        // the source's own keys or the tenant's, with the same suffixes
+        java.util.function.UnaryOperator<String> key = tenantName == null ? name::key
+                : suffix -> tenantKey(tenantName, suffix);
+        String enabledBy = tenantName == null ? "'" + name.id() + "' is listed in orgsync.sources"
+                : "tenant '" + tenantName + "' is listed in " + TENANTS_KEY;
+        URI baseUrl = in.url(key.apply("base-url"), name.defaultBaseUrl());
         Map<String, String> credentials = new LinkedHashMap<>();
         List<String> credentialKeys = new ArrayList<>(List.of(name.idKey(), name.secretKey()));
         if (name == SourceName.WUHAN_EDU) {
             credentialKeys.add("top-org-id");
         }
         for (String suffix : credentialKeys) {
-            Optional<String> value = in.get(name.key(suffix));
+            Optional<String> value = in.get(key.apply(suffix));
             if (value.isEmpty() && enabled) {
-                throw new ConfigurationException(name.key(suffix), "missing; '" + name.id()
-                        + "' is listed in orgsync.sources and needs it (set it, or the environment variable "
-                        + envName(name.key(suffix)) + ")");
+                throw new ConfigurationException(key.apply(suffix), "missing; " + enabledBy
+                        + " and needs it (set it, or the environment variable "
+                        + envName(key.apply(suffix)) + ")");
             }
             value.ifPresent(v -> credentials.put(suffix, v));
         }
         String tenantDefault = credentials.get(name == SourceName.WUHAN_EDU ? "top-org-id" : name.idKey());
-        String tenant = in.get(name.key("tenant")).orElse(tenantDefault);
+        // a named tenant's own name: two tenants of one corp (two campuses, say) stay apart by default
+        String tenant = in.get(key.apply("tenant")).orElse(tenantName != null ? tenantName : tenantDefault);
         if (tenant != null && !TENANT.matcher(tenant).matches()) {
-            String key = in.get(name.key("tenant")).isPresent() ? name.key("tenant")
-                    : name.key(name == SourceName.WUHAN_EDU ? "top-org-id" : name.idKey());
-            throw new ConfigurationException(key, "'" + tenant + "' cannot serve as tenant: it must match "
-                    + TENANT.pattern() + " (it becomes a folder name); set " + name.key("tenant"));
+            String named = in.get(key.apply("tenant")).isPresent() || tenantName != null ? key.apply("tenant")
+                    : key.apply(name == SourceName.WUHAN_EDU ? "top-org-id" : name.idKey());
+            throw new ConfigurationException(named, "'" + tenant + "' cannot serve as tenant: it must match "
+                    + TENANT.pattern() + " (it becomes a folder name); set " + key.apply("tenant"));
         }
-        String schedule = in.cron(name.key("schedule"), defaultSchedule);
-        int perSecond = in.integer(name.key("max-requests-per-second"), name.defaultPerSecond(), 1, 100_000);
-        int perMinute = in.integer(name.key("max-requests-per-minute"), name.defaultPerMinute(), 1, 6_000_000);
+        String schedule = in.cron(key.apply("schedule"), defaultSchedule);
+        int perSecond = in.integer(key.apply("max-requests-per-second"), name.defaultPerSecond(), 1, 100_000);
+        int perMinute = in.integer(key.apply("max-requests-per-minute"), name.defaultPerMinute(), 1, 6_000_000);
         // Wuhan reads one numbered listing page after page and its notes ask for one request in flight
         int concurrency = name == SourceName.WUHAN_EDU ? 1
-                : in.integer(name.key("concurrency"), name.defaultConcurrency(), 1, 64);
-        String root = in.get(name.key("root-department-id")).orElse(name.defaultRootDepartmentId());
+                : in.integer(key.apply("concurrency"), name.defaultConcurrency(), 1, 64);
+        String root = in.get(key.apply("root-department-id")).orElse(name.defaultRootDepartmentId());
         Map<String, String> options = new LinkedHashMap<>();
         if (name == SourceName.FEISHU) {
-            options.put("department-id-type", in.matching(name.key("department-id-type"), "open_department_id",
+            options.put("department-id-type", in.matching(key.apply("department-id-type"), "open_department_id",
                     FEISHU_ID_TYPES));
-            options.put("user-id-type", in.matching(name.key("user-id-type"), "open_id", FEISHU_USER_ID_TYPES));
+            options.put("user-id-type", in.matching(key.apply("user-id-type"), "open_id", FEISHU_USER_ID_TYPES));
         }
         if (name == SourceName.WECOM) {
-            options.put("department-mode", in.matching(name.key("department-mode"), "auto", WECOM_DEPARTMENT_MODES));
-            options.put("member-mode", in.matching(name.key("member-mode"), "auto", WECOM_MEMBER_MODES));
+            options.put("department-mode", in.matching(key.apply("department-mode"), "auto", WECOM_DEPARTMENT_MODES));
+            options.put("member-mode", in.matching(key.apply("member-mode"), "auto", WECOM_MEMBER_MODES));
         }
         return new SourceSettings(name, baseUrl, Map.copyOf(credentials), tenant, schedule, perSecond, perMinute,
-                concurrency, root, Map.copyOf(options));
+                concurrency, root, Map.copyOf(options), tenantName);
     }
 
     /** {@code orgsync.feishu.base-url} → {@code ORGSYNC_FEISHU_BASE_URL} (CONTRACT section 1). */

@@ -33,13 +33,28 @@ public final class RunContext {
     private Manifest failure;
 
     public RunContext(String source, String tenant, Instant startedAt) {
+        this(newRunId(startedAt), source, tenant, startedAt);
+    }
+
+    /** A run taken over from elsewhere (a source Kamelet's message) keeps its id. */
+    public RunContext(String runId, String source, String tenant, Instant startedAt) {
+        this.runId = runId;
         this.source = source;
         this.tenant = tenant;
         this.startedAt = startedAt;
+    }
+
+    private static String newRunId(Instant startedAt) {
         // sortable by start time, unique across replicas starting in the same millisecond
         byte[] suffix = new byte[3];
         RANDOM.nextBytes(suffix);
-        this.runId = RUN_ID_TIME.format(startedAt).replace(".", "") + "-" + HexFormat.of().formatHex(suffix);
+        return RUN_ID_TIME.format(startedAt).replace(".", "") + "-" + HexFormat.of().formatHex(suffix);
+    }
+
+    /** The requests a run taken over had already made before it got here. */
+    public void countEarlier(long calls, long retried) {
+        apiCalls.addAndGet(calls);
+        retries.addAndGet(retried);
     }
 
     public String runId() {

@@ -1,7 +1,6 @@
 package io.orgsync.run;
 
 import io.orgsync.config.OrgSyncSettings;
-import io.orgsync.config.SourceName;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
 import io.orgsync.vendor.VendorFailure;
@@ -44,6 +43,13 @@ public final class RunCoordinator implements AutoCloseable {
     /** Set once the state store committed: the run is then applied, whatever a later sink does. */
     static final String STATE_COMMITTED = "orgsyncStateCommitted";
     static final String RESULT = "orgsyncRunResult";
+    /**
+     * Set by a sink Kamelet: an {@code Optional<Sink>}, the one sink this run goes to besides the
+     * state store (empty for the JDBC sink Kamelet, whose sink is the state store itself).
+     */
+    public static final String KAMELET_SINK = "orgsyncKameletSink";
+    /** The route {@code direct:sink-kamelet} stages the Kamelet's sink under this name. */
+    public static final String KAMELET_SINK_NAME = "kamelet";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.orgsync.run");
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
@@ -57,6 +63,8 @@ public final class RunCoordinator implements AutoCloseable {
     private final Map<String, Instant> lastProgress = new ConcurrentHashMap<>();
     private final ScheduledExecutorService progress;
     private volatile RunObserver observer = (manifest, duration) -> { };
+    /** Tenants declared by source Kamelets' properties rather than by settings, by key prefix. */
+    private final Map<String, io.orgsync.config.SourceSettings> kameletTenants = new ConcurrentHashMap<>();
 
     public RunCoordinator(OrgSyncSettings settings, StateStore state, Map<String, Sink> sinks, Clock clock) {
         this.settings = settings;
@@ -88,13 +96,46 @@ public final class RunCoordinator implements AutoCloseable {
         this.observer = java.util.Objects.requireNonNull(observer);
     }
 
-    public void begin(Exchange exchange, String source) {
-        SourceName name = SourceName.of(source)
-                .orElseThrow(() -> new IllegalArgumentException("unknown source in route: " + source));
-        RunContext run = new RunContext(source, settings.source(name).tenant(), clock.instant());
+    /**
+     * @param configured the tenant's key prefix, as its templated route passes it: a source id
+     *                   ({@code feishu}, the source's own keys) or {@code tenants.<name>}
+     */
+    public void begin(Exchange exchange, String configured) {
+        io.orgsync.config.SourceSettings tenant = settings.byPrefix(configured)
+                .or(() -> java.util.Optional.ofNullable(kameletTenants.get(configured)))
+                .orElseThrow(() -> new IllegalArgumentException("no tenant configured as '" + configured + "' in route"));
+        RunContext run = new RunContext(tenant.name().id(), tenant.tenant(), clock.instant());
         exchange.setProperty(RunContext.PROPERTY, run);
         active.put(run.runId(), run);
         LOG.info("run started runId={} source={} tenant={}", run.runId(), run.source(), run.tenant());
+    }
+
+    /** A source Kamelet's tenant: its routes name it in {@link #begin} like a configured one. */
+    public void register(io.orgsync.config.SourceSettings tenant) {
+        if (settings.byPrefix(tenant.prefix()).isPresent()) {
+            throw new io.orgsync.config.ConfigurationException(tenant.key("tenant"), "'" + tenant.tenantName()
+                    + "' is also a tenant of orgsync.tenants; give the Kamelet another tenant");
+        }
+        kameletTenants.put(tenant.prefix(), tenant);
+    }
+
+    /**
+     * A source Kamelet's fetch is done: the run leaves this exchange as a message (its records and
+     * headers), so its bookkeeping here ends without a summary — the sink Kamelet that takes the
+     * message over continues the same run id and writes the summary.
+     *
+     * @return the fetched run, or {@code null} when it failed (already recorded and logged)
+     */
+    public RunContext handOver(Exchange exchange) {
+        RunContext run = run(exchange);
+        finish(run);
+        return run.failed() ? null : run;
+    }
+
+    /** A sink Kamelet's side of {@link #handOver}: the run continues on this exchange. */
+    public void takeOver(Exchange exchange, RunContext run) {
+        exchange.setProperty(RunContext.PROPERTY, run);
+        active.put(run.runId(), run);
     }
 
     /**
@@ -130,7 +171,7 @@ public final class RunCoordinator implements AutoCloseable {
         exchange.setProperty(MANIFEST, manifest);
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
-        exchange.setProperty(STAGED, new StagedSinks(sinkNames()));
+        exchange.setProperty(STAGED, new StagedSinks(sinkNames(exchange)));
         RunResult result = new RunResult(manifest, departments, members.members(),
                 Concatenated.of(departmentChanges, members.changes()));
         exchange.setProperty(RESULT, result);
@@ -156,6 +197,22 @@ public final class RunCoordinator implements AutoCloseable {
     }
 
     /**
+     * {@link #sinkEndpoints()}, unless the exchange came through a sink Kamelet: then the state
+     * store and that Kamelet's own sink ({@value #KAMELET_SINK}), whatever {@code orgsync.sinks} says.
+     */
+    public String sinkEndpoints(Exchange exchange) {
+        return sinkNames(exchange).stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
+    }
+
+    private List<String> sinkNames(Exchange exchange) {
+        java.util.Optional<Sink> own = kameletSink(exchange);
+        if (own == null) {
+            return sinkNames();
+        }
+        return own.isEmpty() ? List.of(state.name()) : List.of(state.name(), KAMELET_SINK_NAME);
+    }
+
+    /**
      * A sink route's step: the sink does all its fallible work now, invisibly. Nothing is visible
      * until {@link #succeeded} commits every staged sink, the state store first.
      */
@@ -165,7 +222,10 @@ public final class RunCoordinator implements AutoCloseable {
         if (result == null || staged == null) {
             throw new IllegalStateException("sink '" + sinkName + "' staged before runs.prepare");
         }
-        Sink sink = sinkName.equals(state.name()) ? state : sinks.get(sinkName);
+        Sink sink = sinkName.equals(state.name()) ? state
+                : !sinkName.equals(KAMELET_SINK_NAME) ? sinks.get(sinkName)
+                : java.util.Objects.requireNonNullElse(kameletSink(exchange), java.util.Optional.<Sink>empty())
+                .orElse(null);
         if (sink == null) {
             throw new IllegalStateException("no sink named '" + sinkName + "' (orgsync.sinks)");
         }
@@ -225,7 +285,7 @@ public final class RunCoordinator implements AutoCloseable {
         if (deliveryFailures > 0) {
             manifest = manifest.withDeliveryFailures(deliveryFailures);
             exchange.setProperty(MANIFEST, manifest);
-            amendEverywhere(manifest);
+            amendEverywhere(manifest, kameletSink(exchange));
             LOG.warn("run {}: {} webhook message(s) not delivered; they wait in the dead-letter folder for "
                     + "--redeliver", run.runId(), deliveryFailures);
         }
@@ -234,11 +294,21 @@ public final class RunCoordinator implements AutoCloseable {
         return manifest;
     }
 
+    /** The sink Kamelet's own sink (empty: the state store alone); {@code null} off a sink Kamelet. */
+    @SuppressWarnings("unchecked")
+    private static java.util.Optional<Sink> kameletSink(Exchange exchange) {
+        return exchange.getProperty(KAMELET_SINK, java.util.Optional.class);
+    }
+
     /** Best effort: the run is committed; the summary line and exit code still carry the figure. */
-    private void amendEverywhere(Manifest manifest) {
+    private void amendEverywhere(Manifest manifest, java.util.Optional<Sink> kameletSink) {
         List<Sink> targets = new ArrayList<>();
         targets.add(state);
-        settings.sinks().stream().map(sinks::get).filter(java.util.Objects::nonNull).forEach(targets::add);
+        if (kameletSink != null) {
+            kameletSink.ifPresent(targets::add);
+        } else {
+            settings.sinks().stream().map(sinks::get).filter(java.util.Objects::nonNull).forEach(targets::add);
+        }
         for (Sink sink : targets) {
             try {
                 sink.amend(manifest);

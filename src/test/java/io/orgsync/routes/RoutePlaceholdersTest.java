@@ -1,5 +1,8 @@
 package io.orgsync.routes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.SimulatorConfig;
@@ -26,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RoutePlaceholdersTest {
 
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([^}:?]+)(:[^}]*)?}}");
 
     @TempDir
@@ -34,6 +38,7 @@ class RoutePlaceholdersTest {
     @Test
     void everyPlaceholderWithoutADefaultResolves() throws IOException {
         TreeSet<String> required = new TreeSet<>();
+        TreeSet<String> templateParameters = new TreeSet<>();
         for (Path file : RouteSchemaTest.routeFiles()) {
             Matcher matcher = PLACEHOLDER.matcher(Files.readString(file));
             while (matcher.find()) {
@@ -41,8 +46,15 @@ class RoutePlaceholdersTest {
                     required.add(matcher.group(1).strip());
                 }
             }
+            for (JsonNode entry : YAML.readTree(file.toFile())) {
+                entry.path("routeTemplate").path("parameters")
+                        .forEach(parameter -> templateParameters.add(parameter.path("name").asText()));
+            }
         }
         assertThat(required).as("the routes use placeholders").isNotEmpty();
+        assertThat(templateParameters).as("the vendor routes are templates").contains("api", "normaliser", "route");
+        // a route template's own parameters are filled in per tenant by TenantRoutes, not by settings
+        required.removeAll(templateParameters);
         try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults());
              OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, SourceName.values()))) {
             List<String> unresolved = new ArrayList<>();

@@ -42,6 +42,8 @@ public final class Harness {
         overrides.put("orgsync.http.retry-initial-delay-ms", "10");
         overrides.put("orgsync.http.retry-max-delay-ms", "100");
         overrides.put("orgsync.http.read-timeout-ms", "5000");
+        // a free port for tests that start the service: on a shared build machine 8080 is often taken
+        overrides.put("orgsync.management.port", "0");
         return overrides;
     }
 

@@ -56,6 +56,8 @@ public final class FeishuNormaliser {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeishuNormaliser.class);
     private static final String ROOT_KEY = "orgsync.feishu.root-department-id";
+    /** The key a wrong root is fixed with: the source's own, or a named tenant's. */
+    private final String rootKey;
     /** The vendor's own rule for department ids in paths; anything else must not reach a URL path. */
     private static final Pattern DEPARTMENT_ID = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_\\-@.]{0,63}$");
 
@@ -69,9 +71,14 @@ public final class FeishuNormaliser {
      * @param userIdType       {@code open_id}, {@code union_id} or {@code user_id}
      */
     public FeishuNormaliser(String root, String departmentIdType, String userIdType) {
+        this(root, departmentIdType, userIdType, ROOT_KEY);
+    }
+
+    public FeishuNormaliser(String root, String departmentIdType, String userIdType, String rootKey) {
+        this.rootKey = rootKey;
         this.root = root == null || root.isEmpty() ? VENDOR_ROOT : root;
         if (!DEPARTMENT_ID.matcher(this.root).matches()) {
-            throw new ConfigurationException(ROOT_KEY, "'" + this.root + "' is not a Feishu department id (letters, "
+            throw new ConfigurationException(rootKey, "'" + this.root + "' is not a Feishu department id (letters, "
                     + "digits and _-@. only, at most 64 characters)");
         }
         this.departmentIdType = departmentIdType;
@@ -278,7 +285,7 @@ public final class FeishuNormaliser {
     }
 
     private VendorFailure rootUnreadable(String call) {
-        return new VendorFailure.Misconfigured(ROOT_KEY, "Feishu does not answer " + call + " for the root department "
+        return new VendorFailure.Misconfigured(rootKey, "Feishu does not answer " + call + " for the root department "
                 + root + " (not found, or outside the app's contact scope; see the warning above): set it to a "
                 + "department the app may read, or widen the app's contact scope to all members");
     }
