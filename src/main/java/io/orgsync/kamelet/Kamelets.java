@@ -103,4 +103,14 @@ public final class Kamelets {
         runs.takeOver(exchange, run);
         exchange.setProperty(RunCoordinator.KAMELET_SINK, Optional.ofNullable(sink));
     }
+
+    /** The bean as the Kamelets' endpoints find it, or why the integration lacks it. */
+    static Kamelets in(org.apache.camel.CamelContext camelContext) {
+        Kamelets kamelets = camelContext.getRegistry().lookupByNameAndType(BEAN, Kamelets.class);
+        if (kamelets == null) {
+            throw new IllegalStateException("orgsync's beans are not bound: the integration needs "
+                    + "camel.main.configuration-classes=io.orgsync.OrgSyncRuntimeConfiguration");
+        }
+        return kamelets;
+    }
 }

@@ -107,12 +107,7 @@ public final class RunSink implements CamelContextAware {
     }
 
     private Kamelets kamelets() {
-        Kamelets kamelets = camelContext.getRegistry().lookupByNameAndType(Kamelets.BEAN, Kamelets.class);
-        if (kamelets == null) {
-            throw new IllegalStateException("orgsync's beans are not bound: the integration needs "
-                    + "camel.main.configuration-classes=io.orgsync.OrgSyncRuntimeConfiguration");
-        }
-        return kamelets;
+        return Kamelets.in(camelContext);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.orgsync.sink.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.CanonicalRecord;
 import io.orgsync.model.Department;
@@ -494,7 +495,13 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             s.setLong(7, d.order());
         }
         s.setString(8, DbText.column(String.join("/", d.path())));
-        s.setString(9, DbText.json(CanonicalJson.toLine(d.attributes())));
+        bindRecordColumns(s, d.attributes(), json, runId, now);
+    }
+
+    /** Columns 9 to 14 of both tables: attributes, record_json, content_hash, last_run_id, updated_at, deleted_at. */
+    private static void bindRecordColumns(PreparedStatement s, ObjectNode attributes, String json, String runId,
+                                          LocalDateTime now) throws SQLException {
+        s.setString(9, DbText.json(CanonicalJson.toLine(attributes)));
         s.setString(10, json);
         s.setString(11, hash(json));
         s.setString(12, runId);
@@ -513,12 +520,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         setString(s, 6, DbText.column(m.mobile()));
         setString(s, 7, DbText.column(m.email()));
         setString(s, 8, m.status() == null ? null : m.status().wireName());
-        s.setString(9, DbText.json(CanonicalJson.toLine(m.attributes())));
-        s.setString(10, json);
-        s.setString(11, hash(json));
-        s.setString(12, runId);
-        s.setObject(13, now);
-        s.setNull(14, Types.TIMESTAMP);
+        bindRecordColumns(s, m.attributes(), json, runId, now);
     }
 
     /** Only a row still live is marked, so a repeated delete cannot move {@code deleted_at}. */
