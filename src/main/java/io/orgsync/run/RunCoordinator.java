@@ -72,6 +72,7 @@ public final class RunCoordinator implements AutoCloseable {
         this.sinks = Map.copyOf(sinks);
         this.clock = clock;
         this.deletionGuard = new DeletionGuard(settings.deletesMaxPercent(), settings.deletesMaxCount());
+        RecordSpool.removeLeftovers();
         this.progress = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "orgsync-progress");
             thread.setDaemon(true);
