@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Full syncs through the real bundle against the simulator, one JVM per run (see
  * {@link SyncBenchRun}). Not part of the normal build; run it with
- * {@code mvn -B -Pbench verify -Dtest=SyncBenchmark} and choose with
+ * {@code mvn -B -Pbench test -Dtest=SyncBenchmark} and choose with
  * {@code -Dbench.sources=wecom,feishu -Dbench.sizes=10000,100000 -Dbench.runs=limited,lifted,pg,256m}:
  * "limited" at the vendors' documented rates, "lifted" without limits into the file sink and
  * embedded H2, "pg" lifted into embedded PostgreSQL, "256m" lifted at {@code -Xmx256m}. Every other run gets {@code -Xmx2g}. A run still going after
