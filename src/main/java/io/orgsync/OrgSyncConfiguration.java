@@ -134,7 +134,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind(beanName(school, "Api"), new VendorApi(client(school,
                 new WecomDialect(school.prefix(), school.credential("corp-id"), school.credential("corp-secret"),
                         clock))));
-        WecomSchoolNormaliser normaliser = new WecomSchoolNormaliser(school.rootDepartmentId());
+        WecomSchoolNormaliser normaliser = new WecomSchoolNormaliser(school.rootDepartmentId(), school.key(""));
         context.getRegistry().bind(beanName(school, "Normaliser"), normaliser);
         context.getRegistry().bind(beanName(school, "StudentsInOrder"), new InSplitOrder(normaliser::students));
     }
@@ -145,7 +145,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
                         clock))));
         context.getRegistry().bind(beanName(wecom, "Normaliser"), new WecomNormaliser(wecom.rootDepartmentId(),
                 WecomPlan.DepartmentMode.of(wecom.option("department-mode", "auto")),
-                WecomPlan.MemberMode.of(wecom.option("member-mode", "auto"))));
+                WecomPlan.MemberMode.of(wecom.option("member-mode", "auto")), wecom.key("")));
     }
 
     private void bindFeishu(CamelContext context, SourceSettings feishu) {
@@ -162,7 +162,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind(beanName(wuhan, "Api"), new VendorApi(client(wuhan,
                 new WuhanDialect(wuhan.prefix(), wuhan.credential("app-id"), wuhan.credential("app-key"), clock))));
         context.getRegistry().bind(beanName(wuhan, "Normaliser"),
-                new WuhanNormaliser(wuhan.credential("top-org-id"), wuhan.rootDepartmentId()));
+                new WuhanNormaliser(wuhan.credential("top-org-id"), wuhan.rootDepartmentId(), wuhan.key("")));
     }
 
     /**

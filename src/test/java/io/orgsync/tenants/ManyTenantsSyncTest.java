@@ -153,6 +153,17 @@ class ManyTenantsSyncTest {
     }
 
     @Test
+    void aRootOutsideTheVisibleRangeNamesTheTenantsOwnKey() {
+        Map<String, String> overrides = tenants(dir.resolve("exports"));
+        overrides.put("orgsync.tenants.school.root-department-id", "999999");
+        Map<String, Manifest> manifests = runAll(overrides);
+        assertThat(manifests.get("tenants.school").status()).isEqualTo(RunStatus.FAILED);
+        assertThat(manifests.get("tenants.school").error()).contains("orgsync.tenants.school.root-department-id")
+                .doesNotContain("orgsync.wecom-school.");
+        assertThat(manifests.get("tenants.hq").status()).isEqualTo(RunStatus.SUCCESS);
+    }
+
+    @Test
     void aVendorThatIsDownFailsItsTenantAlone() {
         Path exports = dir.resolve("exports");
         Map<String, String> overrides = tenants(exports);

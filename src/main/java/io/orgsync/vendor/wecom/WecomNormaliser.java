@@ -63,11 +63,19 @@ public final class WecomNormaliser {
     private final String rootDepartmentId;
     private final DepartmentMode departmentMode;
     private final MemberMode memberMode;
+    /** {@code orgsync.wecom.} or a named tenant's {@code orgsync.tenants.<name>.}: errors name its keys. */
+    private final String keys;
 
     public WecomNormaliser(String rootDepartmentId, DepartmentMode departmentMode, MemberMode memberMode) {
+        this(rootDepartmentId, departmentMode, memberMode, "orgsync." + SOURCE + ".");
+    }
+
+    public WecomNormaliser(String rootDepartmentId, DepartmentMode departmentMode, MemberMode memberMode,
+                           String keys) {
         this.rootDepartmentId = rootDepartmentId == null ? VENDOR_ROOT : rootDepartmentId;
         this.departmentMode = departmentMode;
         this.memberMode = memberMode;
+        this.keys = keys;
     }
 
     /** Starts the run's plan from the configured modes; the routes branch on it. */
@@ -104,7 +112,7 @@ public final class WecomNormaliser {
         WecomPlan plan = planOf(exchange);
         ContactSyncRefused refused = caught(exchange);
         if (plan.departmentMode() == DepartmentMode.LIST) {
-            throw new VendorFailure.Misconfigured("orgsync.wecom.department-mode", "is 'list', which this "
+            throw new VendorFailure.Misconfigured(keys + "department-mode", "is 'list', which this "
                     + "credential cannot use from this IP (" + refused.getMessage() + "); set it to auto or simplelist");
         }
         plan.switchDepartmentsToIds();
@@ -197,7 +205,7 @@ public final class WecomNormaliser {
         WecomPlan plan = planOf(exchange);
         ContactSyncRefused refused = caught(exchange);
         if (plan.memberMode() == MemberMode.LIST) {
-            throw new VendorFailure.Misconfigured("orgsync.wecom.member-mode", "is 'list', which this credential "
+            throw new VendorFailure.Misconfigured(keys + "member-mode", "is 'list', which this credential "
                     + "cannot use from this IP (" + refused.getMessage() + "); set it to auto or list_id");
         }
         plan.switchMembersToIds();
@@ -337,7 +345,7 @@ public final class WecomNormaliser {
 
     private RunFailedException rootNotVisible(String api) {
         return new RunFailedException(SOURCE + ": " + api + " does not show the root department " + rootDepartmentId
-                + " (check orgsync.wecom.root-department-id and the app's visible range)");
+                + " (check " + keys + "root-department-id and the app's visible range)");
     }
 
     private static ContactSyncRefused caught(Exchange exchange) {

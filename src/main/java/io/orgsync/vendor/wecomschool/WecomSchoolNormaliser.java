@@ -36,9 +36,16 @@ public final class WecomSchoolNormaliser {
     static final String VENDOR_ROOT = "1";
 
     private final String rootDepartmentId;
+    /** {@code orgsync.wecom-school.} or a named tenant's {@code orgsync.tenants.<name>.}. */
+    private final String keys;
 
     public WecomSchoolNormaliser(String rootDepartmentId) {
+        this(rootDepartmentId, "orgsync." + SOURCE + ".");
+    }
+
+    public WecomSchoolNormaliser(String rootDepartmentId, String keys) {
         this.rootDepartmentId = rootDepartmentId == null ? VENDOR_ROOT : rootDepartmentId;
+        this.keys = keys;
     }
 
     /**
@@ -48,10 +55,13 @@ public final class WecomSchoolNormaliser {
     public List<String> departments(Exchange exchange) {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         JsonNode body = exchange.getMessage().getBody(JsonNode.class);
-        List<SchoolDepartment> departments = read(body, WecomSchoolWire.DepartmentList.class).departments();
+        // a root the app cannot see is answered like a vanished department: no list at all
+        WecomSchoolWire.DepartmentList list = body == null || body.isMissingNode() ? null
+                : read(body, WecomSchoolWire.DepartmentList.class);
+        List<SchoolDepartment> departments = list == null ? null : list.departments();
         if (departments == null || departments.stream().noneMatch(d -> rootDepartmentId.equals(d.id()))) {
             throw new RunFailedException(SOURCE + ": the department list does not contain the root department "
-                    + rootDepartmentId + " (check orgsync.wecom-school.root-department-id and the app's visible range)");
+                    + rootDepartmentId + " (check " + keys + "root-department-id and the app's visible range)");
         }
         run.setRootDepartmentId(rootDepartmentId);
         for (SchoolDepartment department : departments) {

@@ -70,9 +70,14 @@ public final class WuhanNormaliser {
      * @param rootDepartmentId {@code orgsync.wuhan-edu.root-department-id}; {@code null} means the school itself
      */
     public WuhanNormaliser(String topOrgId, String rootDepartmentId) {
+        this(topOrgId, rootDepartmentId, "orgsync." + SOURCE + ".");
+    }
+
+    /** @param keys {@code orgsync.wuhan-edu.} or a named tenant's {@code orgsync.tenants.<name>.}: errors name its keys */
+    public WuhanNormaliser(String topOrgId, String rootDepartmentId, String keys) {
         this.topOrgId = topOrgId;
         this.rootOrgId = rootDepartmentId != null ? rootDepartmentId : topOrgId;
-        this.rootKey = "orgsync." + SOURCE + "." + (rootDepartmentId != null ? "root-department-id" : "top-org-id");
+        this.rootKey = keys + (rootDepartmentId != null ? "root-department-id" : "top-org-id");
     }
 
     /** Starts the run's state; answers the root org id, whose get-org-info comes next. */
@@ -241,8 +246,8 @@ public final class WuhanNormaliser {
                     SOURCE, unnamed.size(), sample(new ArrayList<>(unnamed)));
         }
         if (!state.nodesOutsideRoot.isEmpty()) {
-            LOG.info("{}: {} org node(s) on members lie outside {} (orgsync.{}.root-department-id); left out of "
-                    + "their departmentIds: {}", SOURCE, state.nodesOutsideRoot.size(), rootOrgId, SOURCE,
+            LOG.info("{}: {} org node(s) on members lie outside {} ({}); left out of their departmentIds: {}",
+                    SOURCE, state.nodesOutsideRoot.size(), rootOrgId, rootKey,
                     sample(new ArrayList<>(state.nodesOutsideRoot)));
         }
         if (state.parentsWithoutChild > 0) {
