@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.BundleProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,13 +38,7 @@ class JarIT {
 
     @BeforeEach
     void copyProjectFiles() throws IOException {
-        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
-        Path routes = Files.createDirectories(work.resolve("routes"));
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        BundleProcess.copyProjectFiles(work);
     }
 
     @Test
@@ -239,19 +234,12 @@ class JarIT {
     }
 
     private Result run(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> properties = new ArrayList<>();
         List<String> options = new ArrayList<>();
         for (String arg : args) {
-            if (arg.startsWith("-D")) {
-                command.add(arg);
-            } else {
-                options.add(arg);
-            }
+            (arg.startsWith("-D") ? properties : options).add(arg);
         }
-        command.add("-jar");
-        command.add(jar().toString());
-        command.addAll(options);
+        List<String> command = BundleProcess.command(properties, options.toArray(String[]::new));
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("ORGSYNC_") || k.startsWith("WECOM_"));
@@ -266,12 +254,6 @@ class JarIT {
         }
         return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private static Path jar() {
-        Path jar = Path.of(System.getProperty("orgsync.jar", "target/orgsync.jar")).toAbsolutePath();
-        assertThat(jar).as("run mvn package first").exists();
-        return jar;
     }
 
     private record Result(int exit, String stdout, String stderr) {

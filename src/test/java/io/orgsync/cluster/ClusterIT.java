@@ -3,6 +3,7 @@ package io.orgsync.cluster;
 import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.Vendor;
 import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.BundleProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,13 +57,7 @@ class ClusterIT {
     void setUp() throws IOException {
         postgres = EmbeddedPostgres.builder().start();
         simulator = VendorSimulator.start(SimulatorConfig.defaults());
-        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
-        Path routes = Files.createDirectories(work.resolve("routes"));
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        BundleProcess.copyProjectFiles(work);
     }
 
     @AfterEach
@@ -158,8 +152,7 @@ class ClusterIT {
     }
 
     private Node start(int id, String cron) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar().toString());
+        List<String> command = BundleProcess.command(List.of("-Xmx256m"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("ORGSYNC_") || k.startsWith("WECOM_"));
@@ -222,12 +215,6 @@ class ClusterIT {
             }
             Thread.sleep(200);
         }
-    }
-
-    private static Path jar() {
-        Path jar = Path.of(System.getProperty("orgsync.jar", "target/orgsync.jar")).toAbsolutePath();
-        assertThat(jar).as("run mvn package first").exists();
-        return jar;
     }
 
     private record RunRow(String runId, String status, Instant startedAt, Instant finishedAt) {

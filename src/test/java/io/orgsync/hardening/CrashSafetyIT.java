@@ -8,6 +8,7 @@ import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.Vendor;
 import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.BundleProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -376,13 +377,7 @@ class CrashSafetyIT {
 
     private Path workDir(String name) throws IOException {
         Path work = Files.createDirectories(root.resolve(name));
-        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
-        Path routes = Files.createDirectories(work.resolve("routes"));
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        BundleProcess.copyProjectFiles(work);
         return work;
     }
 
@@ -418,9 +413,7 @@ class CrashSafetyIT {
     }
 
     private Process start(Path work, Map<String, String> extraEnv) throws IOException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Path.of(System.getProperty("orgsync.jar", "target/orgsync.jar")).toAbsolutePath().toString(),
-                "--run-once");
+        List<String> command = BundleProcess.command(List.of(), "--run-once");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("ORGSYNC_") || k.startsWith("WECOM_"));

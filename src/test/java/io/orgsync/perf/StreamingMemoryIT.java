@@ -3,10 +3,10 @@ package io.orgsync.perf;
 import io.orgsync.simulator.CompanyShape;
 import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.BundleProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +35,8 @@ class StreamingMemoryIT {
     void aCompanyWhoseAnswersOutweighTheHeapSyncsCompletely() throws Exception {
         try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults().withThreads(4)
                 .withCompany(new CompanyShape(EMPLOYEES / 100, 6, EMPLOYEES)))) {
-            copyProjectFiles();
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + HEAP_MB + "m", "-jar",
-                    Path.of(System.getProperty("orgsync.jar", "target/orgsync.jar")).toAbsolutePath().toString(),
-                    "--run-once");
+            BundleProcess.copyProjectFiles(work);
+            List<String> command = BundleProcess.command(List.of("-Xmx" + HEAP_MB + "m"), "--run-once");
             ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile());
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(k -> k.startsWith("ORGSYNC_") || k.startsWith("WECOM_"));
@@ -76,16 +73,6 @@ class StreamingMemoryIT {
             String runId = io.orgsync.testing.Harness.readJson(tenant.resolve("latest.json")).path("runId").asText();
             try (Stream<String> lines = Files.lines(tenant.resolve(runId).resolve("members.jsonl"))) {
                 assertThat(lines.count()).isEqualTo(simulator.company().employeeCount());
-            }
-        }
-    }
-
-    private void copyProjectFiles() throws IOException {
-        Files.copy(Path.of("application.properties"), work.resolve("application.properties"));
-        Path routes = Files.createDirectories(work.resolve("routes"));
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
     }
