@@ -23,10 +23,11 @@ public abstract class DigestedRecords<R extends CanonicalRecord> extends Abstrac
     public abstract String idAt(int index);
 
     /**
-     * Whether {@code current} has the same canonical content (CONTRACT section 5: its canonical
-     * JSON text, attributes included) as the previous record at {@code index}.
+     * Whether a current record whose canonical JSON text (CONTRACT section 5, attributes included)
+     * is {@code canonicalLine} has the same content as the previous record at {@code index}. The
+     * text, not the record: a spooled run has it already and need not rebuild the record for this.
      */
-    public abstract boolean sameContent(int index, R current);
+    public abstract boolean sameContent(int index, String canonicalLine);
 
     /** The previous records at {@code indices}, in that order; may read the store. */
     public abstract List<R> lastKnown(int[] indices);

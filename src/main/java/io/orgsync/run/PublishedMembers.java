@@ -62,17 +62,15 @@ final class PublishedMembers {
         while (cursor.hasNext()) {
             String id = cursor.next();
             String line = cursor.getValue();
-            Member member = null;
             if (!privacy.isPlain()) {
-                member = privacy.apply(SpooledRecords.decode(line));
-                line = CanonicalJson.toLine(member);
+                line = CanonicalJson.toLine(privacy.apply(SpooledRecords.decode(line)));
                 published.put(id, line);
             }
             while (p < before.size() && before.id(p).compareTo(id) < 0) {
                 gone.add(before.index(p++));
             }
             if (p < before.size() && before.id(p).equals(id)) {
-                if (!before.sameContent(p, member != null ? member : SpooledRecords.decode(line), line)) {
+                if (!before.sameContent(p, line)) {
                     changed.put(id, UPDATE);
                 }
                 p++;
@@ -193,10 +191,10 @@ final class PublishedMembers {
             return order[position];
         }
 
-        boolean sameContent(int position, Member current, String currentLine) {
+        boolean sameContent(int position, String currentLine) {
             int index = order[position];
             if (records instanceof DigestedRecords<Member> digested) {
-                return digested.sameContent(index, current);
+                return digested.sameContent(index, currentLine);
             }
             return CanonicalJson.toLine(records.get(index)).equals(currentLine);
         }

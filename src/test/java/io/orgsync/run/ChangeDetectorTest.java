@@ -182,8 +182,8 @@ class ChangeDetectorTest {
         }
 
         @Override
-        public boolean sameContent(int index, R current) {
-            return CanonicalJson.toLine(records.get(index)).equals(CanonicalJson.toLine(current));
+        public boolean sameContent(int index, String canonicalLine) {
+            return CanonicalJson.toLine(records.get(index)).equals(canonicalLine);
         }
 
         @Override

@@ -224,10 +224,10 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             return ids[index];
         }
 
-        /** The hash of the text stage() would store for {@code current}, against the stored one. */
+        /** The hash of the text stage() would store (see {@link JdbcStore#recordJson}), against the stored one. */
         @Override
-        public boolean sameContent(int index, R current) {
-            return MessageDigest.isEqual(hashes[index], sha256(recordJson(current)));
+        public boolean sameContent(int index, String canonicalLine) {
+            return MessageDigest.isEqual(hashes[index], sha256(DbText.json(canonicalLine)));
         }
 
         /**
