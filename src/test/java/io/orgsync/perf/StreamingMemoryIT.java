@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamingMemoryIT {
 
-    private static final int HEAP_MB = 48;
-    private static final int EMPLOYEES = 130_000;
+    private static final int HEAP_MB = 64;
+    private static final int EMPLOYEES = 170_000;
 
     @TempDir
     Path work;
@@ -52,7 +52,7 @@ class StreamingMemoryIT {
             env.put("ORGSYNC_HTTP_READ_TIMEOUT_MS", "60000");
             Path log = work.resolve("orgsync.log");
             Process process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            // about 2 minutes alone on 2 cores, 4 when the machine is busy: a 48 MB heap collects often
+            // under 2 minutes alone on 2 cores; more when the machine is busy
             boolean ended = process.waitFor(10, TimeUnit.MINUTES);
             if (!ended) {
                 process.destroyForcibly().waitFor();
