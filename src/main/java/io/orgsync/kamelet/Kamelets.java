@@ -83,9 +83,7 @@ public final class Kamelets {
 
     /** The last step of a source Kamelet's sync route: the fetched run becomes the message. */
     public void handOver(Exchange exchange) {
-        RunContext run = runs.handOver(exchange);
-        if (run != null) {
-            RunMessage.write(exchange.getMessage(), run);
+        if (runs.handOver(exchange, run -> RunMessage.write(exchange.getMessage(), run))) {
             exchange.setProperty(EMIT, true);
         }
     }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -125,12 +126,21 @@ public final class RunCoordinator implements AutoCloseable {
      * headers), so its bookkeeping here ends without a summary — the sink Kamelet that takes the
      * message over continues the same run id and writes the summary.
      *
-     * @return the fetched run, or {@code null} when it failed (already recorded and logged)
+     * @param emit turns the fetched run into the message; called only when the fetch succeeded,
+     *             before the run's spool is deleted
+     * @return whether the run was handed over ({@code false}: it failed, already recorded and logged)
      */
-    public RunContext handOver(Exchange exchange) {
+    public boolean handOver(Exchange exchange, Consumer<RunContext> emit) {
         RunContext run = run(exchange);
-        finish(run);
-        return run.failed() ? null : run;
+        try {
+            if (run.failed()) {
+                return false;
+            }
+            emit.accept(run);
+            return true;
+        } finally {
+            finish(run);
+        }
     }
 
     /** A sink Kamelet's side of {@link #handOver}: the run continues on this exchange. */
@@ -344,7 +354,10 @@ public final class RunCoordinator implements AutoCloseable {
             first[0] = true;
             return new Manifest(run.runId(), run.source(), run.tenant(), RunStatus.FAILED,
                     timestamp(run.startedAt()), timestamp(clock.instant()), run.snapshot().departmentCount(),
-                    run.snapshot().memberCount(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error);
+                    // not memberCount(): merging a failed fetch's records is work for nothing, and the
+                    // failure may be the spool's own
+                    Math.toIntExact(run.snapshot().membersListed()), 0, 0, 0, run.apiCalls(), run.retries(), 0,
+                    error);
         });
         exchange.setProperty(MANIFEST, manifest);
         if (!first[0]) {
@@ -428,7 +441,7 @@ public final class RunCoordinator implements AutoCloseable {
                 lastProgress.put(run.runId(), now);
                 LOG.info("run progress runId={} source={} tenant={} elapsedSeconds={} departments={} members={} "
                                 + "apiCalls={} retries={}", run.runId(), run.source(), run.tenant(),
-                        elapsed.toSeconds(), run.snapshot().departmentCount(), run.snapshot().memberCount(),
+                        elapsed.toSeconds(), run.snapshot().departmentCount(), run.snapshot().membersListed(),
                         run.apiCalls(), run.retries());
             }
         }

@@ -18,24 +18,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * relations. Safe for concurrent use by parallel splits.
  *
  * <p>Departments stay on the heap (the tree is resolved from them, and there are a hundred
- * members to a department). Members go to the run's {@link RecordSpool} as they arrive, so a run
- * holds no member object for longer than it takes to merge it.
+ * members to a department). Members go to the run's {@link RecordSpool} as they arrive, sorted on
+ * disk by {@link SortedRuns}; the first read after fetching merges the sorted runs into the
+ * spool's id-ordered map, combining the listings of one person in the order they were fetched.
+ * A run holds no member object for longer than it takes to encode it.
  */
 public final class Snapshot implements AutoCloseable {
 
-    /** Merges of one id must not interleave; a lock per id would cost a map entry per member. */
-    private static final int LOCK_STRIPES = 256;
+    /** Record text held before a sorted run is written: a 32nd of the heap, 1–16 MB. */
+    private static final long SORT_BUFFER_CHARS =
+            Math.max(1L << 20, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 32));
 
     private final Map<String, Department> departments = new ConcurrentHashMap<>();
-    private final Object[] locks = new Object[LOCK_STRIPES];
-    private volatile RecordSpool spool;
+    private RecordSpool spool;
+    private SortedRuns fetching;
+    /** Set once fetching is over: the members by id. */
     private volatile MVMap<String, String> members;
-
-    public Snapshot() {
-        for (int i = 0; i < locks.length; i++) {
-            locks[i] = new Object();
-        }
-    }
 
     /** A department listed twice (e.g. by overlapping recursive calls) keeps the first sighting. */
     public void addDepartment(Department department) {
@@ -43,21 +41,30 @@ public final class Snapshot implements AutoCloseable {
     }
 
     public void addMember(Member member) {
-        MVMap<String, String> spooled = spooledMembers();
-        synchronized (locks[Math.floorMod(member.id().hashCode(), LOCK_STRIPES)]) {
-            String known = spooled.get(member.id());
-            Member merged = known == null ? member : merge(SpooledRecords.decode(known), member);
-            spooled.put(member.id(), SpooledRecords.encode(merged));
-        }
+        sortedRuns().add(member.id(), SpooledRecords.encode(member));
     }
 
     public int departmentCount() {
         return departments.size();
     }
 
+    /** Distinct members; ends fetching (nothing may be added after). */
     public int memberCount() {
-        MVMap<String, String> spooled = members;
-        return spooled == null ? 0 : Math.toIntExact(spooled.sizeAsLong());
+        return Math.toIntExact(memberMap().sizeAsLong());
+    }
+
+    /**
+     * For progress while fetching: member listings so far (a person in two departments counts
+     * twice until fetching is over), then {@link #memberCount}.
+     */
+    public long membersListed() {
+        MVMap<String, String> merged = members;
+        if (merged != null) {
+            return merged.sizeAsLong();
+        }
+        synchronized (this) {
+            return fetching == null ? 0 : fetching.added();
+        }
     }
 
     public Map<String, Department> departmentsById() {
@@ -66,39 +73,59 @@ public final class Snapshot implements AutoCloseable {
 
     /**
      * Members ordered by id, so exports and change lists do not depend on fetch order. Read from
-     * the spool on every pass; valid until the snapshot is closed.
+     * the spool on every pass; valid until the snapshot is closed. Ends fetching.
      */
     public List<Member> members() {
-        return new SpooledRecords(spooledMembers());
+        return new SpooledRecords(memberMap());
     }
 
     /** The members as stored, for a second spool map of the same run (see {@link PublishedMembers}). */
     MVMap<String, String> memberMap() {
-        return spooledMembers();
+        MVMap<String, String> merged = members;
+        if (merged == null) {
+            synchronized (this) {
+                if (members == null) {
+                    MVMap<String, String> fetched = openSpool().map("fetched");
+                    if (fetching != null) {
+                        fetching.drain(fetched::put);
+                    }
+                    members = fetched;
+                }
+                merged = members;
+            }
+        }
+        return merged;
     }
 
     RecordSpool spool() {
-        spooledMembers();
+        memberMap();
         return spool;
     }
 
-    private MVMap<String, String> spooledMembers() {
-        MVMap<String, String> spooled = members;
-        if (spooled == null) {
-            synchronized (this) {
-                if (members == null) {
-                    spool = RecordSpool.create();
-                    members = spool.map("fetched");
-                }
-                spooled = members;
-            }
+    private synchronized SortedRuns sortedRuns() {
+        if (fetching == null) {
+            fetching = new SortedRuns(openSpool().directory(), SORT_BUFFER_CHARS, Snapshot::mergeLines);
         }
-        return spooled;
+        return fetching;
     }
 
-    /** Deletes the spool file; the run is over and nothing reads its members any more. */
+    private synchronized RecordSpool openSpool() {
+        if (spool == null) {
+            spool = RecordSpool.create();
+        }
+        return spool;
+    }
+
+    private static String mergeLines(String first, String second) {
+        return SpooledRecords.encode(merge(SpooledRecords.decode(first), SpooledRecords.decode(second)));
+    }
+
+    /** Deletes the spool; the run is over and nothing reads its members any more. */
     @Override
     public synchronized void close() {
+        if (fetching != null) {
+            fetching.close();
+        }
         if (spool != null) {
             spool.close();
         }

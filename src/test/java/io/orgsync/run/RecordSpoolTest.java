@@ -34,6 +34,17 @@ class RecordSpoolTest {
     }
 
     @Test
+    void aSpoolDirectoryLeftByAKilledProcessIsDeletedWithItsSortedRuns() throws Exception {
+        Path leftover = Files.createTempDirectory("orgsync-spool-");
+        Files.writeString(leftover.resolve("records.mv.db"), "pages of a run whose process was killed");
+        Files.writeString(leftover.resolve("sorted-0.run"), "a sorted run");
+
+        RecordSpool.removeLeftovers();
+
+        assertThat(leftover).doesNotExist();
+    }
+
+    @Test
     void aRunsSpoolIsGoneWhenTheRunEnds() throws Exception {
         List<Path> before = spools();
         Snapshot snapshot = new Snapshot();

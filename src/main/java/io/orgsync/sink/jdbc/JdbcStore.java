@@ -96,6 +96,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private final int batchSize;
     private final String upsertDepartment;
     private final String upsertMember;
+    private final String insertMember;
     /** Per source and tenant, the run {@link #load} last saw (empty: none yet). */
     private final Map<String, Optional<String>> loaded = new ConcurrentHashMap<>();
 
@@ -112,6 +113,8 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         this.batchSize = batchSize;
         this.upsertDepartment = database.dialect().upsert("orgsync_department", KEY, DEPARTMENT_COLUMNS);
         this.upsertMember = database.dialect().upsert("orgsync_member", KEY, MEMBER_COLUMNS);
+        this.insertMember = "INSERT INTO orgsync_member (" + String.join(", ", MEMBER_COLUMNS) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(MEMBER_COLUMNS.size(), "?")) + ")";
     }
 
     @Override
@@ -381,6 +384,18 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
+    private static boolean hasDeletedMembers(Connection connection, Manifest manifest) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM orgsync_member "
+                + "WHERE source = ? AND tenant = ? AND deleted_at IS NOT NULL")) {
+            select.setMaxRows(1);
+            select.setString(1, manifest.source());
+            select.setString(2, manifest.tenant());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
     /** @param lastRunId null when the row does not exist or no run committed yet */
     private record State(boolean exists, String lastRunId) {
     }
@@ -404,12 +419,19 @@ public final class JdbcStore implements StateStore, AutoCloseable {
      * pending deletions before themselves. Members that were not live have none (they are removed
      * on deletion), so created members only insert. Every record is checked before it is bound:
      * what cannot be stored fails the run, and the transaction takes nothing.
+     *
+     * <p>A created member is a plain INSERT when the tenant has no soft-deleted member rows, which
+     * is always so on its first run: no row of that id can exist. An upsert looks the key up
+     * first, which on embedded H2 doubled the time a first run of 100,000 members spent writing
+     * them. With soft-deleted rows about, a created member may be one coming back, so it upserts.
      */
     private void apply(Connection connection, RunResult result, LocalDateTime now) throws SQLException {
         String runId = result.manifest().runId();
         List<Department> departmentDeletes = new ArrayList<>();
+        boolean createdAreNew = !hasDeletedMembers(connection, result.manifest());
         try (Batch departments = new Batch(connection, upsertDepartment);
              Batch members = new Batch(connection, upsertMember);
+             Batch newMembers = new Batch(connection, insertMember);
              Batch memberDeletes = new Batch(connection, SOFT_DELETE.formatted("orgsync_member"));
              Batch departmentsOf = new Batch(connection,
                      "DELETE FROM orgsync_member_department WHERE source = ? AND tenant = ? AND member_id = ?");
@@ -436,8 +458,9 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                     }
                     switch (change.op()) {
                         case CREATE, UPDATE -> {
-                            bindMember(members.statement, m, runId, now);
-                            members.add();
+                            Batch into = change.op() == ChangeOp.CREATE && createdAreNew ? newMembers : members;
+                            bindMember(into.statement, m, runId, now);
+                            into.add();
                             addMemberships(memberships, relations, m);
                         }
                         case DELETE -> {
@@ -450,6 +473,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             }
             departments.flush();
             members.flush();
+            newMembers.flush();
             memberDeletes.flush();
             memberships.flush();
             relations.flush();
