@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
@@ -45,11 +48,14 @@ final class SortedRuns implements AutoCloseable {
     private final Path dir;
     private final long bufferChars;
     private final BinaryOperator<String> combine;
-    private final List<Path> runs = new ArrayList<>();
+    /** Written runs by number, which is the order their records were added in. */
+    private final NavigableMap<Integer, Path> runs = new TreeMap<>();
     private List<Entry> buffer = new ArrayList<>();
     private long buffered;
     private long added;
     private int runNumber;
+    private int spilling;
+    private int mergedFiles;
     private boolean drained;
 
     /**
@@ -66,16 +72,47 @@ final class SortedRuns implements AutoCloseable {
     private record Entry(String id, String record) {
     }
 
-    synchronized void add(String id, String record) {
-        if (drained) {
-            throw new IllegalStateException("record '" + id + "' added after the run's records were read back");
+    /**
+     * Takes a record. The caller that fills the buffer sorts and writes it, outside the lock:
+     * the other fetchers go on adding to a new buffer meanwhile (writing under the lock stopped
+     * every fetcher of a WeCom run for the length of each write, which showed as seconds with a
+     * third fewer requests).
+     */
+    void add(String id, String record) {
+        List<Entry> full;
+        int number;
+        synchronized (this) {
+            if (drained) {
+                throw new IllegalStateException("record '" + id + "' added after the run's records were read back");
+            }
+            buffer.add(new Entry(id, record));
+            added++;
+            // an entry costs its two strings (one byte a char when Latin-1, two otherwise) and headers
+            buffered += id.length() + record.length() + 64;
+            if (buffered < bufferChars) {
+                return;
+            }
+            full = buffer;
+            number = runNumber++;
+            buffer = new ArrayList<>();
+            buffered = 0;
+            spilling++;
         }
-        buffer.add(new Entry(id, record));
-        added++;
-        // an entry costs its two strings (one byte a char when Latin-1, two otherwise) and headers
-        buffered += id.length() + record.length() + 64;
-        if (buffered >= bufferChars) {
-            spill();
+        Path run = null;
+        try {
+            run = writeRun(number, sorted(full).iterator());
+        } finally {
+            synchronized (this) {
+                spilling--;
+                if (run != null) {
+                    if (drained) {
+                        deleteRuns(List.of(run)); // closed meanwhile: nobody will read it
+                    } else {
+                        runs.put(number, run);
+                    }
+                }
+                notifyAll();
+            }
         }
     }
 
@@ -86,26 +123,43 @@ final class SortedRuns implements AutoCloseable {
 
     /**
      * Hands every id once, in ascending order, with its combined record, then deletes the runs.
+     * Waits for runs still being written.
      */
     synchronized void drain(BiConsumer<String, String> sink) {
         if (drained) {
             throw new IllegalStateException("the records were already read back");
         }
         drained = true;
-        List<Iterator<Entry>> sources = new ArrayList<>();
-        List<RunReader> readers = new ArrayList<>();
         try {
-            for (Path run : runs) {
-                RunReader reader = new RunReader(run);
-                readers.add(reader);
-                sources.add(reader);
+            while (spilling > 0) {
+                wait();
             }
-            sources.add(sortedBuffer().iterator());
-            buffer = List.of();
-            merge(sources, sink);
+            if (runs.size() != runNumber) {
+                throw new IllegalStateException("a sorted run of the spool was not written; the run cannot be read back");
+            }
+            while (runs.size() > MAX_FAN_IN) {
+                mergeFirstRuns();
+            }
+            List<Iterator<Entry>> sources = new ArrayList<>();
+            List<RunReader> readers = new ArrayList<>();
+            try {
+                for (Path run : runs.values()) {
+                    RunReader reader = new RunReader(run);
+                    readers.add(reader);
+                    sources.add(reader);
+                }
+                sources.add(sorted(buffer).iterator());
+                buffer = List.of();
+                merge(sources, sink);
+            } finally {
+                readers.forEach(RunReader::close);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the spool's runs were being written", e);
         } finally {
-            readers.forEach(RunReader::close);
-            deleteRuns(runs);
+            deleteRuns(runs.values());
+            runs.clear();
         }
     }
 
@@ -113,41 +167,39 @@ final class SortedRuns implements AutoCloseable {
     public synchronized void close() {
         drained = true;
         buffer = List.of();
-        deleteRuns(runs);
+        deleteRuns(runs.values());
+        runs.clear();
     }
 
-    private void spill() {
-        Path run = writeRun(sortedBuffer().iterator());
-        runs.add(run);
-        buffer = new ArrayList<>();
-        buffered = 0;
-        if (runs.size() >= MAX_FAN_IN) {
-            List<Path> merged = List.copyOf(runs);
-            List<RunReader> readers = new ArrayList<>();
-            try {
-                for (Path path : merged) {
-                    readers.add(new RunReader(path));
-                }
-                Path into = newRunFile();
-                try (DataOutputStream out = output(into)) {
-                    merge(new ArrayList<>(readers), (id, record) -> write(out, id, record));
-                } catch (IOException e) {
-                    throw failed("write", into, e);
-                }
-                runs.clear();
-                runs.add(into);
-            } finally {
-                readers.forEach(RunReader::close);
-                deleteRuns(merged);
+    /** The first {@link #MAX_FAN_IN} runs become one, numbered as the first of them: order is kept. */
+    private void mergeFirstRuns() {
+        List<Map.Entry<Integer, Path>> first = new ArrayList<>(runs.entrySet()).subList(0, MAX_FAN_IN);
+        List<RunReader> readers = new ArrayList<>();
+        Path into = dir.resolve("merged-" + (mergedFiles++) + ".run");
+        try {
+            for (Map.Entry<Integer, Path> run : first) {
+                readers.add(new RunReader(run.getValue()));
             }
+            try (DataOutputStream out = output(into)) {
+                merge(new ArrayList<>(readers), (id, record) -> write(out, id, record));
+            } catch (IOException e) {
+                throw failed("write", into, e);
+            }
+        } finally {
+            readers.forEach(RunReader::close);
         }
+        List<Path> merged = first.stream().map(Map.Entry::getValue).toList();
+        int number = first.get(0).getKey();
+        first.stream().map(Map.Entry::getKey).toList().forEach(runs::remove);
+        deleteRuns(merged);
+        runs.put(number, into);
     }
 
-    /** The buffer by id, the records of one id combined in the order they came. */
-    private List<Entry> sortedBuffer() {
-        buffer.sort(BY_ID); // stable: equal ids keep the order they came in
-        List<Entry> sorted = new ArrayList<>(buffer.size());
-        for (Entry entry : buffer) {
+    /** Entries by id, the records of one id combined in the order they came. */
+    private List<Entry> sorted(List<Entry> entries) {
+        entries.sort(BY_ID); // stable: equal ids keep the order they came in
+        List<Entry> sorted = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
             int last = sorted.size() - 1;
             if (last >= 0 && sorted.get(last).id().equals(entry.id())) {
                 sorted.set(last, new Entry(entry.id(), combine.apply(sorted.get(last).record(), entry.record())));
@@ -191,8 +243,8 @@ final class SortedRuns implements AutoCloseable {
     private record Head(Entry entry, int source) {
     }
 
-    private Path writeRun(Iterator<Entry> entries) {
-        Path run = newRunFile();
+    private Path writeRun(int number, Iterator<Entry> entries) {
+        Path run = dir.resolve("sorted-" + number + ".run");
         try (DataOutputStream out = output(run)) {
             while (entries.hasNext()) {
                 Entry entry = entries.next();
@@ -202,10 +254,6 @@ final class SortedRuns implements AutoCloseable {
             throw failed("write", run, e);
         }
         return run;
-    }
-
-    private Path newRunFile() {
-        return dir.resolve("sorted-" + (runNumber++) + ".run");
     }
 
     private static DataOutputStream output(Path run) throws IOException {
@@ -261,7 +309,7 @@ final class SortedRuns implements AutoCloseable {
         return false;
     }
 
-    private static void deleteRuns(List<Path> paths) {
+    private static void deleteRuns(java.util.Collection<Path> paths) {
         for (Path path : paths) {
             try {
                 Files.deleteIfExists(path);

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.StringJoiner;
 
 /**
@@ -46,6 +48,12 @@ public final class VendorClient {
     private final VendorDialect dialect;
     private final HttpSettings settings;
     private final RequestPacer pacer;
+    /**
+     * Requests on their way or being answered. Held from before pacing until the answer's last
+     * byte, not while it is parsed and mapped: the fetch pool has more threads than this, so a
+     * thread mapping one answer does not keep the next request from leaving.
+     */
+    private final Semaphore inFlight;
     private final TokenCache tokens;
     private final HttpClient http;
 
@@ -55,6 +63,7 @@ public final class VendorClient {
         this.dialect = dialect;
         this.settings = settings;
         this.pacer = pacer;
+        this.inFlight = new Semaphore(pacer.concurrency(), true);
         this.tokens = new TokenCache(Clock.systemUTC());
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
@@ -172,36 +181,24 @@ public final class VendorClient {
             request.header("Content-Type", "application/json; charset=utf-8");
             request.POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
         }
-        pacer.acquire(dialect.api(path));
-        run.countApiCall();
-        HttpResponse<InputStream> response;
+        Received response;
+        inFlight.acquire();
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpConnectTimeoutException e) {
-            throw new VendorFailure.Transient("connect timeout after " + seconds(settings.connectTimeout()), e);
-        } catch (HttpTimeoutException e) {
-            throw new VendorFailure.Transient("no answer within " + seconds(settings.readTimeout()), e);
-        } catch (IOException e) {
-            throw new VendorFailure.Transient("connection failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            pacer.acquire(dialect.api(path));
+            run.countApiCall();
+            response = receive(method, path, request.build());
+        } finally {
+            inFlight.release();
         }
         JsonNode parsed;
         String unreadable = null;
-        try (InputStream in = new LimitedInputStream(response.body(), settings.maxResponseBytes())) {
-            byte[] bytes = in.readAllBytes();
-            Parsed answer = parse(bytes);
-            parsed = answer.node();
-            if (parsed == null) {
-                // never a preview of the body: it may echo the token, a mobile or an e-mail (UnreadableAnswer)
-                unreadable = UnreadableAnswer.describe(bytes,
-                        response.headers().firstValue("content-type").orElse(null), answer.error());
-            }
-        } catch (LimitedInputStream.TooLargeException e) {
-            throw VendorFailure.fail(source + ": " + method + " " + path + " answered a response larger than "
-                    + settings.maxResponseBytes() + " bytes (orgsync.http.max-response-mb); refused after reading "
-                    + "that much, HTTP " + response.statusCode());
-        } catch (IOException e) {
-            throw new VendorFailure.Transient("answer cut off: " + e.getClass().getSimpleName(), e);
+        byte[] bytes = response.body();
+        Parsed answer = parse(bytes);
+        parsed = answer.node();
+        if (parsed == null) {
+            // never a preview of the body: it may echo the token, a mobile or an e-mail (UnreadableAnswer)
+            unreadable = UnreadableAnswer.describe(bytes,
+                    response.headers().firstValue("content-type").orElse(null), answer.error());
         }
         int status = response.statusCode();
         try {
@@ -222,6 +219,35 @@ public final class VendorClient {
                     + " with " + unreadable);
         }
         return parsed;
+    }
+
+    /** Sends and reads the whole answer, at most {@code orgsync.http.max-response-mb} of it. */
+    private Received receive(String method, String path, HttpRequest request) throws InterruptedException {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw new VendorFailure.Transient("connect timeout after " + seconds(settings.connectTimeout()), e);
+        } catch (HttpTimeoutException e) {
+            throw new VendorFailure.Transient("no answer within " + seconds(settings.readTimeout()), e);
+        } catch (IOException e) {
+            throw new VendorFailure.Transient("connection failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+        }
+        try (InputStream in = new LimitedInputStream(response.body(), settings.maxResponseBytes())) {
+            byte[] bytes = in.readAllBytes();
+            return new Received(response.statusCode(), response.headers(), bytes);
+        } catch (LimitedInputStream.TooLargeException e) {
+            throw VendorFailure.fail(source + ": " + method + " " + path + " answered a response larger than "
+                    + settings.maxResponseBytes() + " bytes (orgsync.http.max-response-mb); refused after reading "
+                    + "that much, HTTP " + response.statusCode());
+        } catch (IOException e) {
+            throw new VendorFailure.Transient("answer cut off: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** An answer read to its end. */
+    private record Received(int statusCode, HttpHeaders headers, byte[] body) {
     }
 
     /** A parsed answer, or why it could not be parsed ({@code error} null for an empty body). */

@@ -97,6 +97,7 @@ public final class SyncBenchRun {
             while (System.in.read() >= 0) {
                 // nothing to read; waiting for end of stream
             }
+            printRequestsPerSecond(simulator.requestLog());
         }
     }
 
@@ -164,6 +165,19 @@ public final class SyncBenchRun {
                         peakRss() >> 10, records / wall, manifest.error() == null ? "-" : '"' + manifest.error() + '"');
             }
         }
+    }
+
+    /** Requests the simulator took in each second of the run, so a fetch slower than its bound shows where. */
+    private static void printRequestsPerSecond(List<io.orgsync.simulator.LoggedRequest> log) {
+        if (log.isEmpty()) {
+            return;
+        }
+        long start = log.get(0).nanoTime();
+        Map<Long, Integer> perSecond = new java.util.TreeMap<>();
+        for (io.orgsync.simulator.LoggedRequest request : log) {
+            perSecond.merge((request.nanoTime() - start) / 1_000_000_000L, 1, Integer::sum);
+        }
+        System.out.println("REQUESTS per second from the first: " + perSecond.values());
     }
 
     private static SourceName source(String id) {

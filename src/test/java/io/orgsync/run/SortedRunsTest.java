@@ -30,7 +30,7 @@ class SortedRunsTest {
     void manyRunsAndAnIntermediateMergeGiveEveryIdOnceInOrderCombinedInTheOrderAdded() throws Exception {
         Random random = new Random(7);
         Map<String, String> expected = new TreeMap<>();
-        // a tiny buffer: hundreds of runs, so the fan-in limit forces intermediate merges
+        // a tiny buffer: hundreds of runs, so the fan-in limit forces merges before the last one
         SortedRuns runs = new SortedRuns(dir, 2_000, SortedRunsTest::combine);
         for (int i = 0; i < 20_000; i++) {
             String id = "id" + random.nextInt(6_000);
@@ -38,7 +38,7 @@ class SortedRunsTest {
             runs.add(id, record);
             expected.merge(id, record, SortedRunsTest::combine);
         }
-        assertThat(files()).as("runs written while adding").isNotEmpty();
+        assertThat(files()).as("runs written while adding").hasSizeGreaterThan(SortedRuns.MAX_FAN_IN);
 
         Map<String, String> drained = new LinkedHashMap<>();
         runs.drain(drained::put);
@@ -47,6 +47,42 @@ class SortedRunsTest {
         assertThat(drained).isEqualTo(expected);
         assertThat(runs.added()).isEqualTo(20_000);
         assertThat(files()).as("run files are deleted once read").isEmpty();
+    }
+
+    @Test
+    void fetchersAddingAtOnceWhileRunsAreWrittenLoseNothingAndKeepEachOnesOrder() throws Exception {
+        SortedRuns runs = new SortedRuns(dir, 4_000, SortedRunsTest::combine);
+        int threads = 4;
+        int perThread = 5_000;
+        List<Thread> fetchers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String prefix = "t" + t + "-";
+            Thread fetcher = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    runs.add(prefix + (i % 300), Integer.toString(i));
+                }
+            });
+            fetcher.start();
+            fetchers.add(fetcher);
+        }
+        for (Thread fetcher : fetchers) {
+            fetcher.join();
+        }
+
+        Map<String, String> drained = new LinkedHashMap<>();
+        runs.drain(drained::put);
+
+        assertThat(drained).hasSize(threads * 300);
+        for (int t = 0; t < threads; t++) {
+            for (int k = 0; k < 300; k++) {
+                StringBuilder expected = new StringBuilder();
+                for (int i = k; i < perThread; i += 300) {
+                    expected.append(expected.isEmpty() ? "" : "+").append(i);
+                }
+                assertThat(drained.get("t" + t + "-" + k)).isEqualTo(expected.toString());
+            }
+        }
+        assertThat(files()).isEmpty();
     }
 
     @Test
