@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link SyncBenchRun}). Not part of the normal build; run it with
  * {@code mvn -B -Pbench test -Dtest=SyncBenchmark} and choose with
  * {@code -Dbench.sources=wecom,feishu -Dbench.sizes=10000,100000 -Dbench.runs=limited,lifted,pg,256m}:
- * "limited" at the vendors' documented rates, "lifted" without limits into the file sink and
+ * "limited" at the vendors' documented rates, a first sync and then a second with nothing changed
+ * ("sync=again"), "lifted" without limits into the file sink and
  * embedded H2, "pg" lifted into embedded PostgreSQL, "256m" lifted at {@code -Xmx256m}. Every other run gets {@code -Xmx2g}. A run still going after
  * {@code -Dbench.timeout-seconds} (600) is killed and reported as such.
  */
@@ -104,7 +105,7 @@ class SyncBenchmark {
         });
         watchdog.setDaemon(true);
         watchdog.start();
-        String result = null;
+        List<String> results = new ArrayList<>();
         String fetchSeconds = "-";
         StringBuilder tail = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -116,7 +117,8 @@ class SyncBenchmark {
                     fetchSeconds = fetched.group(1);
                 }
                 if (line.startsWith("BENCH ")) {
-                    result = line + " fetch=" + fetchSeconds + "s";
+                    String result = line + " fetch=" + fetchSeconds + "s" + (xmx.equals("-Xmx256m") ? " (-Xmx256m)" : "");
+                    results.add(result);
                     System.out.println(result);
                 } else {
                     tail.append(line).append('\n');
@@ -127,12 +129,12 @@ class SyncBenchmark {
             }
         }
         int exit = process.waitFor();
-        if (result == null) {
+        if (results.isEmpty()) {
             String tailEnd = tail.length() > 2000 ? tail.substring(tail.length() - 2000) : tail.toString();
             return "BENCH " + String.join(" ", args) + " " + xmx + " status=" + (exit == 137 ? "killed-after-timeout"
                     : "crashed") + " exit=" + exit + "\n" + tailEnd;
         }
-        return result + (xmx.equals("-Xmx256m") ? " (-Xmx256m)" : "");
+        return String.join("\n", results);
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
