@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -30,6 +31,8 @@ public final class RunContext {
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong tokensRejected = new AtomicLong();
     private volatile String rootDepartmentId;
+    /** The previous run's state, read while this one fetches; null where nobody started reading it. */
+    private volatile Future<PreviousRun> previous;
     private Manifest failure;
 
     public RunContext(String source, String tenant, Instant startedAt) {
@@ -42,6 +45,15 @@ public final class RunContext {
         this.source = source;
         this.tenant = tenant;
         this.startedAt = startedAt;
+    }
+
+    void readPreviousMeanwhile(Future<PreviousRun> reading) {
+        previous = reading;
+    }
+
+    /** What {@link #readPreviousMeanwhile} was given, or null. */
+    Future<PreviousRun> previousBeingRead() {
+        return previous;
     }
 
     private static String newRunId(Instant startedAt) {

@@ -58,7 +58,8 @@ public final class RequestPacer {
         this.perSecond = perSecond;
         this.perMinute = perMinute;
         this.concurrency = concurrency;
-        this.interval = SECOND / Math.max(1, perSecond - concurrency);
+        // rounded up: rounded down, perSecond - c slots spanned a few nanoseconds under a second
+        this.interval = -Math.floorDiv(-SECOND, Math.max(1, perSecond - concurrency));
         this.nanoClock = nanoClock;
     }
 
@@ -93,6 +94,11 @@ public final class RequestPacer {
     /** The time (in {@code nanoClock}'s terms) at which the next request on {@code path} may leave. */
     long reserve(String path) {
         return window(path).reserve(nanoClock.getAsLong());
+    }
+
+    /** 0 when a request on {@code path} may leave now (recorded as left), else how much longer to wait. */
+    long depart(String path) {
+        return window(path).depart(nanoClock.getAsLong());
     }
 
     private Window window(String path) {

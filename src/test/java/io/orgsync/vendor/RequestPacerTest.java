@@ -54,6 +54,35 @@ class RequestPacerTest {
         assertThat(pacer.reserve("/a")).isEqualTo(SECOND);
     }
 
+    @Test
+    void callersWakingLateDoNotDelayEveryoneAfterThemYetNeverCrowdASecond() {
+        RequestPacer pacer = new RequestPacer(100, 10_000, 5, now::get);
+        long late = 500_000; // half a millisecond, a busy machine's wake-up
+        List<Long> departures = new ArrayList<>();
+        for (int i = 0; i < 950; i++) {
+            long slot = pacer.reserve("/cgi-bin/user/list");
+            now.set(Math.max(now.get(), slot + late));
+            assertThat(pacer.depart("/cgi-bin/user/list")).as("request %d, woken late, leaves at once", i).isZero();
+            departures.add(now.get());
+        }
+        // had each departure waited the interval after the one before, lateness would add up to 0.475 s
+        assertThat(departures.get(949)).isLessThan(10 * SECOND + 2 * late);
+
+        // callers all held up past their slots leave no more than 100 - 5 in any second
+        for (int i = 0; i < 300; i++) {
+            pacer.reserve("/cgi-bin/user/list");
+        }
+        now.addAndGet(5 * SECOND);
+        for (int i = 0; i < 300; i++) {
+            long wait;
+            while ((wait = pacer.depart("/cgi-bin/user/list")) > 0) {
+                now.addAndGet(wait);
+            }
+            departures.add(now.get());
+        }
+        assertThat(most(departures, SECOND)).isLessThanOrEqualTo(95);
+    }
+
     /** Callers that send the moment their slot comes, as fast as the pacer lets them. */
     private List<Long> reserveAll(RequestPacer pacer, String path, int count) {
         List<Long> slots = new ArrayList<>();
