@@ -1,0 +1,80 @@
+package io.orgsync.run;
+
+import io.orgsync.OrgSyncApp;
+import io.orgsync.config.SourceName;
+import io.orgsync.simulator.CompanyShape;
+import io.orgsync.simulator.SimulatorConfig;
+import io.orgsync.simulator.Vendor;
+import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.Harness;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A run reads the previous run's state when it begins, while it fetches. Another process may
+ * commit a run of the same tenant in the meantime; the run must then change nothing rather than
+ * apply changes computed against a state that is no longer there.
+ */
+@Timeout(120)
+class StateReadWhileFetchingTest {
+
+    @TempDir
+    Path exports;
+
+    @Test
+    void aRunWhoseStateMovedOnWhileItFetchedIsRefusedAndTheNextComparesWithTheNewerState() throws Exception {
+        try (VendorSimulator simulator = VendorSimulator.start(
+                SimulatorConfig.defaults().withCompany(new CompanyShape(4, 2, 40)))) {
+            Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM);
+            try (OrgSyncApp slow = Harness.start(overrides); OrgSyncApp other = Harness.start(overrides)) {
+                assertThat(slow.sync(SourceName.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
+
+                // the slow process's next call takes long enough for the other to run and commit
+                simulator.faults().slowNext(Vendor.WECOM, 1, Duration.ofSeconds(4));
+                CompletableFuture<OrgSyncApp.RunOutcome> stale =
+                        CompletableFuture.supplyAsync(() -> slow.sync(SourceName.WECOM));
+                while (simulator.calls() < 1 + 1 + 4 + 1) { // first run (token, departments, 4 lists), then the slow call
+                    Thread.sleep(20);
+                }
+                Manifest newer = other.sync(SourceName.WECOM).manifest();
+                Manifest refused = stale.get().manifest();
+
+                assertThat(newer.status()).isEqualTo(RunStatus.SUCCESS);
+                assertThat(refused.status()).isEqualTo(RunStatus.FAILED);
+                assertThat(refused.error()).contains("reached the database after run " + refused.runId())
+                        .contains(newer.runId());
+                assertThat(Harness.readJson(exports.resolve("wecom").resolve(newer.tenant()).resolve("latest.json"))
+                        .get("runId").asText()).isEqualTo(newer.runId());
+                assertThat(lastRunId(newer.tenant())).isEqualTo(newer.runId());
+
+                Manifest next = slow.sync(SourceName.WECOM).manifest();
+                assertThat(next.status()).isEqualTo(RunStatus.SUCCESS);
+                assertThat(next.created() + next.updated() + next.deleted()).isZero();
+            }
+        }
+    }
+
+    private String lastRunId(String tenant) throws Exception {
+        try (Connection c = DriverManager.getConnection(Harness.databaseUrl(exports), "sa", "");
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT last_run_id FROM orgsync_state WHERE source = 'wecom' AND tenant = ?")) {
+            select.setString(1, tenant);
+            try (ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                return row.getString(1);
+            }
+        }
+    }
+}
