@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -174,11 +174,13 @@ public final class RunCoordinator implements AutoCloseable {
         RunContext run = run(exchange);
         Snapshot snapshot = run.snapshot();
         // what the vendor's rate limit bounds ends here; the rest is comparing and the sinks
+        String fetchSeconds = String.format(java.util.Locale.ROOT, "%.1f",
+                Duration.between(run.startedAt(), clock.instant()).toMillis() / 1000.0);
+        // counting distinct members merges the spool's sorted runs: fetching is over from here on
+        int fetchedMembers = snapshot.memberCount();
         LOG.info("run fetched runId={} source={} tenant={} seconds={} departments={} members={} apiCalls={}",
-                run.runId(), run.source(), run.tenant(),
-                String.format(java.util.Locale.ROOT, "%.1f",
-                        Duration.between(run.startedAt(), clock.instant()).toMillis() / 1000.0),
-                snapshot.departmentCount(), snapshot.memberCount(), run.apiCalls());
+                run.runId(), run.source(), run.tenant(), fetchSeconds, snapshot.departmentCount(), fetchedMembers,
+                run.apiCalls());
         String root = run.rootDepartmentId();
         List<Department> departments = root == null
                 ? List.copyOf(snapshot.departmentsById().values())
@@ -373,8 +375,7 @@ public final class RunCoordinator implements AutoCloseable {
                     timestamp(run.startedAt()), timestamp(clock.instant()), run.snapshot().departmentCount(),
                     // not memberCount(): merging a failed fetch's records is work for nothing, and the
                     // failure may be the spool's own
-                    Math.toIntExact(run.snapshot().membersListed()), 0, 0, 0, run.apiCalls(), run.retries(), 0,
-                    error);
+                    run.snapshot().membersListed(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error);
         });
         exchange.setProperty(MANIFEST, manifest);
         if (!first[0]) {

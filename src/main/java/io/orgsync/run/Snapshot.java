@@ -31,7 +31,7 @@ public final class Snapshot implements AutoCloseable {
 
     private final Map<String, Department> departments = new ConcurrentHashMap<>();
     private RecordSpool spool;
-    private SortedRuns fetching;
+    private volatile SortedRuns fetching;
     /** Set once fetching is over: the members by id. */
     private volatile MVMap<String, String> members;
 
@@ -62,9 +62,8 @@ public final class Snapshot implements AutoCloseable {
         if (merged != null) {
             return merged.sizeAsLong();
         }
-        synchronized (this) {
-            return fetching == null ? 0 : fetching.added();
-        }
+        SortedRuns runs = fetching;
+        return runs == null ? 0 : runs.added();
     }
 
     public Map<String, Department> departmentsById() {
@@ -102,11 +101,18 @@ public final class Snapshot implements AutoCloseable {
         return spool;
     }
 
-    private synchronized SortedRuns sortedRuns() {
-        if (fetching == null) {
-            fetching = new SortedRuns(openSpool().directory(), SORT_BUFFER_CHARS, Snapshot::mergeLines);
+    /** Created with the first member; read without the snapshot's lock, as every member passes here. */
+    private SortedRuns sortedRuns() {
+        SortedRuns runs = fetching;
+        if (runs == null) {
+            synchronized (this) {
+                if (fetching == null) {
+                    fetching = new SortedRuns(openSpool().directory(), SORT_BUFFER_CHARS, Snapshot::mergeLines);
+                }
+                runs = fetching;
+            }
         }
-        return fetching;
+        return runs;
     }
 
     private synchronized RecordSpool openSpool() {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -309,7 +310,7 @@ final class SortedRuns implements AutoCloseable {
         return false;
     }
 
-    private static void deleteRuns(java.util.Collection<Path> paths) {
+    private static void deleteRuns(Collection<Path> paths) {
         for (Path path : paths) {
             try {
                 Files.deleteIfExists(path);

@@ -6,6 +6,7 @@ import io.orgsync.config.SourceName;
 import io.orgsync.run.Manifest;
 import io.orgsync.simulator.CompanyOrg;
 import io.orgsync.simulator.CompanyShape;
+import io.orgsync.simulator.LoggedRequest;
 import io.orgsync.simulator.SchoolOrg;
 import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
@@ -32,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * One benchmark run in a JVM of its own, so peak heap and RSS belong to this run alone:
@@ -190,13 +192,13 @@ public final class SyncBenchRun {
     }
 
     /** Requests the simulator took in each second of the run, so a fetch slower than its bound shows where. */
-    private static void printRequestsPerSecond(List<io.orgsync.simulator.LoggedRequest> log) {
+    private static void printRequestsPerSecond(List<LoggedRequest> log) {
         if (log.isEmpty()) {
             return;
         }
         long start = log.get(0).nanoTime();
-        Map<Long, Integer> perSecond = new java.util.TreeMap<>();
-        for (io.orgsync.simulator.LoggedRequest request : log) {
+        Map<Long, Integer> perSecond = new TreeMap<>();
+        for (LoggedRequest request : log) {
             perSecond.merge((request.nanoTime() - start) / 1_000_000_000L, 1, Integer::sum);
         }
         System.out.println("REQUESTS per second from the first: " + perSecond.values());

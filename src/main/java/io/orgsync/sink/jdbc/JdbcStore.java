@@ -113,8 +113,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         this.batchSize = batchSize;
         this.upsertDepartment = database.dialect().upsert("orgsync_department", KEY, DEPARTMENT_COLUMNS);
         this.upsertMember = database.dialect().upsert("orgsync_member", KEY, MEMBER_COLUMNS);
-        this.insertMember = "INSERT INTO orgsync_member (" + String.join(", ", MEMBER_COLUMNS) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(MEMBER_COLUMNS.size(), "?")) + ")";
+        this.insertMember = SqlDialect.insert("orgsync_member", MEMBER_COLUMNS);
     }
 
     @Override

@@ -139,6 +139,11 @@ public enum SqlDialect {
         return url;
     }
 
+    /** A plain insert: the same in every dialect, for rows known not to exist yet. */
+    static String insert(String table, List<String> columns) {
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + parameters(columns) + ")";
+    }
+
     private static String parameters(List<String> columns) {
         return columns.stream().map(c -> "?").collect(Collectors.joining(", "));
     }
