@@ -1,5 +1,7 @@
 package io.orgsync.run;
 
+import io.orgsync.model.Member;
+
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -8,6 +10,7 @@ import java.util.HexFormat;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One run of one source for one tenant, from its first request to its manifest. Lives in the
@@ -34,6 +37,8 @@ public final class RunContext {
     /** The previous run's state, read while this one fetches; null where nobody started reading it. */
     private volatile Future<PreviousRun> previous;
     private Manifest failure;
+    /** Members written to the state store while fetching; null unless this is a first run that can. */
+    private volatile FirstLoad firstLoad;
 
     public RunContext(String source, String tenant, Instant startedAt) {
         this(newRunId(startedAt), source, tenant, startedAt);
@@ -49,6 +54,21 @@ public final class RunContext {
 
     void readPreviousMeanwhile(Future<PreviousRun> reading) {
         previous = reading;
+    }
+
+    /** From now on every member listing also goes to {@code load}, as {@code publish} turns it. */
+    void loadWhileFetching(FirstLoad load, UnaryOperator<Member> publish) {
+        firstLoad = load;
+        snapshot.alsoTell(member -> load.add(publish.apply(member)));
+    }
+
+    /** Ends the run's snapshot, and its first load unless staging took that over. */
+    void release() {
+        snapshot.close();
+        FirstLoad load = firstLoad;
+        if (load != null) {
+            load.close();
+        }
     }
 
     /** What {@link #readPreviousMeanwhile} was given, or null. */

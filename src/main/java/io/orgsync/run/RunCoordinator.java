@@ -125,6 +125,10 @@ public final class RunCoordinator implements AutoCloseable {
         // A source Kamelet's run is compared by the sink Kamelet that takes it over, not here.
         if (!kameletTenants.containsKey(configured)) {
             run.readPreviousMeanwhile(stateReader.submit(() -> state.load(run.source(), run.tenant())));
+            FirstLoad firstLoad = state.firstLoad(run.source(), run.tenant(), run.runId());
+            if (firstLoad != null) {
+                run.loadWhileFetching(firstLoad, settings.privacy()::apply);
+            }
         }
         LOG.info("run started runId={} source={} tenant={}", run.runId(), run.source(), run.tenant());
     }
@@ -451,7 +455,7 @@ public final class RunCoordinator implements AutoCloseable {
     private void finish(RunContext run) {
         active.remove(run.runId());
         lastProgress.remove(run.runId());
-        run.snapshot().close();
+        run.release();
     }
 
     /** After the summary line: a broken observer must never turn a finished run into a failed one. */

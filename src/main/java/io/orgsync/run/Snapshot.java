@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,6 +35,8 @@ public final class Snapshot implements AutoCloseable {
     private volatile SortedRuns fetching;
     /** Set once fetching is over: the members by id. */
     private volatile MVMap<String, String> members;
+    /** Told of every member listing as it is added (see {@link #alsoTell}). */
+    private volatile Consumer<Member> listener = member -> { };
 
     /** A department listed twice (e.g. by overlapping recursive calls) keeps the first sighting. */
     public void addDepartment(Department department) {
@@ -42,6 +45,12 @@ public final class Snapshot implements AutoCloseable {
 
     public void addMember(Member member) {
         sortedRuns().add(member.id(), SpooledRecords.encode(member));
+        listener.accept(member);
+    }
+
+    /** Hands every member listing added from now on to {@code listener} as well, in the adding thread. */
+    void alsoTell(Consumer<Member> listener) {
+        this.listener = listener;
     }
 
     public int departmentCount() {

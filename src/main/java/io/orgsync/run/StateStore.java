@@ -16,4 +16,13 @@ public interface StateStore extends Sink {
      * state exactly as it was.
      */
     void recordUnapplied(Manifest manifest) throws Exception;
+
+    /**
+     * Starts writing the members of run {@code runId} while it fetches, when this is the tenant's
+     * first run and the store can; staging that run then completes the same work. Null otherwise:
+     * the run is applied when it is staged, as every later run is.
+     */
+    default FirstLoad firstLoad(String source, String tenant, String runId) {
+        return null;
+    }
 }

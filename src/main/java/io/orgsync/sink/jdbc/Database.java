@@ -22,6 +22,9 @@ import java.sql.SQLException;
  */
 public final class Database implements AutoCloseable {
 
+    /** One connection per run being applied, plus reads; sources rarely run at the same minute. */
+    static final int POOL_SIZE = 4;
+
     /** Flyway's own table, named so that it cannot clash with a Flyway the user runs in the same schema. */
     static final String HISTORY_TABLE = "orgsync_schema_history";
     static final String MIGRATIONS = "classpath:db/orgsync";
@@ -81,8 +84,7 @@ public final class Database implements AutoCloseable {
             config.setPassword(settings.password());
         }
         config.setDataSourceProperties(dialect.driverProperties());
-        // one connection per run being applied, plus reads; sources rarely run at the same minute
-        config.setMaximumPoolSize(4);
+        config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(1);
         config.setConnectionTimeout(15_000);
         // fail at start-up, with the driver's reason, instead of at the first run

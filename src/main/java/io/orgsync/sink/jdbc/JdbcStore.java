@@ -12,6 +12,7 @@ import io.orgsync.model.Relation;
 import io.orgsync.run.Change;
 import io.orgsync.run.ChangeOp;
 import io.orgsync.run.DigestedRecords;
+import io.orgsync.run.FirstLoad;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.PreviousRun;
 import io.orgsync.run.RunFailedException;
@@ -48,6 +49,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 
 /**
  * The {@code jdbc} sink and the state store (CONTRACT sections 4 and 5): the {@code orgsync_*}
@@ -82,6 +84,10 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private static final List<String> MEMBER_COLUMNS = List.of("source", "tenant", "id", "name", "role", "mobile",
             "email", "status", "attributes", "record_json", "content_hash", "last_run_id", "updated_at",
             "deleted_at");
+    static final String INSERT_MEMBERSHIP = "INSERT INTO orgsync_member_department "
+            + "(source, tenant, member_id, department_id) VALUES (?, ?, ?, ?)";
+    static final String INSERT_RELATION = "INSERT INTO orgsync_relation "
+            + "(source, tenant, member_id, related_id, role, relation) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_RUN = "INSERT INTO orgsync_run (run_id, source, tenant, started_at, "
             + "finished_at, status, departments, members, created, updated, deleted, api_calls, retries, "
             + "delivery_failures, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -99,6 +105,13 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private final String insertMember;
     /** Per source and tenant, the run {@link #load} last saw (empty: none yet). */
     private final Map<String, Optional<String>> loaded = new ConcurrentHashMap<>();
+    /** First runs writing while they fetch, by run id, until staged or closed. */
+    private final Map<String, FetchTimeLoad> firstLoads = new ConcurrentHashMap<>();
+    /**
+     * A first load keeps its connection for the whole fetch: two at most, so that the other runs'
+     * reads and applies, and the health check, always find one in the pool.
+     */
+    private final Semaphore firstLoadConnections = new Semaphore(Database.POOL_SIZE - 2);
 
     public JdbcStore(Database database, Clock clock) {
         this(database, clock, DEFAULT_BATCH_SIZE);
@@ -291,6 +304,64 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
+    /**
+     * Only while the tenant has no committed run and no member rows at all: then every member the
+     * run lists is created, and a plain INSERT of its first listing is right. The transaction
+     * takes the tenant's {@code orgsync_state} row now, as staging would later. Any trouble here
+     * returns null, leaving the run to be applied when staged, which reports what is wrong.
+     */
+    @Override
+    public FirstLoad firstLoad(String source, String tenant, String runId) {
+        if (!firstLoadConnections.tryAcquire()) {
+            return null;
+        }
+        Connection connection = null;
+        boolean started = false;
+        try {
+            connection = database.dataSource().getConnection();
+            connection.setAutoCommit(false);
+            LocalDateTime now = utc(clock.instant());
+            State state = readState(connection, source, tenant, true);
+            if (state.lastRunId() != null || hasMembers(connection, source, tenant)) {
+                return null;
+            }
+            if (!state.exists()) {
+                insertState(connection, source, tenant, now);
+            }
+            FetchTimeLoad load = new FetchTimeLoad(connection, batchSize, insertMember, source, tenant, runId, now,
+                    () -> {
+                        if (firstLoads.remove(runId) != null) {
+                            firstLoadConnections.release();
+                        }
+                    });
+            firstLoads.put(runId, load);
+            started = true;
+            return load;
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("run {} is applied when staged, not while fetching: {}", runId, e.getMessage());
+            return null;
+        } finally {
+            if (!started) {
+                if (connection != null) {
+                    rollbackAndClose(connection);
+                }
+                firstLoadConnections.release();
+            }
+        }
+    }
+
+    private static boolean hasMembers(Connection connection, String source, String tenant) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM orgsync_member WHERE source = ? AND tenant = ?")) {
+            select.setMaxRows(1);
+            select.setString(1, source);
+            select.setString(2, tenant);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
     @Override
     public Staged stage(RunResult result) throws SQLException {
         Manifest manifest = result.manifest();
@@ -301,13 +372,14 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             throw new IllegalStateException("run " + manifest.runId() + " is staged without its previous state "
                     + "having been loaded: its changes cannot be trusted");
         }
-        Connection connection = database.dataSource().getConnection();
+        FetchTimeLoad firstLoad = firstLoads.get(manifest.runId());
+        Connection connection = firstLoad != null ? firstLoad.handOver() : database.dataSource().getConnection();
         boolean staged = false;
         try {
             connection.setAutoCommit(false);
-            LocalDateTime now = utc(clock.instant());
+            LocalDateTime now = firstLoad != null ? firstLoad.now() : utc(clock.instant());
             lockState(connection, manifest, comparedWith.orElse(null), now);
-            apply(connection, result, now);
+            apply(connection, result, now, firstLoad);
             insertRun(connection, manifest);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE orgsync_state SET last_run_id = ?, updated_at = ? WHERE source = ? AND tenant = ?")) {
@@ -367,19 +439,24 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             throws SQLException {
         State state = readState(connection, manifest.source(), manifest.tenant(), true);
         if (!state.exists()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO orgsync_state (source, tenant, last_run_id, updated_at) VALUES (?, ?, NULL, ?)")) {
-                insert.setString(1, manifest.source());
-                insert.setString(2, manifest.tenant());
-                insert.setObject(3, now);
-                insert.executeUpdate();
-            }
+            insertState(connection, manifest.source(), manifest.tenant(), now);
         }
         if (!Objects.equals(state.lastRunId(), comparedWith)) {
             throw new RunFailedException("run " + state.lastRunId() + " of " + manifest.source() + "/"
                     + manifest.tenant() + " reached the database after run " + manifest.runId()
                     + " had read its previous state (" + comparedWith + "); nothing was applied, and the next run "
                     + "compares with the newer state");
+        }
+    }
+
+    private static void insertState(Connection connection, String source, String tenant, LocalDateTime now)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO orgsync_state (source, tenant, last_run_id, updated_at) VALUES (?, ?, NULL, ?)")) {
+            insert.setString(1, source);
+            insert.setString(2, tenant);
+            insert.setObject(3, now);
+            insert.executeUpdate();
         }
     }
 
@@ -423,26 +500,40 @@ public final class JdbcStore implements StateStore, AutoCloseable {
      * is always so on its first run: no row of that id can exist. An upsert looks the key up
      * first, which on embedded H2 doubled the time a first run of 100,000 members spent writing
      * them. With soft-deleted rows about, a created member may be one coming back, so it upserts.
+     *
+     * <p>After a {@link FetchTimeLoad}, the members it wrote are skipped, and those listed more
+     * than once are rewritten from their combined record as an update would be.
      */
-    private void apply(Connection connection, RunResult result, LocalDateTime now) throws SQLException {
-        String runId = result.manifest().runId();
+    private void apply(Connection connection, RunResult result, LocalDateTime now, FetchTimeLoad firstLoad)
+            throws SQLException {
+        Manifest manifest = result.manifest();
+        String runId = manifest.runId();
         List<Department> departmentDeletes = new ArrayList<>();
-        boolean createdAreNew = !hasDeletedMembers(connection, result.manifest());
-        try (Batch departments = new Batch(connection, upsertDepartment);
-             Batch members = new Batch(connection, upsertMember);
-             Batch newMembers = new Batch(connection, insertMember);
-             Batch memberDeletes = new Batch(connection, SOFT_DELETE.formatted("orgsync_member"));
-             Batch departmentsOf = new Batch(connection,
+        boolean createdAreNew = firstLoad == null && !hasDeletedMembers(connection, manifest);
+        long alreadyWritten = 0;
+        long rewrittenCreates = 0;
+        try (Batch departments = new Batch(batchSize, connection, upsertDepartment);
+             Batch members = new Batch(batchSize, connection, upsertMember);
+             Batch newMembers = new Batch(batchSize, connection, insertMember);
+             Batch memberDeletes = new Batch(batchSize, connection, SOFT_DELETE.formatted("orgsync_member"));
+             Batch departmentsOf = new Batch(batchSize, connection,
                      "DELETE FROM orgsync_member_department WHERE source = ? AND tenant = ? AND member_id = ?");
-             Batch relationsOf = new Batch(connection,
+             Batch relationsOf = new Batch(batchSize, connection,
                      "DELETE FROM orgsync_relation WHERE source = ? AND tenant = ? AND member_id = ?");
-             Batch memberships = new Batch(connection, "INSERT INTO orgsync_member_department "
-                     + "(source, tenant, member_id, department_id) VALUES (?, ?, ?, ?)").after(departmentsOf);
-             Batch relations = new Batch(connection, "INSERT INTO orgsync_relation "
-                     + "(source, tenant, member_id, related_id, role, relation) VALUES (?, ?, ?, ?, ?, ?)")
-                     .after(relationsOf)) {
+             Batch memberships = new Batch(batchSize, connection, INSERT_MEMBERSHIP).after(departmentsOf);
+             Batch relations = new Batch(batchSize, connection, INSERT_RELATION).after(relationsOf)) {
             for (Change change : result.changes()) {
-                checkApplicable(result.manifest(), change.record());
+                boolean loaded = firstLoad != null && change.op() == ChangeOp.CREATE
+                        && change.record() instanceof Member && firstLoad.writtenAsPublished(change.record().id());
+                if (loaded) {
+                    alreadyWritten++;
+                    continue;
+                }
+                checkApplicable(runId, manifest.source(), manifest.tenant(), change.record());
+                boolean rewritten = firstLoad != null && change.op() == ChangeOp.CREATE;
+                if (rewritten && change.record() instanceof Member) {
+                    rewrittenCreates++;
+                }
                 if (change.record() instanceof Department d) {
                     if (change.op() == ChangeOp.DELETE) {
                         departmentDeletes.add(d);
@@ -451,7 +542,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                         departments.add();
                     }
                 } else if (change.record() instanceof Member m) {
-                    if (change.op() != ChangeOp.CREATE) {
+                    if (change.op() != ChangeOp.CREATE || rewritten) {
                         departmentsOf.bindKey(m).add();
                         relationsOf.bindKey(m).add();
                     }
@@ -479,7 +570,12 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             departmentsOf.flush();
             relationsOf.flush();
         }
-        try (Batch delete = new Batch(connection, SOFT_DELETE.formatted("orgsync_department"))) {
+        if (firstLoad != null && alreadyWritten + rewrittenCreates < firstLoad.written()) {
+            // a member written while fetching that the run does not publish would stay in the tables
+            throw new RunFailedException("run " + runId + " wrote " + firstLoad.written() + " members while fetching "
+                    + "but publishes " + (alreadyWritten + rewrittenCreates) + " of them; nothing was applied");
+        }
+        try (Batch delete = new Batch(batchSize, connection, SOFT_DELETE.formatted("orgsync_department"))) {
             for (Department d : departmentDeletes) {
                 bindSoftDelete(delete.statement, d, runId, now);
                 delete.add();
@@ -488,7 +584,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
-    private static void addMemberships(Batch memberships, Batch relations, Member m) throws SQLException {
+    static void addMemberships(Batch memberships, Batch relations, Member m) throws SQLException {
         // the key is the pair: a department listed twice is one row
         for (String departmentId : new LinkedHashSet<>(m.departmentIds())) {
             memberships.bindKey(m).statement.setString(4, departmentId);
@@ -532,7 +628,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         s.setNull(14, Types.TIMESTAMP);
     }
 
-    private static void bindMember(PreparedStatement s, Member m, String runId, LocalDateTime now)
+    static void bindMember(PreparedStatement s, Member m, String runId, LocalDateTime now)
             throws SQLException {
         String json = recordJson(m);
         s.setString(1, m.source());
@@ -606,9 +702,9 @@ public final class JdbcStore implements StateStore, AutoCloseable {
      * What cannot be stored must fail the run, with the record named, rather than be truncated
      * into another id; the run's transaction then takes nothing.
      */
-    private static void checkApplicable(Manifest m, CanonicalRecord record) {
-        if (!m.source().equals(record.source()) || !m.tenant().equals(record.tenant())) {
-            throw new IllegalArgumentException("run " + m.runId() + " of " + m.source() + "/" + m.tenant()
+    static void checkApplicable(String runId, String source, String tenant, CanonicalRecord record) {
+        if (!source.equals(record.source()) || !tenant.equals(record.tenant())) {
+            throw new IllegalArgumentException("run " + runId + " of " + source + "/" + tenant
                     + " holds a " + record.kind() + " of " + record.source() + "/" + record.tenant());
         }
         checkId(record.kind() + " id", record.id(), record);
@@ -709,7 +805,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         return text + (reason.getSQLState() == null ? "" : " (SQL state " + reason.getSQLState() + ")");
     }
 
-    private static void rollbackAndClose(Connection connection) {
+    static void rollbackAndClose(Connection connection) {
         try (connection) {
             connection.rollback();
         } catch (SQLException e) {
@@ -749,55 +845,6 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 done = true;
                 rollbackAndClose(connection);
             }
-        }
-    }
-
-    /** One prepared statement whose rows are sent {@link #batchSize} at a time. */
-    private final class Batch implements AutoCloseable {
-        final PreparedStatement statement;
-        private int pending;
-        private Batch prerequisite;
-
-        Batch(Connection connection, String sql) throws SQLException {
-            this.statement = connection.prepareStatement(sql);
-        }
-
-        /** Binds source, tenant and the member id as parameters 1 to 3. */
-        Batch bindKey(Member member) throws SQLException {
-            statement.setString(1, member.source());
-            statement.setString(2, member.tenant());
-            statement.setString(3, member.id());
-            return this;
-        }
-
-        void add() throws SQLException {
-            statement.addBatch();
-            if (++pending >= batchSize) {
-                flush();
-            }
-        }
-
-        /** Whenever this batch is sent, {@code earlier}'s pending rows are sent first. */
-        Batch after(Batch earlier) {
-            this.prerequisite = earlier;
-            return this;
-        }
-
-        /** Sends the rows still pending; call once all are added. */
-        void flush() throws SQLException {
-            if (prerequisite != null) {
-                prerequisite.flush();
-            }
-            if (pending > 0) {
-                statement.executeBatch();
-                pending = 0;
-            }
-        }
-
-        /** Never sends anything: after a failure the rest of the batch is dropped with the transaction. */
-        @Override
-        public void close() throws SQLException {
-            statement.close();
         }
     }
 }

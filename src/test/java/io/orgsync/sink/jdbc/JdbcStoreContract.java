@@ -349,6 +349,70 @@ abstract class JdbcStoreContract {
     }
 
     @Test
+    void aFirstRunWhoseMembersFailWhileBeingWrittenLeavesNoRowButItsRunRow() throws Exception {
+        Map<String, List<List<String>>> before = dump(ALL_TABLES);
+        try (Connection connection = database.dataSource().getConnection()) {
+            // a first run writes its members while it fetches: s21 fails three batches in
+            databases.failOnMember(connection, "s21");
+        }
+        Runner runner = runner();
+
+        Manifest failed = runner.run(Org.school(10));
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.error()).contains("injected failure for member s21");
+        Map<String, List<List<String>>> after = dump(ALL_TABLES);
+        assertThat(after.get("orgsync_run").removeIf(r -> r.get(0).equals(failed.runId()))).isTrue();
+        assertThat(after).as("no member, membership, relation or state row").isEqualTo(before);
+
+        try (Connection connection = database.dataSource().getConnection()) {
+            databases.dropFailure(connection);
+        }
+        Manifest retried = runner.run(Org.school(10));
+        assertThat(List.of(retried.created(), retried.updated(), retried.deleted())).containsExactly(47L, 0L, 0L);
+        assertThat(count("orgsync_member")).isEqualTo(40);
+        assertThat(count("orgsync_member_department")).isEqualTo(40);
+        assertThat(count("orgsync_relation")).isEqualTo(80);
+    }
+
+    @Test
+    void aFirstRunListingPeopleSeveralTimesStoresTheirCombinedRecords() throws Exception {
+        Org org = Org.school(10);
+        Member s12 = org.member("s12");
+        // listed again from another class with another guardian, as a school directory does
+        Member again = new Member(s12.source(), s12.tenant(), s12.id(), null, s12.role(), List.of("c3", "c2"),
+                "13800000012", null, s12.status(), List.of(new Relation("gs12", Role.PARENT, "奶奶"),
+                new Relation("ps12", Role.PARENT, "妈妈")), CanonicalJson.emptyObject().put("seat", 7));
+        Member s30 = org.member("s30");
+        Runner runner = runner();
+
+        Manifest first = runner.run(org, List.of(again, s30, s30));
+
+        assertThat(first.status()).as(String.valueOf(first.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(List.of(first.members(), first.created())).containsExactly(40L, 47L);
+        assertThat(count("orgsync_member")).isEqualTo(40);
+        Map<String, Object> row = row("orgsync_member", "s12");
+        assertThat(row).containsEntry("name", "学生12").containsEntry("mobile", "13800000012")
+                .containsEntry("email", "s12@example.org");
+        Member combined = CanonicalJson.MAPPER.readValue((String) row.get("record_json"), Member.class);
+        assertThat(combined.departmentIds()).containsExactly("c2", "c3");
+        assertThat(combined.relations()).extracting(Relation::id).containsExactly("ps12", "qs12", "gs12");
+        assertThat(combined.attributes().get("seat").asInt()).isEqualTo(7);
+        assertThat(row.get("content_hash")).isEqualTo(sha256((String) row.get("record_json")));
+        assertThat(memberships("s12")).containsExactlyInAnyOrder("c2", "c3");
+        assertThat(relations("s12")).containsExactlyInAnyOrder("ps12 parent 妈妈", "qs12 parent 爸爸", "gs12 parent 奶奶");
+        assertThat(memberships("s30")).containsExactly("c3");
+        assertThat(count("orgsync_member_department")).isEqualTo(41);
+        assertThat(count("orgsync_relation")).isEqualTo(81);
+        Map<String, List<List<String>>> tables = dump(RECORD_TABLES);
+
+        Manifest rerun = runner.run(org, List.of(again, s30, s30));
+
+        assertThat(List.of(rerun.created(), rerun.updated(), rerun.deleted())).containsExactly(0L, 0L, 0L);
+        assertThat(dump(RECORD_TABLES)).isEqualTo(tables);
+    }
+
+    @Test
     void changesComputedAgainstAStateAnotherProcessHasSinceReplacedAreRefused() throws Exception {
         Runner runner = runner();
         Org org = Org.school(2);
@@ -587,14 +651,24 @@ abstract class JdbcStoreContract {
             return run(org, false);
         }
 
-        /** @param empty the vendor answered with nothing at all */
+        /** @param alsoListed listings fetched after the org's own, as a person listed in several places is */
+        Manifest run(Org org, List<Member> alsoListed) {
+            return run(org, false, alsoListed);
+        }
+
         Manifest run(Org org, boolean empty) {
+            return run(org, empty, List.of());
+        }
+
+        /** @param empty the vendor answered with nothing at all */
+        private Manifest run(Org org, boolean empty, List<Member> alsoListed) {
             Exchange exchange = new DefaultExchange(context);
             coordinator.begin(exchange, SOURCE);
             RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
             if (!empty) {
                 org.departments().forEach(run.snapshot()::addDepartment);
                 org.members().forEach(run.snapshot()::addMember);
+                alsoListed.forEach(run.snapshot()::addMember);
                 run.setRootDepartmentId(Org.ROOT);
             }
             Exchange done = template.send("direct:orgsync-publish", exchange);
