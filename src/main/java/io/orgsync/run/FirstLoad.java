@@ -12,11 +12,12 @@ import io.orgsync.model.Member;
 public interface FirstLoad extends AutoCloseable {
 
     /**
-     * One listing of a member as it will be published (privacy rules applied). A person listed
-     * again is combined with the earlier listings later, when staging; may block while the writer
-     * catches up.
+     * One listing of a member: as it will be published (privacy rules applied), and its canonical
+     * line as fetched. A person listed again with other text is combined with the earlier listings
+     * when staging; listed again with the same text, the combined record is that listing. May block
+     * while the writer catches up.
      */
-    void add(Member published);
+    void add(Member published, String listing);
 
     /** Discards whatever was written unless staging took it over; never throws. */
     @Override

@@ -59,7 +59,7 @@ public final class RunContext {
     /** From now on every member listing also goes to {@code load}, as {@code publish} turns it. */
     void loadWhileFetching(FirstLoad load, UnaryOperator<Member> publish) {
         firstLoad = load;
-        snapshot.alsoTell(member -> load.add(publish.apply(member)));
+        snapshot.alsoTell((member, line) -> load.add(publish.apply(member), line));
     }
 
     /** Ends the run's snapshot, and its first load unless staging took that over. */

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,7 +36,7 @@ public final class Snapshot implements AutoCloseable {
     /** Set once fetching is over: the members by id. */
     private volatile MVMap<String, String> members;
     /** Told of every member listing as it is added (see {@link #alsoTell}). */
-    private volatile Consumer<Member> listener = member -> { };
+    private volatile BiConsumer<Member, String> listener = (member, line) -> { };
 
     /** A department listed twice (e.g. by overlapping recursive calls) keeps the first sighting. */
     public void addDepartment(Department department) {
@@ -44,12 +44,16 @@ public final class Snapshot implements AutoCloseable {
     }
 
     public void addMember(Member member) {
-        sortedRuns().add(member.id(), SpooledRecords.encode(member));
-        listener.accept(member);
+        String line = SpooledRecords.encode(member);
+        sortedRuns().add(member.id(), line);
+        listener.accept(member, line);
     }
 
-    /** Hands every member listing added from now on to {@code listener} as well, in the adding thread. */
-    void alsoTell(Consumer<Member> listener) {
+    /**
+     * Hands every member listing added from now on to {@code listener} as well, with its canonical
+     * line, in the adding thread.
+     */
+    void alsoTell(BiConsumer<Member, String> listener) {
         this.listener = listener;
     }
 

@@ -41,7 +41,7 @@ final class FetchTimeLoad implements FirstLoad {
     private final LocalDateTime now;
     private final Runnable onEnd;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
-    private final IdHashes listed = new IdHashes();
+    private final Listings listed = new Listings();
     private final Set<String> listedAgain = ConcurrentHashMap.newKeySet();
     private final Thread writer;
     private volatile Exception failure;
@@ -69,19 +69,25 @@ final class FetchTimeLoad implements FirstLoad {
      * run at once with the record named, as staging would have.
      */
     @Override
-    public void add(Member published) {
+    public void add(Member published, String listing) {
         if (failure != null || ended) {
             return;
         }
         JdbcStore.checkApplicable(runId, source, tenant, published);
-        boolean first;
+        Listings.Seen seen;
         synchronized (listed) {
-            first = listed.add(published.id());
+            seen = listed.add(published.id(), Listings.digest(listing));
         }
-        if (!first) {
-            listedAgain.add(published.id());
-            return;
+        switch (seen) {
+            case FIRST -> enqueue(published);
+            // WeCom lists a person in two departments with the same record in both: nothing to combine
+            case SAME_TEXT -> { }
+            case OTHER_TEXT -> listedAgain.add(published.id());
+            default -> throw new IllegalStateException("unknown " + seen);
         }
+    }
+
+    private void enqueue(Member published) {
         try {
             while (!queue.offer(published, 100, TimeUnit.MILLISECONDS)) {
                 if (failure != null || ended) {
@@ -187,28 +193,33 @@ final class FetchTimeLoad implements FirstLoad {
     }
 
     /**
-     * The ids listed so far, as 64-bit hashes in an open-addressed table: 16 bytes a member at
-     * most, where a set of strings takes several times that. Two ids sharing a hash only make the
-     * second count as listed again, which staging rewrites anyway; nothing is lost.
+     * The ids listed so far with a digest of their first listing, as pairs of 64-bit hashes in an
+     * open-addressed table: 32 bytes a member at most, where a map of strings takes several times
+     * that. Two ids sharing a hash make the second count as listed again with other text, which
+     * staging rewrites from the combined record anyway: nothing is lost. The listing digest is
+     * SHA-256's first 64 bits, so that no vendor text can pass for another listing of the same person.
      */
-    static final class IdHashes {
-        private long[] slots = new long[1 << 12];
+    static final class Listings {
+        enum Seen { FIRST, SAME_TEXT, OTHER_TEXT }
+
+        /** Pairs: id hash (0: empty slot), listing digest. */
+        private long[] slots = new long[2 << 12];
         private int size;
 
-        /** @return whether {@code id} was not listed before */
-        boolean add(String id) {
-            long hash = hash(id);
-            int mask = slots.length - 1;
+        Seen add(String id, long listingDigest) {
+            long hash = idHash(id);
+            int mask = slots.length / 2 - 1;
             for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-                if (slots[i] == hash) {
-                    return false;
+                if (slots[2 * i] == hash) {
+                    return slots[2 * i + 1] == listingDigest ? Seen.SAME_TEXT : Seen.OTHER_TEXT;
                 }
-                if (slots[i] == 0) {
-                    slots[i] = hash;
-                    if (++size * 2 > slots.length) {
+                if (slots[2 * i] == 0) {
+                    slots[2 * i] = hash;
+                    slots[2 * i + 1] = listingDigest;
+                    if (++size * 4 > slots.length) {
                         grow();
                     }
-                    return true;
+                    return Seen.FIRST;
                 }
             }
         }
@@ -216,20 +227,21 @@ final class FetchTimeLoad implements FirstLoad {
         private void grow() {
             long[] old = slots;
             slots = new long[old.length * 2];
-            int mask = slots.length - 1;
-            for (long hash : old) {
-                if (hash != 0) {
-                    int i = (int) hash & mask;
-                    while (slots[i] != 0) {
+            int mask = slots.length / 2 - 1;
+            for (int j = 0; j < old.length; j += 2) {
+                if (old[j] != 0) {
+                    int i = (int) old[j] & mask;
+                    while (slots[2 * i] != 0) {
                         i = (i + 1) & mask;
                     }
-                    slots[i] = hash;
+                    slots[2 * i] = old[j];
+                    slots[2 * i + 1] = old[j + 1];
                 }
             }
         }
 
-        /** FNV-1a over the UTF-16 units, then a 64-bit finaliser (MurmurHash3's) to spread the low bits. */
-        static long hash(String id) {
+        /** FNV-1a over the UTF-16 units, then MurmurHash3's 64-bit finaliser to spread the low bits. */
+        static long idHash(String id) {
             long h = 0xcbf29ce484222325L;
             for (int i = 0; i < id.length(); i++) {
                 h ^= id.charAt(i);
@@ -241,6 +253,15 @@ final class FetchTimeLoad implements FirstLoad {
             h *= 0xc4ceb9fe1a85ec53L;
             h ^= h >>> 33;
             return h == 0 ? 1 : h;
+        }
+
+        static long digest(String listing) {
+            byte[] sha = JdbcStore.sha256(listing);
+            long d = 0;
+            for (int i = 0; i < 8; i++) {
+                d = (d << 8) | (sha[i] & 0xff);
+            }
+            return d;
         }
     }
 }
