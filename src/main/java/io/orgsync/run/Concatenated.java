@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /** Two lists read as one, without copying either: the second may be a spooled million changes. */
-final class Concatenated<T> extends AbstractList<T> {
+class Concatenated<T> extends AbstractList<T> {
 
     private final List<T> first;
     private final List<T> second;
@@ -16,8 +16,9 @@ final class Concatenated<T> extends AbstractList<T> {
         this.second = second;
     }
 
-    static <T> List<T> of(List<T> first, List<T> second) {
-        return new Concatenated<>(first, second);
+    /** Keeps the lines of a spooled part within reach of the sinks (see {@link CanonicalLines}). */
+    static List<Change> changes(List<Change> first, List<Change> second) {
+        return new Changes(first, second);
     }
 
     @Override
@@ -32,8 +33,10 @@ final class Concatenated<T> extends AbstractList<T> {
 
     @Override
     public Iterator<T> iterator() {
-        Iterator<T> a = first.iterator();
-        Iterator<T> b = second.iterator();
+        return concatenate(first.iterator(), second.iterator());
+    }
+
+    private static <T> Iterator<T> concatenate(Iterator<T> a, Iterator<T> b) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -51,5 +54,17 @@ final class Concatenated<T> extends AbstractList<T> {
                 throw new NoSuchElementException();
             }
         };
+    }
+
+    private static final class Changes extends Concatenated<Change> implements CanonicalLines.OfChanges {
+
+        private Changes(List<Change> first, List<Change> second) {
+            super(first, second);
+        }
+
+        @Override
+        public Iterator<CanonicalLines.ChangeLine> changeLines() {
+            return concatenate(CanonicalLines.changes(super.first), CanonicalLines.changes(super.second));
+        }
     }
 }

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
@@ -63,7 +65,7 @@ final class PublishedMembers {
             String id = cursor.next();
             String line = cursor.getValue();
             if (!privacy.isPlain()) {
-                line = CanonicalJson.toLine(privacy.apply(SpooledRecords.decode(line)));
+                line = SpooledRecords.encode(privacy.apply(SpooledRecords.decode(line)));
                 published.put(id, line);
             }
             while (p < before.size() && before.id(p).compareTo(id) < 0) {
@@ -104,54 +106,71 @@ final class PublishedMembers {
 
     /** Creates and updates by id, then deletes; records are read from the spool as the list is walked. */
     List<Change> changes() {
-        return new AbstractList<>() {
-            @Override
-            public Change get(int index) {
-                int changes = Math.toIntExact(changed.sizeAsLong());
-                if (index < 0 || index >= size()) {
-                    throw new IndexOutOfBoundsException(index);
+        return new Changes();
+    }
+
+    private final class Changes extends AbstractList<Change> implements CanonicalLines.OfChanges {
+
+        @Override
+        public Change get(int index) {
+            int changes = Math.toIntExact(changed.sizeAsLong());
+            if (index < 0 || index >= size()) {
+                throw new IndexOutOfBoundsException(index);
+            }
+            if (index >= changes) {
+                return new Change(ChangeOp.DELETE, deleted.get(index - changes));
+            }
+            String id = changed.getKey(index);
+            return change(id, changed.get(id));
+        }
+
+        @Override
+        public int size() {
+            return Math.toIntExact(changed.sizeAsLong()) + deleted.size();
+        }
+
+        @Override
+        public Iterator<Change> iterator() {
+            return walk(PublishedMembers.this::change, change -> change);
+        }
+
+        @Override
+        public Iterator<CanonicalLines.ChangeLine> changeLines() {
+            return walk((id, op) -> CanonicalLines.ChangeLine.of(op(op), published.get(id)),
+                    CanonicalLines.ChangeLine::of);
+        }
+
+        /** @param spooled a create or update from its id and its mark in {@link #changed} */
+        private <T> Iterator<T> walk(BiFunction<String, String, T> spooled, Function<Change, T> deletion) {
+            Cursor<String, String> cursor = changed.cursor(null);
+            Iterator<Member> deletes = deleted.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return cursor.hasNext() || deletes.hasNext();
                 }
-                if (index >= changes) {
-                    return new Change(ChangeOp.DELETE, deleted.get(index - changes));
+
+                @Override
+                public T next() {
+                    if (cursor.hasNext()) {
+                        String id = cursor.next();
+                        return spooled.apply(id, cursor.getValue());
+                    }
+                    if (deletes.hasNext()) {
+                        return deletion.apply(new Change(ChangeOp.DELETE, deletes.next()));
+                    }
+                    throw new NoSuchElementException();
                 }
-                String id = changed.getKey(index);
-                return change(id, changed.get(id));
-            }
-
-            @Override
-            public int size() {
-                return Math.toIntExact(changed.sizeAsLong()) + deleted.size();
-            }
-
-            @Override
-            public Iterator<Change> iterator() {
-                Cursor<String, String> cursor = changed.cursor(null);
-                Iterator<Member> deletes = deleted.iterator();
-                return new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return cursor.hasNext() || deletes.hasNext();
-                    }
-
-                    @Override
-                    public Change next() {
-                        if (cursor.hasNext()) {
-                            String id = cursor.next();
-                            return change(id, cursor.getValue());
-                        }
-                        if (deletes.hasNext()) {
-                            return new Change(ChangeOp.DELETE, deletes.next());
-                        }
-                        throw new NoSuchElementException();
-                    }
-                };
-            }
-        };
+            };
+        }
     }
 
     private Change change(String id, String op) {
-        return new Change(CREATE.equals(op) ? ChangeOp.CREATE : ChangeOp.UPDATE,
-                SpooledRecords.decode(published.get(id)));
+        return new Change(op(op), SpooledRecords.decode(published.get(id)));
+    }
+
+    private static ChangeOp op(String op) {
+        return CREATE.equals(op) ? ChangeOp.CREATE : ChangeOp.UPDATE;
     }
 
     /** The previous members in id order, whatever order the state store listed them in. */

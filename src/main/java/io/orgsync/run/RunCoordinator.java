@@ -207,7 +207,7 @@ public final class RunCoordinator implements AutoCloseable {
         // to this one list, and succeeded/fail on the original see them all
         exchange.setProperty(STAGED, new StagedSinks(sinkNames(exchange)));
         RunResult result = new RunResult(manifest, departments, members.members(),
-                Concatenated.of(departmentChanges, members.changes()));
+                Concatenated.changes(departmentChanges, members.changes()));
         exchange.setProperty(RESULT, result);
         return result;
     }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.AbstractList;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 /**
  * Members kept in a {@link RecordSpool} map as canonical JSON, seen as a read-only list sorted by
@@ -18,7 +19,7 @@ import java.util.NoSuchElementException;
  * batching by {@code subList} stays cheap (not {@code RandomAccess}: streams should iterate). Nothing is cached: each pass re-reads the spool, which
  * is what keeps the heap flat however many members a run has.
  */
-final class SpooledRecords extends AbstractList<Member> {
+final class SpooledRecords extends AbstractList<Member> implements CanonicalLines.OfRecords {
 
     private static final ObjectReader MEMBER = CanonicalJson.MAPPER.readerFor(Member.class);
 
@@ -59,6 +60,19 @@ final class SpooledRecords extends AbstractList<Member> {
 
     @Override
     public Iterator<Member> iterator() {
+        return values(SpooledRecords::decode);
+    }
+
+    /**
+     * The text as spooled, which is what encoding each decoded member again would give: every
+     * line was written by {@link #encode}, and {@link #decode} reads back exactly what it wrote.
+     */
+    @Override
+    public Iterator<String> recordLines() {
+        return values(Function.identity());
+    }
+
+    private <T> Iterator<T> values(Function<String, T> read) {
         Cursor<String, String> cursor = records.cursor(null);
         return new Iterator<>() {
             @Override
@@ -67,12 +81,12 @@ final class SpooledRecords extends AbstractList<Member> {
             }
 
             @Override
-            public Member next() {
+            public T next() {
                 if (!cursor.hasNext()) {
                     throw new NoSuchElementException();
                 }
                 cursor.next();
-                return decode(cursor.getValue());
+                return read.apply(cursor.getValue());
             }
         };
     }

@@ -53,4 +53,19 @@ public final class Fixtures {
     public static RunResult firstRun(String runId, List<Department> departments, List<Member> members) {
         return run(runId, PreviousRun.none(), departments, members);
     }
+
+    /**
+     * The run {@link RunCoordinator#prepare} would hand the sinks for these members fetched into
+     * {@code snapshot}: members and member changes read from its spool, privacy applied. Valid
+     * until the snapshot is closed.
+     */
+    public static RunResult spooledRun(Snapshot snapshot, String runId, PreviousRun previous,
+                                       List<Department> departments, List<Member> fetched, Privacy privacy) {
+        fetched.forEach(snapshot::addMember);
+        PublishedMembers published = PublishedMembers.prepare(snapshot, privacy, previous.members());
+        List<Change> changes = Concatenated.changes(
+                ChangeDetector.diffDepartments(previous.departments(), departments), published.changes());
+        return new RunResult(manifest(runId, departments, published.members(), changes), departments,
+                published.members(), changes);
+    }
 }

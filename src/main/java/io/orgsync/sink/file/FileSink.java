@@ -8,8 +8,9 @@ import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.CanonicalRecord;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
-import io.orgsync.run.Change;
-import io.orgsync.run.ChangeCounts;
+import io.orgsync.run.CanonicalLines;
+import io.orgsync.run.CanonicalLines.ChangeLine;
+import io.orgsync.run.ChangeOp;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.RunResult;
 import io.orgsync.run.RunStatus;
@@ -290,70 +291,57 @@ public final class FileSink implements Sink {
 
     private void writeRun(Path runDir, RunResult result) throws IOException {
         Manifest m = result.manifest();
-        writeFile(runDir.resolve(FileLayout.DEPARTMENTS_JSONL), out -> writeJsonLines(out, result.departments(), m));
+        Belonging departments = Belonging.of(Department.KIND, m);
+        writeFile(runDir.resolve(FileLayout.DEPARTMENTS_JSONL),
+                out -> writeJsonLines(out, result.departments(), departments));
         if (csv) {
             writeFile(runDir.resolve(FileLayout.DEPARTMENTS_CSV),
-                    out -> writeCsv(out, DEPARTMENT_COLUMNS, result.departments(), m));
+                    out -> writeCsv(out, DEPARTMENT_COLUMNS, result.departments(), departments));
         }
-        writeMembers(runDir, result.members(), m);
-        ChangeCounts[] counted = new ChangeCounts[1];
+        writeMembers(runDir, result.members(), Belonging.of(Member.KIND, m));
+        long[] counts = new long[ChangeOp.values().length];
         writeFile(runDir.resolve(FileLayout.CHANGES_JSONL), out -> {
-            long created = 0;
-            long updated = 0;
-            long deletedDepartments = 0;
-            long deletedMembers = 0;
-            for (Change change : result.changes()) {
-                switch (change.op()) {
-                    case CREATE -> created++;
-                    case UPDATE -> updated++;
-                    case DELETE -> {
-                        if (change.record() instanceof Department) {
-                            deletedDepartments++;
-                        } else {
-                            deletedMembers++;
-                        }
-                    }
-                    default -> throw new IllegalArgumentException("unknown change op " + change.op());
-                }
-                out.write(CanonicalJson.toLine(change));
+            for (Iterator<ChangeLine> changes = CanonicalLines.changes(result.changes()); changes.hasNext(); ) {
+                ChangeLine change = changes.next();
+                counts[change.op().ordinal()]++;
+                out.write(change.line());
                 out.write('\n');
             }
-            counted[0] = new ChangeCounts(created, updated, deletedDepartments, deletedMembers);
         });
-        ChangeCounts counts = counted[0];
-        if (m.created() != counts.created() || m.updated() != counts.updated() || m.deleted() != counts.deleted()) {
-            throw disagreement(m, "created=" + m.created() + "/" + counts.created() + " updated=" + m.updated() + "/"
-                    + counts.updated() + " deleted=" + m.deleted() + "/" + counts.deleted());
+        long created = counts[ChangeOp.CREATE.ordinal()];
+        long updated = counts[ChangeOp.UPDATE.ordinal()];
+        long deleted = counts[ChangeOp.DELETE.ordinal()];
+        if (m.created() != created || m.updated() != updated || m.deleted() != deleted) {
+            throw disagreement(m, "created=" + m.created() + "/" + created + " updated=" + m.updated() + "/"
+                    + updated + " deleted=" + m.deleted() + "/" + deleted);
         }
         // last, so that a run folder holding a manifest is known to hold everything else too
         writeFile(runDir.resolve(FileLayout.MANIFEST_JSON), out -> out.write(manifestText(m)));
     }
 
-    private static void writeJsonLines(Writer out, List<? extends CanonicalRecord> records, Manifest m)
+    private static void writeJsonLines(Writer out, List<? extends CanonicalRecord> records, Belonging belonging)
             throws IOException {
-        for (CanonicalRecord record : records) {
-            checkBelongs(record, m);
-            out.write(CanonicalJson.toLine(record));
+        for (Iterator<String> lines = CanonicalLines.records(records); lines.hasNext(); ) {
+            out.write(belonging.check(lines.next()));
             out.write('\n');
         }
     }
 
     /**
      * members.jsonl and members.csv in one pass: a run's members may be read from disk, and each
-     * is serialised once for both files.
+     * line is read or serialised once for both files.
      */
-    private void writeMembers(Path runDir, List<Member> members, Manifest m) throws IOException {
+    private void writeMembers(Path runDir, List<Member> members, Belonging belonging) throws IOException {
         if (!csv) {
-            writeFile(runDir.resolve(FileLayout.MEMBERS_JSONL), out -> writeJsonLines(out, members, m));
+            writeFile(runDir.resolve(FileLayout.MEMBERS_JSONL), out -> writeJsonLines(out, members, belonging));
             return;
         }
         writeFiles(runDir.resolve(FileLayout.MEMBERS_JSONL), runDir.resolve(FileLayout.MEMBERS_CSV), (jsonl, table) -> {
             CSVPrinter printer = new CSVPrinter(table, CSV);
             printer.printRecord(MEMBER_COLUMNS);
             List<String> row = new ArrayList<>(MEMBER_COLUMNS.size());
-            for (Member member : members) {
-                checkBelongs(member, m);
-                String line = CanonicalJson.toLine(member);
+            for (Iterator<String> lines = CanonicalLines.records(members); lines.hasNext(); ) {
+                String line = belonging.check(lines.next());
                 jsonl.write(line);
                 jsonl.write('\n');
                 csvRow(printer, MEMBER_COLUMNS, line, row);
@@ -363,13 +351,12 @@ public final class FileSink implements Sink {
     }
 
     private static void writeCsv(Writer out, List<String> columns, List<? extends CanonicalRecord> records,
-                                 Manifest m) throws IOException {
+                                 Belonging belonging) throws IOException {
         CSVPrinter printer = new CSVPrinter(out, CSV);
         printer.printRecord(columns);
         List<String> row = new ArrayList<>(columns.size());
-        for (CanonicalRecord record : records) {
-            checkBelongs(record, m);
-            csvRow(printer, columns, CanonicalJson.toLine(record), row);
+        for (Iterator<String> lines = CanonicalLines.records(records); lines.hasNext(); ) {
+            csvRow(printer, columns, belonging.check(lines.next()), row);
         }
         printer.flush();
     }
@@ -395,14 +382,34 @@ public final class FileSink implements Sink {
         return value.asText();
     }
 
-    /** A record of another tenant in this folder would be read back as this tenant's state. */
-    private static void checkBelongs(CanonicalRecord record, Manifest m) {
-        if (record == null) {
-            throw new IllegalArgumentException("run " + m.runId() + " holds a null record");
+    /**
+     * A record of another tenant in this folder would be read back as this tenant's state. Checked
+     * on the record's canonical line, so that a spooled member is not decoded for it: the models
+     * write {@code kind}, {@code source} and {@code tenant} first, and Jackson quotes a string the
+     * same way wherever it stands, so a line belongs exactly when it starts with {@link #start}.
+     * Should the property order ever change, every record fails here rather than any passing.
+     */
+    private record Belonging(Manifest m, String start) {
+
+        static Belonging of(String kind, Manifest m) {
+            return new Belonging(m, "{\"kind\":" + CanonicalJson.toLine(kind) + ",\"source\":"
+                    + CanonicalJson.toLine(m.source()) + ",\"tenant\":" + CanonicalJson.toLine(m.tenant()) + ",");
         }
-        if (!m.source().equals(record.source()) || !m.tenant().equals(record.tenant())) {
-            throw new IllegalArgumentException("run " + m.runId() + " of " + m.source() + "/" + m.tenant()
-                    + " holds a " + record.kind() + " of " + record.source() + "/" + record.tenant());
+
+        String check(String line) {
+            if (!line.startsWith(start)) {
+                // only now read the record, to say what it is
+                CanonicalRecord record = CanonicalJson.fromLine(line, CanonicalRecord.class);
+                if (record == null) {
+                    throw new IllegalArgumentException("run " + m.runId() + " holds a null record");
+                }
+                if (!m.source().equals(record.source()) || !m.tenant().equals(record.tenant())) {
+                    throw new IllegalArgumentException("run " + m.runId() + " of " + m.source() + "/" + m.tenant()
+                            + " holds a " + record.kind() + " of " + record.source() + "/" + record.tenant());
+                }
+                throw new IllegalStateException("a canonical line no longer starts with " + start + ": " + line);
+            }
+            return line;
         }
     }
 

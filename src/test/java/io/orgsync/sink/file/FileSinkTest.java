@@ -21,6 +21,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -216,6 +217,16 @@ class FileSinkTest {
         assertThatThrownBy(() -> new FileSink(dir(), Set.of("jsonl")).publish(run))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other-tenant");
         assertThat(names(tenantDir())).isEmpty();
+    }
+
+    @Test
+    void aNullRecordIsRefused() {
+        List<Member> members = Arrays.asList(MEMBERS.get(0), null);
+        RunResult run = new RunResult(Fixtures.manifest("run-1", DEPARTMENTS, members, List.of()), DEPARTMENTS,
+                members, List.of());
+
+        assertThatThrownBy(() -> new FileSink(dir(), Set.of("jsonl", "csv")).publish(run))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("holds a null record");
     }
 
     @Test
