@@ -56,10 +56,13 @@ public final class RunContext {
         previous = reading;
     }
 
-    /** From now on every member listing also goes to {@code load}, as {@code publish} turns it. */
+    /**
+     * From now on the members of every sorted run the snapshot writes while fetching also go to
+     * {@code load}, as {@code publish} turns them.
+     */
     void loadWhileFetching(FirstLoad load, UnaryOperator<Member> publish) {
         firstLoad = load;
-        snapshot.alsoTell((member, line) -> load.add(publish.apply(member), line));
+        snapshot.alsoTell((id, line) -> load.add(publish.apply(SpooledRecords.decode(line)), line));
     }
 
     /** Ends the run's snapshot, and its first load unless staging took that over. */

@@ -26,17 +26,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Snapshot implements AutoCloseable {
 
-    /** Record text held before a sorted run is written: a 32nd of the heap, 1–16 MB. */
-    private static final long SORT_BUFFER_CHARS =
-            Math.max(1L << 20, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 32));
+    /**
+     * Record text held before a sorted run is written: a 32nd of the heap, 1–16 MB. The tests set
+     * {@code orgsync.spool.sort-buffer-chars} small, so that their runs of a few hundred members
+     * write sorted runs, and a first run's members reach the database while fetching, as large ones do.
+     */
+    private static final long SORT_BUFFER_CHARS = Long.getLong("orgsync.spool.sort-buffer-chars",
+            Math.max(1L << 20, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 32)));
 
     private final Map<String, Department> departments = new ConcurrentHashMap<>();
     private RecordSpool spool;
     private volatile SortedRuns fetching;
     /** Set once fetching is over: the members by id. */
     private volatile MVMap<String, String> members;
-    /** Told of every member listing as it is added (see {@link #alsoTell}). */
-    private volatile BiConsumer<Member, String> listener = (member, line) -> { };
+    /** Told of the members of every sorted run written while fetching (see {@link #alsoTell}). */
+    private volatile BiConsumer<String, String> listener = (id, line) -> { };
 
     /** A department listed twice (e.g. by overlapping recursive calls) keeps the first sighting. */
     public void addDepartment(Department department) {
@@ -44,16 +48,16 @@ public final class Snapshot implements AutoCloseable {
     }
 
     public void addMember(Member member) {
-        String line = SpooledRecords.encode(member);
-        sortedRuns().add(member.id(), line);
-        listener.accept(member, line);
+        sortedRuns().add(member.id(), SpooledRecords.encode(member));
     }
 
     /**
-     * Hands every member listing added from now on to {@code listener} as well, with its canonical
-     * line, in the adding thread.
+     * Hands over the members of each sorted run as it is written while fetching, then those of
+     * the last buffer when fetching ends: in id order, each id once per run with its listings in
+     * that run combined, as canonical lines. An id listed in several runs comes once from each.
+     * Set before the first member is added.
      */
-    void alsoTell(BiConsumer<Member, String> listener) {
+    void alsoTell(BiConsumer<String, String> listener) {
         this.listener = listener;
     }
 
@@ -120,7 +124,8 @@ public final class Snapshot implements AutoCloseable {
         if (runs == null) {
             synchronized (this) {
                 if (fetching == null) {
-                    fetching = new SortedRuns(openSpool().directory(), SORT_BUFFER_CHARS, Snapshot::mergeLines);
+                    fetching = new SortedRuns(openSpool().directory(), SORT_BUFFER_CHARS, Snapshot::mergeLines,
+                            (id, line) -> listener.accept(id, line));
                 }
                 runs = fetching;
             }

@@ -49,6 +49,7 @@ final class SortedRuns implements AutoCloseable {
     private final Path dir;
     private final long bufferChars;
     private final BinaryOperator<String> combine;
+    private final BiConsumer<String, String> written;
     /** Written runs by number, which is the order their records were added in. */
     private final NavigableMap<Integer, Path> runs = new TreeMap<>();
     private List<Entry> buffer = new ArrayList<>();
@@ -63,11 +64,19 @@ final class SortedRuns implements AutoCloseable {
      * @param dir         where run files go (the caller deletes it)
      * @param bufferChars how much record text to hold before writing a run
      * @param combine     the record of one id from two records of it, earlier first
+     * @param written     told each id of a run once that run is on disk, in id order, with its
+     *                    record combined within the run, in the adding thread that wrote the run;
+     *                    and, when draining, of the last buffer, never written, in the draining thread
      */
-    SortedRuns(Path dir, long bufferChars, BinaryOperator<String> combine) {
+    SortedRuns(Path dir, long bufferChars, BinaryOperator<String> combine, BiConsumer<String, String> written) {
         this.dir = dir;
         this.bufferChars = bufferChars;
         this.combine = combine;
+        this.written = written;
+    }
+
+    SortedRuns(Path dir, long bufferChars, BinaryOperator<String> combine) {
+        this(dir, bufferChars, combine, (id, record) -> { });
     }
 
     private record Entry(String id, String record) {
@@ -100,8 +109,9 @@ final class SortedRuns implements AutoCloseable {
             spilling++;
         }
         Path run = null;
+        List<Entry> sorted = sorted(full);
         try {
-            run = writeRun(number, sorted(full).iterator());
+            run = writeRun(number, sorted.iterator());
         } finally {
             synchronized (this) {
                 spilling--;
@@ -114,6 +124,9 @@ final class SortedRuns implements AutoCloseable {
                 }
                 notifyAll();
             }
+        }
+        for (Entry entry : sorted) {
+            written.accept(entry.id(), entry.record());
         }
     }
 
@@ -149,8 +162,12 @@ final class SortedRuns implements AutoCloseable {
                     readers.add(reader);
                     sources.add(reader);
                 }
-                sources.add(sorted(buffer).iterator());
+                List<Entry> last = sorted(buffer);
                 buffer = List.of();
+                for (Entry entry : last) {
+                    written.accept(entry.id(), entry.record());
+                }
+                sources.add(last.iterator());
                 merge(sources, sink);
             } finally {
                 readers.forEach(RunReader::close);

@@ -17,10 +17,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A tenant's first run written into the run's own open transaction while it fetches (see
- * {@link FirstLoad}). Fetchers hand over member listings; one writer thread inserts each person's
- * first listing with its departments and relations. A person listed again (in another department,
- * as a parent of another child) is only noted: staging rewrites those from the combined record,
- * and skips everyone else, who is already in the tables exactly as published.
+ * {@link FirstLoad}). The spool hands over its sorted runs as it writes them; one writer thread
+ * inserts each person the first time they come, with their departments and relations. A person
+ * coming again with other text (listed in another department or as a parent of another child in
+ * a later run) is only noted: staging rewrites those from the combined record and skips everyone
+ * else, who is already in the tables exactly as published.
  *
  * <p>The transaction holds the tenant's {@code orgsync_state} row from the start, as staging
  * would, so a second process starting the same tenant's first run waits for this one to end.
@@ -75,12 +76,13 @@ final class FetchTimeLoad implements FirstLoad {
         }
         JdbcStore.checkApplicable(runId, source, tenant, published);
         Listings.Seen seen;
+        long digest = Listings.digest(listing);
         synchronized (listed) {
-            seen = listed.add(published.id(), Listings.digest(listing));
+            seen = listed.add(published.id(), digest);
         }
         switch (seen) {
             case FIRST -> enqueue(published);
-            // WeCom lists a person in two departments with the same record in both: nothing to combine
+            // a person in two departments whose listings met in different runs: nothing new to combine
             case SAME_TEXT -> { }
             case OTHER_TEXT -> listedAgain.add(published.id());
             default -> throw new IllegalStateException("unknown " + seen);
@@ -151,9 +153,18 @@ final class FetchTimeLoad implements FirstLoad {
         return connection;
     }
 
-    /** Already in the tables as published: listed once, so the combined record is that listing. */
+    /** Already in the tables as published: it came once, or always with the same text. */
     boolean writtenAsPublished(String memberId) {
-        return !listedAgain.contains(memberId);
+        boolean came;
+        synchronized (listed) {
+            came = listed.contains(memberId);
+        }
+        return came && !listedAgain.contains(memberId);
+    }
+
+    /** Written once, then came again with other text: its row must be rewritten from the combined record. */
+    boolean cameAgain(String memberId) {
+        return listedAgain.contains(memberId);
     }
 
     /** Members inserted while fetching; valid after {@link #handOver}. */
@@ -193,33 +204,48 @@ final class FetchTimeLoad implements FirstLoad {
     }
 
     /**
-     * The ids listed so far with a digest of their first listing, as pairs of 64-bit hashes in an
-     * open-addressed table: 32 bytes a member at most, where a map of strings takes several times
-     * that. Two ids sharing a hash make the second count as listed again with other text, which
-     * staging rewrites from the combined record anyway: nothing is lost. The listing digest is
-     * SHA-256's first 64 bits, so that no vendor text can pass for another listing of the same person.
+     * The ids that came so far with a digest of the text they first came with: the first 128
+     * bits of SHA-256 of the id and 64 of the text, in an open-addressed table of 24 to 48 bytes
+     * a member, where a set of strings takes several times that. SHA-256 rather than a faster
+     * hash, so that no vendor text can be made to pass for another id, and be skipped.
      */
     static final class Listings {
         enum Seen { FIRST, SAME_TEXT, OTHER_TEXT }
 
-        /** Pairs: id hash (0: empty slot), listing digest. */
-        private long[] slots = new long[2 << 12];
+        private static final int SLOT = 3;
+        /** Triples: id hash high (0: empty slot), id hash low, text digest. */
+        private long[] slots = new long[SLOT << 12];
         private int size;
 
-        Seen add(String id, long listingDigest) {
-            long hash = idHash(id);
-            int mask = slots.length / 2 - 1;
-            for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-                if (slots[2 * i] == hash) {
-                    return slots[2 * i + 1] == listingDigest ? Seen.SAME_TEXT : Seen.OTHER_TEXT;
-                }
-                if (slots[2 * i] == 0) {
-                    slots[2 * i] = hash;
-                    slots[2 * i + 1] = listingDigest;
-                    if (++size * 4 > slots.length) {
-                        grow();
-                    }
-                    return Seen.FIRST;
+        Seen add(String id, long textDigest) {
+            byte[] sha = JdbcStore.sha256(id);
+            long high = nonZero(bits(sha, 0));
+            long low = bits(sha, 8);
+            int i = find(high, low);
+            if (slots[i] != 0) {
+                return slots[i + 2] == textDigest ? Seen.SAME_TEXT : Seen.OTHER_TEXT;
+            }
+            slots[i] = high;
+            slots[i + 1] = low;
+            slots[i + 2] = textDigest;
+            if (++size * 2 * SLOT > slots.length) {
+                grow();
+            }
+            return Seen.FIRST;
+        }
+
+        boolean contains(String id) {
+            byte[] sha = JdbcStore.sha256(id);
+            return slots[find(nonZero(bits(sha, 0)), bits(sha, 8))] != 0;
+        }
+
+        /** The slot holding that id, or the empty one where it would go. */
+        private int find(long high, long low) {
+            int capacity = slots.length / SLOT;
+            for (int n = (int) low & (capacity - 1); ; n = (n + 1) & (capacity - 1)) {
+                int i = n * SLOT;
+                if (slots[i] == 0 || (slots[i] == high && slots[i + 1] == low)) {
+                    return i;
                 }
             }
         }
@@ -227,41 +253,28 @@ final class FetchTimeLoad implements FirstLoad {
         private void grow() {
             long[] old = slots;
             slots = new long[old.length * 2];
-            int mask = slots.length / 2 - 1;
-            for (int j = 0; j < old.length; j += 2) {
+            for (int j = 0; j < old.length; j += SLOT) {
                 if (old[j] != 0) {
-                    int i = (int) old[j] & mask;
-                    while (slots[2 * i] != 0) {
-                        i = (i + 1) & mask;
-                    }
-                    slots[2 * i] = old[j];
-                    slots[2 * i + 1] = old[j + 1];
+                    int i = find(old[j], old[j + 1]);
+                    System.arraycopy(old, j, slots, i, SLOT);
                 }
             }
         }
 
-        /** FNV-1a over the UTF-16 units, then MurmurHash3's 64-bit finaliser to spread the low bits. */
-        static long idHash(String id) {
-            long h = 0xcbf29ce484222325L;
-            for (int i = 0; i < id.length(); i++) {
-                h ^= id.charAt(i);
-                h *= 0x100000001b3L;
-            }
-            h ^= h >>> 33;
-            h *= 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
-            h *= 0xc4ceb9fe1a85ec53L;
-            h ^= h >>> 33;
-            return h == 0 ? 1 : h;
+        static long digest(String text) {
+            return bits(JdbcStore.sha256(text), 0);
         }
 
-        static long digest(String listing) {
-            byte[] sha = JdbcStore.sha256(listing);
-            long d = 0;
-            for (int i = 0; i < 8; i++) {
-                d = (d << 8) | (sha[i] & 0xff);
+        private static long bits(byte[] sha, int from) {
+            long value = 0;
+            for (int i = from; i < from + 8; i++) {
+                value = (value << 8) | (sha[i] & 0xff);
             }
-            return d;
+            return value;
+        }
+
+        private static long nonZero(long high) {
+            return high == 0 ? 1 : high;
         }
     }
 }

@@ -501,15 +501,16 @@ public final class JdbcStore implements StateStore, AutoCloseable {
      * first, which on embedded H2 doubled the time a first run of 100,000 members spent writing
      * them. With soft-deleted rows about, a created member may be one coming back, so it upserts.
      *
-     * <p>After a {@link FetchTimeLoad}, the members it wrote are skipped, and those listed more
-     * than once are rewritten from their combined record as an update would be.
+     * <p>After a {@link FetchTimeLoad}, the members it wrote are skipped and those that came to it
+     * again with other text are rewritten from their combined record, as an update would be.
      */
     private void apply(Connection connection, RunResult result, LocalDateTime now, FetchTimeLoad firstLoad)
             throws SQLException {
         Manifest manifest = result.manifest();
         String runId = manifest.runId();
         List<Department> departmentDeletes = new ArrayList<>();
-        boolean createdAreNew = firstLoad == null && !hasDeletedMembers(connection, manifest);
+        // a first load began on a tenant without member rows, and only it wrote any since
+        boolean createdAreNew = firstLoad != null || !hasDeletedMembers(connection, manifest);
         long alreadyWritten = 0;
         long rewrittenCreates = 0;
         try (Batch departments = new Batch(batchSize, connection, upsertDepartment);
@@ -530,8 +531,9 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                     continue;
                 }
                 checkApplicable(runId, manifest.source(), manifest.tenant(), change.record());
-                boolean rewritten = firstLoad != null && change.op() == ChangeOp.CREATE;
-                if (rewritten && change.record() instanceof Member) {
+                boolean rewritten = firstLoad != null && change.op() == ChangeOp.CREATE
+                        && change.record() instanceof Member && firstLoad.cameAgain(change.record().id());
+                if (rewritten) {
                     rewrittenCreates++;
                 }
                 if (change.record() instanceof Department d) {
@@ -548,7 +550,8 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                     }
                     switch (change.op()) {
                         case CREATE, UPDATE -> {
-                            Batch into = change.op() == ChangeOp.CREATE && createdAreNew ? newMembers : members;
+                            Batch into = change.op() == ChangeOp.CREATE && createdAreNew && !rewritten
+                                    ? newMembers : members;
                             bindMember(into.statement, m, runId, now);
                             into.add();
                             addMemberships(memberships, relations, m);
@@ -570,7 +573,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             departmentsOf.flush();
             relationsOf.flush();
         }
-        if (firstLoad != null && alreadyWritten + rewrittenCreates < firstLoad.written()) {
+        if (firstLoad != null && alreadyWritten + rewrittenCreates != firstLoad.written()) {
             // a member written while fetching that the run does not publish would stay in the tables
             throw new RunFailedException("run " + runId + " wrote " + firstLoad.written() + " members while fetching "
                     + "but publishes " + (alreadyWritten + rewrittenCreates) + " of them; nothing was applied");
