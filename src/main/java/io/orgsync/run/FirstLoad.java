@@ -2,6 +2,9 @@ package io.orgsync.run;
 
 import io.orgsync.model.Member;
 
+import java.util.List;
+import java.util.function.Function;
+
 /**
  * The members of a tenant's first run, written to the state store while the run is still
  * fetching. A first run compares with nothing, so every member it lists is created; writing them
@@ -14,13 +17,15 @@ import io.orgsync.model.Member;
 public interface FirstLoad extends AutoCloseable {
 
     /**
-     * A member as it will be published (privacy rules applied) and its canonical line as spooled:
-     * the listings of one sorted run combined. The same person may come again from a later run;
-     * with the same text, the record is that one, else it is rewritten from the combined record
-     * when staging. Every member comes at least once before the run is staged. May block while
-     * the writer catches up.
+     * One sorted run of the spool: ids ascending, each once, with its listings in that run
+     * combined into one canonical line. The same person may come again in a later run; with the
+     * same text, the record is that one, else it is rewritten from the combined record when
+     * staging. Every member comes at least once before the run is staged. Never blocks.
+     *
+     * @param publish a listing as it will be published (decoded, privacy rules applied); called
+     *                for what is written, in the writer's thread
      */
-    void add(Member published, String listing);
+    void addRun(List<String> ids, List<String> listings, Function<String, Member> publish);
 
     /** Discards whatever was written unless staging took it over; never throws. */
     @Override

@@ -62,7 +62,7 @@ public final class RunContext {
      */
     void loadWhileFetching(FirstLoad load, UnaryOperator<Member> publish) {
         firstLoad = load;
-        snapshot.alsoTell((id, line) -> load.add(publish.apply(SpooledRecords.decode(line)), line));
+        snapshot.alsoTell((ids, lines) -> load.addRun(ids, lines, line -> publish.apply(SpooledRecords.decode(line))));
     }
 
     /** Ends the run's snapshot, and its first load unless staging took that over. */

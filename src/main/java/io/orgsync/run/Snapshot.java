@@ -40,7 +40,7 @@ public final class Snapshot implements AutoCloseable {
     /** Set once fetching is over: the members by id. */
     private volatile MVMap<String, String> members;
     /** Told of the members of every sorted run written while fetching (see {@link #alsoTell}). */
-    private volatile BiConsumer<String, String> listener = (id, line) -> { };
+    private volatile BiConsumer<List<String>, List<String>> listener = (ids, lines) -> { };
 
     /** A department listed twice (e.g. by overlapping recursive calls) keeps the first sighting. */
     public void addDepartment(Department department) {
@@ -53,11 +53,11 @@ public final class Snapshot implements AutoCloseable {
 
     /**
      * Hands over the members of each sorted run as it is written while fetching, then those of
-     * the last buffer when fetching ends: in id order, each id once per run with its listings in
+     * the last buffer when fetching ends: ids in order, each once per run, and their listings in
      * that run combined, as canonical lines. An id listed in several runs comes once from each.
      * Set before the first member is added.
      */
-    void alsoTell(BiConsumer<String, String> listener) {
+    void alsoTell(BiConsumer<List<String>, List<String>> listener) {
         this.listener = listener;
     }
 
@@ -125,7 +125,7 @@ public final class Snapshot implements AutoCloseable {
             synchronized (this) {
                 if (fetching == null) {
                     fetching = new SortedRuns(openSpool().directory(), SORT_BUFFER_CHARS, Snapshot::mergeLines,
-                            (id, line) -> listener.accept(id, line));
+                            (ids, lines) -> listener.accept(ids, lines));
                 }
                 runs = fetching;
             }

@@ -49,7 +49,7 @@ final class SortedRuns implements AutoCloseable {
     private final Path dir;
     private final long bufferChars;
     private final BinaryOperator<String> combine;
-    private final BiConsumer<String, String> written;
+    private final BiConsumer<List<String>, List<String>> written;
     /** Written runs by number, which is the order their records were added in. */
     private final NavigableMap<Integer, Path> runs = new TreeMap<>();
     private List<Entry> buffer = new ArrayList<>();
@@ -64,11 +64,12 @@ final class SortedRuns implements AutoCloseable {
      * @param dir         where run files go (the caller deletes it)
      * @param bufferChars how much record text to hold before writing a run
      * @param combine     the record of one id from two records of it, earlier first
-     * @param written     told each id of a run once that run is on disk, in id order, with its
-     *                    record combined within the run, in the adding thread that wrote the run;
-     *                    and, when draining, of the last buffer, never written, in the draining thread
+     * @param written     given the ids of a run in id order, and their records combined within the
+     *                    run, once that run is on disk, in the adding thread that wrote it; and,
+     *                    when draining, those of the last buffer, never written out
      */
-    SortedRuns(Path dir, long bufferChars, BinaryOperator<String> combine, BiConsumer<String, String> written) {
+    SortedRuns(Path dir, long bufferChars, BinaryOperator<String> combine,
+               BiConsumer<List<String>, List<String>> written) {
         this.dir = dir;
         this.bufferChars = bufferChars;
         this.combine = combine;
@@ -76,7 +77,7 @@ final class SortedRuns implements AutoCloseable {
     }
 
     SortedRuns(Path dir, long bufferChars, BinaryOperator<String> combine) {
-        this(dir, bufferChars, combine, (id, record) -> { });
+        this(dir, bufferChars, combine, (ids, records) -> { });
     }
 
     private record Entry(String id, String record) {
@@ -125,9 +126,11 @@ final class SortedRuns implements AutoCloseable {
                 notifyAll();
             }
         }
-        for (Entry entry : sorted) {
-            written.accept(entry.id(), entry.record());
-        }
+        tell(sorted);
+    }
+
+    private void tell(List<Entry> run) {
+        written.accept(run.stream().map(Entry::id).toList(), run.stream().map(Entry::record).toList());
     }
 
     /** Records added so far, an id listed twice counted twice. */
@@ -164,9 +167,7 @@ final class SortedRuns implements AutoCloseable {
                 }
                 List<Entry> last = sorted(buffer);
                 buffer = List.of();
-                for (Entry entry : last) {
-                    written.accept(entry.id(), entry.record());
-                }
+                tell(last);
                 sources.add(last.iterator());
                 merge(sources, sink);
             } finally {

@@ -9,19 +9,27 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A tenant's first run written into the run's own open transaction while it fetches (see
  * {@link FirstLoad}). The spool hands over its sorted runs as it writes them; one writer thread
- * inserts each person the first time they come, with their departments and relations. A person
- * coming again with other text (listed in another department or as a parent of another child in
- * a later run) is only noted: staging rewrites those from the combined record and skips everyone
- * else, who is already in the tables exactly as published.
+ * inserts the members of a run with their departments and relations, each person the first time
+ * they come. A person coming again with other text (listed in another department, or as a
+ * parent of another child, in a later run) is only noted: staging rewrites those from the
+ * combined record, skips everyone else written here, and inserts the rest.
+ *
+ * <p>A run is taken only while the writer is idle. When the vendor's rate limit paces fetching,
+ * it always is; with no limit, fetching alone keeps the machine busy, and members written in
+ * between only cost more than writing them in id order when staging. Members of a run not taken
+ * are still noted, so that a later listing of one of them is not mistaken for its first.
  *
  * <p>The transaction holds the tenant's {@code orgsync_state} row from the start, as staging
  * would, so a second process starting the same tenant's first run waits for this one to end.
@@ -29,9 +37,11 @@ import java.util.concurrent.TimeUnit;
 final class FetchTimeLoad implements FirstLoad {
 
     private static final Logger LOG = LoggerFactory.getLogger(FetchTimeLoad.class);
-    /** Listings waiting for the writer: enough to ride out a slow batch, small enough for any heap. */
-    private static final int QUEUE = 1024;
     private static final Object END = new Object();
+
+    /** A sorted run as the writer takes it: the listings, and which of them to write. */
+    private record Run(List<String> listings, boolean[] write, Function<String, Member> publish) {
+    }
 
     private final Connection connection;
     private final int batchSize;
@@ -41,10 +51,13 @@ final class FetchTimeLoad implements FirstLoad {
     private final String runId;
     private final LocalDateTime now;
     private final Runnable onEnd;
-    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
+    /** Runs for the writer: one at most, as one is taken only while the writer is idle. */
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Listings listed = new Listings();
     private final Set<String> listedAgain = ConcurrentHashMap.newKeySet();
     private final Thread writer;
+    /** Runs handed to the writer and not yet written; changed under the lock of {@link #listed}. */
+    private int pending;
     private volatile Exception failure;
     private volatile boolean ended;
     /** Written by the writer thread; read once it has stopped. */
@@ -65,40 +78,26 @@ final class FetchTimeLoad implements FirstLoad {
         writer.start();
     }
 
-    /**
-     * Checked here, in the fetching thread, so that a record the database cannot keep fails the
-     * run at once with the record named, as staging would have.
-     */
     @Override
-    public void add(Member published, String listing) {
+    public void addRun(List<String> ids, List<String> listings, Function<String, Member> publish) {
         if (failure != null || ended) {
             return;
         }
-        JdbcStore.checkApplicable(runId, source, tenant, published);
-        Listings.Seen seen;
-        long digest = Listings.digest(listing);
+        boolean[] write = new boolean[ids.size()];
         synchronized (listed) {
-            seen = listed.add(published.id(), digest);
-        }
-        switch (seen) {
-            case FIRST -> enqueue(published);
-            // a person in two departments whose listings met in different runs: nothing new to combine
-            case SAME_TEXT -> { }
-            case OTHER_TEXT -> listedAgain.add(published.id());
-            default -> throw new IllegalStateException("unknown " + seen);
-        }
-    }
-
-    private void enqueue(Member published) {
-        try {
-            while (!queue.offer(published, 100, TimeUnit.MILLISECONDS)) {
-                if (failure != null || ended) {
-                    return;
+            boolean take = pending == 0;
+            for (int i = 0; i < write.length; i++) {
+                Listings.Seen seen = listed.add(ids.get(i), Listings.digest(listings.get(i)), take);
+                write[i] = take && seen == Listings.Seen.FIRST;
+                if (seen == Listings.Seen.OTHER_TEXT) {
+                    listedAgain.add(ids.get(i));
                 }
+                // SAME_TEXT: a person in two departments whose listings met in different runs
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RunFailedException("run " + runId + " was interrupted while handing members to the database");
+            if (take) {
+                pending++;
+                queue.add(new Run(listings, write, publish));
+            }
         }
     }
 
@@ -111,20 +110,27 @@ final class FetchTimeLoad implements FirstLoad {
                 if (next == END) {
                     break;
                 }
-                Member member = (Member) next;
-                JdbcStore.bindMember(members.statement, member, runId, now);
-                members.add();
-                JdbcStore.addMemberships(memberships, relations, member);
-                written++;
-            }
-            if (!ended) {
+                Run run = (Run) next;
+                for (int i = 0; i < run.write().length && !ended; i++) {
+                    if (run.write()[i]) {
+                        Member member = run.publish().apply(run.listings().get(i));
+                        // what the database cannot keep fails the run with the record named, as staging would
+                        JdbcStore.checkApplicable(runId, source, tenant, member);
+                        JdbcStore.bindMember(members.statement, member, runId, now);
+                        members.add();
+                        JdbcStore.addMemberships(memberships, relations, member);
+                        written++;
+                    }
+                }
                 members.flush();
                 memberships.flush();
                 relations.flush();
+                synchronized (listed) {
+                    pending--;
+                }
             }
         } catch (SQLException | RuntimeException e) {
             failure = e;
-            queue.clear();
         } catch (InterruptedException e) {
             failure = e;
         }
@@ -146,6 +152,9 @@ final class FetchTimeLoad implements FirstLoad {
         onEnd.run();
         if (failure != null) {
             JdbcStore.rollbackAndClose(connection);
+            if (failure instanceof RunFailedException refused) {
+                throw refused;
+            }
             String reason = failure instanceof SQLException e ? JdbcStore.describe(e) : String.valueOf(failure);
             throw new RunFailedException("the database did not take the members of run " + runId
                     + " while it fetched: " + reason, failure);
@@ -153,16 +162,14 @@ final class FetchTimeLoad implements FirstLoad {
         return connection;
     }
 
-    /** Already in the tables as published: it came once, or always with the same text. */
-    boolean writtenAsPublished(String memberId) {
-        boolean came;
+    /** Whether this member has a row from here, whatever came of it afterwards. */
+    boolean wrote(String memberId) {
         synchronized (listed) {
-            came = listed.contains(memberId);
+            return listed.written(memberId);
         }
-        return came && !listedAgain.contains(memberId);
     }
 
-    /** Written once, then came again with other text: its row must be rewritten from the combined record. */
+    /** Came again with other text: what was written of it, if anything, gives way to the combined record. */
     boolean cameAgain(String memberId) {
         return listedAgain.contains(memberId);
     }
@@ -189,9 +196,7 @@ final class FetchTimeLoad implements FirstLoad {
 
     private void stopWriter() {
         try {
-            while (writer.isAlive() && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
-                // full: the writer is still taking; a failed writer has stopped, which ends the wait
-            }
+            queue.add(END);
             writer.join(TimeUnit.SECONDS.toMillis(60));
             if (writer.isAlive()) {
                 LOG.warn("run {}: the database has not taken a batch of members for 60 s; giving up on it", runId);
@@ -204,39 +209,46 @@ final class FetchTimeLoad implements FirstLoad {
     }
 
     /**
-     * The ids that came so far with a digest of the text they first came with: the first 128
-     * bits of SHA-256 of the id and 64 of the text, in an open-addressed table of 24 to 48 bytes
-     * a member, where a set of strings takes several times that. SHA-256 rather than a faster
-     * hash, so that no vendor text can be made to pass for another id, and be skipped.
+     * The ids that came so far with a digest of the text they first came with, and whether that
+     * was written: the first 128 bits of SHA-256 of the id and 63 of the text plus a flag, in an
+     * open-addressed table of 24 to 48 bytes a member, where a set of strings takes several times
+     * that. SHA-256 rather than a faster hash, so that no vendor text can be made to pass for
+     * another id and be skipped.
      */
     static final class Listings {
         enum Seen { FIRST, SAME_TEXT, OTHER_TEXT }
 
         private static final int SLOT = 3;
-        /** Triples: id hash high (0: empty slot), id hash low, text digest. */
+        /** Triples: id hash high (0: empty slot), id hash low, text digest with the written flag as lowest bit. */
         private long[] slots = new long[SLOT << 12];
         private int size;
 
-        Seen add(String id, long textDigest) {
+        /**
+         * @param write whether a first listing is written; the flag stays with the id, so one not
+         *              written is known as such when staging
+         */
+        Seen add(String id, long textDigest, boolean write) {
             byte[] sha = JdbcStore.sha256(id);
             long high = nonZero(bits(sha, 0));
             long low = bits(sha, 8);
             int i = find(high, low);
+            long digest = textDigest & ~1L;
             if (slots[i] != 0) {
-                return slots[i + 2] == textDigest ? Seen.SAME_TEXT : Seen.OTHER_TEXT;
+                return (slots[i + 2] & ~1L) == digest ? Seen.SAME_TEXT : Seen.OTHER_TEXT;
             }
             slots[i] = high;
             slots[i + 1] = low;
-            slots[i + 2] = textDigest;
+            slots[i + 2] = write ? digest | 1L : digest;
             if (++size * 2 * SLOT > slots.length) {
                 grow();
             }
             return Seen.FIRST;
         }
 
-        boolean contains(String id) {
+        boolean written(String id) {
             byte[] sha = JdbcStore.sha256(id);
-            return slots[find(nonZero(bits(sha, 0)), bits(sha, 8))] != 0;
+            int i = find(nonZero(bits(sha, 0)), bits(sha, 8));
+            return slots[i] != 0 && (slots[i + 2] & 1L) != 0;
         }
 
         /** The slot holding that id, or the empty one where it would go. */
@@ -255,8 +267,7 @@ final class FetchTimeLoad implements FirstLoad {
             slots = new long[old.length * 2];
             for (int j = 0; j < old.length; j += SLOT) {
                 if (old[j] != 0) {
-                    int i = find(old[j], old[j + 1]);
-                    System.arraycopy(old, j, slots, i, SLOT);
+                    System.arraycopy(old, j, slots, find(old[j], old[j + 1]), SLOT);
                 }
             }
         }

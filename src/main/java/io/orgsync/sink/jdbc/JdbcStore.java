@@ -501,8 +501,9 @@ public final class JdbcStore implements StateStore, AutoCloseable {
      * first, which on embedded H2 doubled the time a first run of 100,000 members spent writing
      * them. With soft-deleted rows about, a created member may be one coming back, so it upserts.
      *
-     * <p>After a {@link FetchTimeLoad}, the members it wrote are skipped and those that came to it
-     * again with other text are rewritten from their combined record, as an update would be.
+     * <p>After a {@link FetchTimeLoad}, the members it wrote are skipped, those that came to it
+     * again with other text are rewritten from their combined record as an update would be, and
+     * those it did not write (runs that came while its writer was busy) are inserted.
      */
     private void apply(Connection connection, RunResult result, LocalDateTime now, FetchTimeLoad firstLoad)
             throws SQLException {
@@ -512,7 +513,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         // a first load began on a tenant without member rows, and only it wrote any since
         boolean createdAreNew = firstLoad != null || !hasDeletedMembers(connection, manifest);
         long alreadyWritten = 0;
-        long rewrittenCreates = 0;
+        long rewrittenWritten = 0;
         try (Batch departments = new Batch(batchSize, connection, upsertDepartment);
              Batch members = new Batch(batchSize, connection, upsertMember);
              Batch newMembers = new Batch(batchSize, connection, insertMember);
@@ -525,17 +526,17 @@ public final class JdbcStore implements StateStore, AutoCloseable {
              Batch relations = new Batch(batchSize, connection, INSERT_RELATION).after(relationsOf)) {
             for (Change change : result.changes()) {
                 boolean loaded = firstLoad != null && change.op() == ChangeOp.CREATE
-                        && change.record() instanceof Member && firstLoad.writtenAsPublished(change.record().id());
-                if (loaded) {
+                        && change.record() instanceof Member;
+                boolean wrote = loaded && firstLoad.wrote(change.record().id());
+                boolean rewritten = loaded && firstLoad.cameAgain(change.record().id());
+                if (wrote && !rewritten) {
                     alreadyWritten++;
                     continue;
                 }
-                checkApplicable(runId, manifest.source(), manifest.tenant(), change.record());
-                boolean rewritten = firstLoad != null && change.op() == ChangeOp.CREATE
-                        && change.record() instanceof Member && firstLoad.cameAgain(change.record().id());
-                if (rewritten) {
-                    rewrittenCreates++;
+                if (wrote) {
+                    rewrittenWritten++;
                 }
+                checkApplicable(runId, manifest.source(), manifest.tenant(), change.record());
                 if (change.record() instanceof Department d) {
                     if (change.op() == ChangeOp.DELETE) {
                         departmentDeletes.add(d);
@@ -573,10 +574,10 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             departmentsOf.flush();
             relationsOf.flush();
         }
-        if (firstLoad != null && alreadyWritten + rewrittenCreates != firstLoad.written()) {
+        if (firstLoad != null && alreadyWritten + rewrittenWritten != firstLoad.written()) {
             // a member written while fetching that the run does not publish would stay in the tables
             throw new RunFailedException("run " + runId + " wrote " + firstLoad.written() + " members while fetching "
-                    + "but publishes " + (alreadyWritten + rewrittenCreates) + " of them; nothing was applied");
+                    + "but publishes " + (alreadyWritten + rewrittenWritten) + " of them; nothing was applied");
         }
         try (Batch delete = new Batch(batchSize, connection, SOFT_DELETE.formatted("orgsync_department"))) {
             for (Department d : departmentDeletes) {
