@@ -33,7 +33,7 @@ public enum SqlDialect {
                 return url;
             }
             long kilobytes = Math.max(1024, Math.min(64 * 1024, Runtime.getRuntime().maxMemory() / 16 / 1024));
-            return url + ";CACHE_SIZE=" + kilobytes + System.getProperty("h2x", "");
+            return url + ";CACHE_SIZE=" + kilobytes;
         }
     },
 

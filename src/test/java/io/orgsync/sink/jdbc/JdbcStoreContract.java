@@ -20,6 +20,7 @@ import io.orgsync.run.RunResult;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.RunStatus;
+import io.orgsync.run.Sink;
 import io.orgsync.simulator.SchoolOrg;
 import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
@@ -61,6 +62,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -412,6 +415,81 @@ abstract class JdbcStoreContract {
 
         assertThat(List.of(rerun.created(), rerun.updated(), rerun.deleted())).containsExactly(0L, 0L, 0L);
         assertThat(dump(RECORD_TABLES)).isEqualTo(tables);
+    }
+
+    @Test
+    void membersOfARunThatCameWhileTheFirstLoadWasBusyAreInsertedWhenStaging() throws Exception {
+        Org org = Org.school(10);
+        PreviousRun none = store.load(SOURCE, TENANT);
+        FetchTimeLoad load = (FetchTimeLoad) store.firstLoad(SOURCE, TENANT, "busy-run");
+        assertThat(load).as("a tenant without rows gets a first load").isNotNull();
+        List<Member> firstRun = org.members().subList(0, 20);
+        List<Member> secondRun = org.members().subList(20, 40);
+        Member s05 = org.member("s05");
+        // s05 again, in a later run, from another class: its row must become the combined record
+        Member s05combined = new Member(s05.source(), s05.tenant(), s05.id(), s05.name(), s05.role(),
+                List.of("c1", "c3"), s05.mobile(), s05.email(), s05.status(), s05.relations(), s05.attributes());
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+
+        load.addRun(ids(firstRun), lines(firstRun), line -> {
+            writing.countDown();
+            awaitQuietly(release);
+            return decode(line);
+        });
+        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        load.addRun(ids(secondRun), lines(secondRun), line -> {
+            throw new AssertionError("a run that came while the writer was busy is not written while fetching");
+        });
+        load.addRun(List.of("s05"), List.of(CanonicalJson.toLine(Org.student("s05", s05.name(), "c3"))),
+                line -> {
+                    throw new AssertionError("a second listing is never written while fetching");
+                });
+        release.countDown();
+        List<Member> published = new ArrayList<>(org.members());
+        published.replaceAll(m -> m.id().equals("s05") ? s05combined : m);
+        Manifest manifest = new Manifest("busy-run", SOURCE, TENANT, RunStatus.SUCCESS, "2026-11-21T02:00:00Z",
+                "2026-11-21T02:00:01Z", 7, 40, 47, 0, 0, 0, 0, 0, null);
+        try (Sink.Staged staged = store.stage(new RunResult(manifest, org.departments(), published,
+                ChangeDetector.diff(none, org.departments(), published)))) {
+            staged.commit();
+        }
+
+        assertThat(load.written()).isEqualTo(20);
+        Map<String, String> stored = new HashMap<>();
+        query("SELECT id, record_json FROM orgsync_member WHERE tenant = ?", TENANT)
+                .forEach(r -> stored.put((String) r.get("id"), (String) r.get("record_json")));
+        Map<String, String> expected = new HashMap<>();
+        published.forEach(m -> expected.put(m.id(), CanonicalJson.toLine(m)));
+        assertThat(stored).isEqualTo(expected);
+        assertThat(memberships("s05")).containsExactlyInAnyOrder("c1", "c3");
+        assertThat(count("orgsync_member_department")).isEqualTo(41);
+        assertThat(count("orgsync_relation")).isEqualTo(80);
+        assertThat(state()).isEqualTo("busy-run");
+    }
+
+    private static List<String> ids(List<Member> members) {
+        return members.stream().map(Member::id).sorted().toList();
+    }
+
+    private static List<String> lines(List<Member> members) {
+        return members.stream().sorted(java.util.Comparator.comparing(Member::id)).map(CanonicalJson::toLine).toList();
+    }
+
+    private static Member decode(String line) {
+        try {
+            return CanonicalJson.MAPPER.readValue(line, Member.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
