@@ -407,7 +407,9 @@ public final class FileSink implements Sink {
                     throw new IllegalArgumentException("run " + m.runId() + " of " + m.source() + "/" + m.tenant()
                             + " holds a " + record.kind() + " of " + record.source() + "/" + record.tenant());
                 }
-                throw new IllegalStateException("a canonical line no longer starts with " + start + ": " + line);
+                // not the line itself: it holds names and mobiles, and this message reaches the log
+                throw new IllegalStateException("the canonical line of " + record.kind() + " '" + record.id()
+                        + "' no longer starts with " + start);
             }
             return line;
         }

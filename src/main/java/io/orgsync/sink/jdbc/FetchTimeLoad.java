@@ -1,6 +1,7 @@
 package io.orgsync.sink.jdbc;
 
 import io.orgsync.model.Member;
+import io.orgsync.model.Role;
 import io.orgsync.run.FirstLoad;
 import io.orgsync.run.RunFailedException;
 import org.slf4j.Logger;
@@ -9,11 +10,8 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -22,9 +20,13 @@ import java.util.function.Function;
  * A tenant's first run written into the run's own open transaction while it fetches (see
  * {@link FirstLoad}). The spool hands over its sorted runs as it writes them; one writer thread
  * inserts the members of a run with their departments and relations, each person the first time
- * they come. A person coming again with other text (listed in another department, or as a
- * parent of another child, in a later run) is only noted: staging rewrites those from the
- * combined record, skips everyone else written here, and inserts the rest.
+ * they come. A person coming again with other text (listed in another department in a later run)
+ * is only noted: staging rewrites those from the combined record, skips everyone else written
+ * here, and inserts the rest.
+ *
+ * <p>Parents are not written here: a school directory lists a parent once for each child, with
+ * that child only, so the first listing of a parent is rarely the record, and rewriting it costs
+ * more than inserting it once when staging (Wuhan: 160,000 of 260,000 members).
  *
  * <p>A run is taken only while the writer is idle. When the vendor's rate limit paces fetching,
  * it always is; with no limit, fetching alone keeps the machine busy, and members written in
@@ -54,7 +56,6 @@ final class FetchTimeLoad implements FirstLoad {
     /** Runs for the writer: one at most, as one is taken only while the writer is idle. */
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Listings listed = new Listings();
-    private final Set<String> listedAgain = ConcurrentHashMap.newKeySet();
     private final Thread writer;
     /** Runs handed to the writer and not yet written; changed under the lock of {@link #listed}. */
     private int pending;
@@ -87,12 +88,10 @@ final class FetchTimeLoad implements FirstLoad {
         synchronized (listed) {
             boolean take = pending == 0;
             for (int i = 0; i < write.length; i++) {
-                Listings.Seen seen = listed.add(ids.get(i), Listings.digest(listings.get(i)), take);
+                // noted whether taken or not. SAME_TEXT: a person in two departments whose listings
+                // met in different runs
+                Listings.Seen seen = listed.add(ids.get(i), Listings.digest(listings.get(i)));
                 write[i] = take && seen == Listings.Seen.FIRST;
-                if (seen == Listings.Seen.OTHER_TEXT) {
-                    listedAgain.add(ids.get(i));
-                }
-                // SAME_TEXT: a person in two departments whose listings met in different runs
             }
             if (take) {
                 pending++;
@@ -114,8 +113,14 @@ final class FetchTimeLoad implements FirstLoad {
                 for (int i = 0; i < run.write().length && !ended; i++) {
                     if (run.write()[i]) {
                         Member member = run.publish().apply(run.listings().get(i));
+                        if (member.role() == Role.PARENT) {
+                            continue;
+                        }
                         // what the database cannot keep fails the run with the record named, as staging would
                         JdbcStore.checkApplicable(runId, source, tenant, member);
+                        synchronized (listed) {
+                            listed.markWritten(member.id());
+                        }
                         JdbcStore.bindMember(members.statement, member, runId, now);
                         members.add();
                         JdbcStore.addMemberships(memberships, relations, member);
@@ -171,7 +176,9 @@ final class FetchTimeLoad implements FirstLoad {
 
     /** Came again with other text: what was written of it, if anything, gives way to the combined record. */
     boolean cameAgain(String memberId) {
-        return listedAgain.contains(memberId);
+        synchronized (listed) {
+            return listed.cameAgain(memberId);
+        }
     }
 
     /** Members inserted while fetching; valid after {@link #handOver}. */
@@ -209,46 +216,69 @@ final class FetchTimeLoad implements FirstLoad {
     }
 
     /**
-     * The ids that came so far with a digest of the text they first came with, and whether that
-     * was written: the first 128 bits of SHA-256 of the id and 63 of the text plus a flag, in an
-     * open-addressed table of 24 to 48 bytes a member, where a set of strings takes several times
-     * that. SHA-256 rather than a faster hash, so that no vendor text can be made to pass for
-     * another id and be skipped.
+     * The ids that came so far with a digest of the text they first came with, whether that was
+     * written, and whether they came again with other text: the first 128 bits of SHA-256 of the
+     * id, and 62 of the text plus two flags, in an open-addressed table of 24 to 48 bytes a
+     * member, where a set of strings takes several times that. SHA-256 rather than a faster hash,
+     * so that no vendor text can be made to pass for another id and be skipped.
      */
     static final class Listings {
         enum Seen { FIRST, SAME_TEXT, OTHER_TEXT }
 
         private static final int SLOT = 3;
-        /** Triples: id hash high (0: empty slot), id hash low, text digest with the written flag as lowest bit. */
+        private static final long WRITTEN = 1;
+        private static final long CAME_AGAIN = 2;
+        private static final long FLAGS = WRITTEN | CAME_AGAIN;
+        /** Triples: id hash high (0: empty slot), id hash low, text digest with the flags as lowest bits. */
         private long[] slots = new long[SLOT << 12];
         private int size;
 
-        /**
-         * @param write whether a first listing is written; the flag stays with the id, so one not
-         *              written is known as such when staging
-         */
-        Seen add(String id, long textDigest, boolean write) {
+        Seen add(String id, long textDigest) {
             byte[] sha = JdbcStore.sha256(id);
             long high = nonZero(bits(sha, 0));
             long low = bits(sha, 8);
             int i = find(high, low);
-            long digest = textDigest & ~1L;
+            long digest = textDigest & ~FLAGS;
             if (slots[i] != 0) {
-                return (slots[i + 2] & ~1L) == digest ? Seen.SAME_TEXT : Seen.OTHER_TEXT;
+                if ((slots[i + 2] & ~FLAGS) == digest) {
+                    return Seen.SAME_TEXT;
+                }
+                slots[i + 2] |= CAME_AGAIN;
+                return Seen.OTHER_TEXT;
             }
             slots[i] = high;
             slots[i + 1] = low;
-            slots[i + 2] = write ? digest | 1L : digest;
+            slots[i + 2] = digest;
             if (++size * 2 * SLOT > slots.length) {
                 grow();
             }
             return Seen.FIRST;
         }
 
+        void markWritten(String id) {
+            int i = slot(id);
+            if (slots[i] == 0) {
+                throw new IllegalStateException("member '" + id + "' is written before it came");
+            }
+            slots[i + 2] |= WRITTEN;
+        }
+
         boolean written(String id) {
+            return (flags(id) & WRITTEN) != 0;
+        }
+
+        boolean cameAgain(String id) {
+            return (flags(id) & CAME_AGAIN) != 0;
+        }
+
+        private long flags(String id) {
+            int i = slot(id);
+            return slots[i] == 0 ? 0 : slots[i + 2] & FLAGS;
+        }
+
+        private int slot(String id) {
             byte[] sha = JdbcStore.sha256(id);
-            int i = find(nonZero(bits(sha, 0)), bits(sha, 8));
-            return slots[i] != 0 && (slots[i + 2] & 1L) != 0;
+            return find(nonZero(bits(sha, 0)), bits(sha, 8));
         }
 
         /** The slot holding that id, or the empty one where it would go. */

@@ -501,9 +501,9 @@ public final class JdbcStore implements StateStore, AutoCloseable {
      * first, which on embedded H2 doubled the time a first run of 100,000 members spent writing
      * them. With soft-deleted rows about, a created member may be one coming back, so it upserts.
      *
-     * <p>After a {@link FetchTimeLoad}, the members it wrote are skipped, those that came to it
+     * <p>After a {@link FetchTimeLoad}, the members it wrote are skipped, those of them that came
      * again with other text are rewritten from their combined record as an update would be, and
-     * those it did not write (runs that came while its writer was busy) are inserted.
+     * those it did not write (parents, runs that came while its writer was busy) are inserted.
      */
     private void apply(Connection connection, RunResult result, LocalDateTime now, FetchTimeLoad firstLoad)
             throws SQLException {
@@ -528,12 +528,13 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 boolean loaded = firstLoad != null && change.op() == ChangeOp.CREATE
                         && change.record() instanceof Member;
                 boolean wrote = loaded && firstLoad.wrote(change.record().id());
-                boolean rewritten = loaded && firstLoad.cameAgain(change.record().id());
+                // only a row written while fetching needs rewriting; the others are plain inserts now
+                boolean rewritten = wrote && firstLoad.cameAgain(change.record().id());
                 if (wrote && !rewritten) {
                     alreadyWritten++;
                     continue;
                 }
-                if (wrote) {
+                if (rewritten) {
                     rewrittenWritten++;
                 }
                 checkApplicable(runId, manifest.source(), manifest.tenant(), change.record());
