@@ -29,11 +29,12 @@ import java.util.function.Function;
  * more than inserting it once when staging (Wuhan: 160,000 of 260,000 members).
  *
  * <p>A run is taken only while the writer is idle, and only while writing one takes less than
- * half the time between runs. When the vendor's rate limit paces fetching, it does; with no
- * limit, fetching alone keeps the machine busy, runs come as fast as they can be written, and
- * members written in between cost more than writing them in id order when staging (1,000,000
- * WeCom members at -Xmx256m took a third longer). Members of a run not taken are still noted, so
- * that a later listing of one of them is not mistaken for its first.
+ * half the time between runs; after two runs in a row came too soon, no more are taken. When the
+ * vendor's rate limit paces fetching, runs come slowly; with no limit, fetching alone keeps the
+ * machine busy, runs come as fast as they can be written, and members written in between cost
+ * more than writing them all in id order when staging (1,000,000 WeCom members at -Xmx256m took
+ * a third longer). Members of a run not taken are still noted, so that a later listing of one of
+ * them is not mistaken for its first.
  *
  * <p>The transaction holds the tenant's {@code orgsync_state} row from the start, as staging
  * would, so a second process starting the same tenant's first run waits for this one to end.
@@ -64,6 +65,10 @@ final class FetchTimeLoad implements FirstLoad {
     /** When the last run came, and how long the writer took for the last run it wrote (0: none yet). */
     private long lastArrival;
     private volatile long lastWriteNanos;
+    /** Runs in a row that came sooner than twice the writing of one. */
+    private int tooSoon;
+    /** No more runs are taken: from then on only the members already noted need watching. */
+    private boolean stopped;
     private volatile Exception failure;
     private volatile boolean ended;
     /** Written by the writer thread; read once it has stopped. */
@@ -92,13 +97,22 @@ final class FetchTimeLoad implements FirstLoad {
         boolean[] write = new boolean[ids.size()];
         synchronized (listed) {
             long arrival = System.nanoTime();
-            boolean take = pending == 0 && (lastWriteNanos == 0 || 2 * lastWriteNanos < arrival - lastArrival);
+            boolean soon = lastWriteNanos != 0 && 2 * lastWriteNanos >= arrival - lastArrival;
+            tooSoon = soon ? tooSoon + 1 : 0;
+            stopped |= tooSoon >= 2;
+            boolean take = pending == 0 && !soon && !stopped;
             lastArrival = arrival;
             for (int i = 0; i < write.length; i++) {
-                // noted whether taken or not. SAME_TEXT: a person in two departments whose listings
-                // met in different runs
-                Listings.Seen seen = listed.add(ids.get(i), Listings.digest(listings.get(i)));
-                write[i] = take && seen == Listings.Seen.FIRST;
+                // noted whether taken or not, while runs may still be taken: a member first seen in
+                // a run not taken must not pass for new in a later one. SAME_TEXT: a person in two
+                // departments whose listings met in different runs.
+                long digest = Listings.digest(listings.get(i));
+                if (stopped) {
+                    listed.noteAgain(ids.get(i), digest);
+                } else {
+                    Listings.Seen seen = listed.add(ids.get(i), digest);
+                    write[i] = take && seen == Listings.Seen.FIRST;
+                }
             }
             if (take) {
                 pending++;
@@ -226,50 +240,60 @@ final class FetchTimeLoad implements FirstLoad {
 
     /**
      * The ids that came so far with a digest of the text they first came with, whether that was
-     * written, and whether they came again with other text: the first 128 bits of SHA-256 of the
-     * id, and 62 of the text plus two flags, in an open-addressed table of 24 to 48 bytes a
-     * member, where a set of strings takes several times that. SHA-256 rather than a faster hash,
-     * so that no vendor text can be made to pass for another id and be skipped.
+     * written, and whether they came again with other text: 64 bits of SHA-256 of the id, and 62
+     * of the text plus two flags, in an open-addressed table of 21 to 43 bytes a member, where a
+     * set of strings takes several times that. Two ids sharing a hash (never seen; a vendor would
+     * need billions of tries to make one) only make both count as come again, and be rewritten
+     * from their combined records when staging: nothing is skipped.
      */
     static final class Listings {
         enum Seen { FIRST, SAME_TEXT, OTHER_TEXT }
 
-        private static final int SLOT = 3;
         private static final long WRITTEN = 1;
         private static final long CAME_AGAIN = 2;
         private static final long FLAGS = WRITTEN | CAME_AGAIN;
-        /** Triples: id hash high (0: empty slot), id hash low, text digest with the flags as lowest bits. */
-        private long[] slots = new long[SLOT << 12];
+        /** Pairs: id hash (0: empty slot), text digest with the flags as lowest bits. */
+        private long[] slots = new long[2 << 12];
         private int size;
 
         Seen add(String id, long textDigest) {
-            byte[] sha = JdbcStore.sha256(id);
-            long high = nonZero(bits(sha, 0));
-            long low = bits(sha, 8);
-            int i = find(high, low);
+            long hash = idHash(id);
+            int i = find(hash);
             long digest = textDigest & ~FLAGS;
             if (slots[i] != 0) {
-                if ((slots[i + 2] & ~FLAGS) == digest) {
-                    return Seen.SAME_TEXT;
-                }
-                slots[i + 2] |= CAME_AGAIN;
-                return Seen.OTHER_TEXT;
+                return again(i, digest);
             }
-            slots[i] = high;
-            slots[i + 1] = low;
-            slots[i + 2] = digest;
-            if (++size * 2 * SLOT > slots.length) {
+            slots[i] = hash;
+            slots[i + 1] = digest;
+            // at most three quarters full
+            if (++size * 8 > slots.length * 3) {
                 grow();
             }
             return Seen.FIRST;
         }
 
+        /** Like {@link #add}, but an id not noted yet stays so: nothing of it was written. */
+        void noteAgain(String id, long textDigest) {
+            int i = find(idHash(id));
+            if (slots[i] != 0) {
+                again(i, textDigest & ~FLAGS);
+            }
+        }
+
+        private Seen again(int i, long digest) {
+            if ((slots[i + 1] & ~FLAGS) == digest) {
+                return Seen.SAME_TEXT;
+            }
+            slots[i + 1] |= CAME_AGAIN;
+            return Seen.OTHER_TEXT;
+        }
+
         void markWritten(String id) {
-            int i = slot(id);
+            int i = find(idHash(id));
             if (slots[i] == 0) {
                 throw new IllegalStateException("member '" + id + "' is written before it came");
             }
-            slots[i + 2] |= WRITTEN;
+            slots[i + 1] |= WRITTEN;
         }
 
         boolean written(String id) {
@@ -281,22 +305,16 @@ final class FetchTimeLoad implements FirstLoad {
         }
 
         private long flags(String id) {
-            int i = slot(id);
-            return slots[i] == 0 ? 0 : slots[i + 2] & FLAGS;
+            int i = find(idHash(id));
+            return slots[i] == 0 ? 0 : slots[i + 1] & FLAGS;
         }
 
-        private int slot(String id) {
-            byte[] sha = JdbcStore.sha256(id);
-            return find(nonZero(bits(sha, 0)), bits(sha, 8));
-        }
-
-        /** The slot holding that id, or the empty one where it would go. */
-        private int find(long high, long low) {
-            int capacity = slots.length / SLOT;
-            for (int n = (int) low & (capacity - 1); ; n = (n + 1) & (capacity - 1)) {
-                int i = n * SLOT;
-                if (slots[i] == 0 || (slots[i] == high && slots[i + 1] == low)) {
-                    return i;
+        /** The slot holding that hash, or the empty one where it would go. */
+        private int find(long hash) {
+            int capacity = slots.length / 2;
+            for (int n = (int) hash & (capacity - 1); ; n = (n + 1) & (capacity - 1)) {
+                if (slots[2 * n] == 0 || slots[2 * n] == hash) {
+                    return 2 * n;
                 }
             }
         }
@@ -304,27 +322,30 @@ final class FetchTimeLoad implements FirstLoad {
         private void grow() {
             long[] old = slots;
             slots = new long[old.length * 2];
-            for (int j = 0; j < old.length; j += SLOT) {
+            for (int j = 0; j < old.length; j += 2) {
                 if (old[j] != 0) {
-                    System.arraycopy(old, j, slots, find(old[j], old[j + 1]), SLOT);
+                    int i = find(old[j]);
+                    slots[i] = old[j];
+                    slots[i + 1] = old[j + 1];
                 }
             }
         }
 
-        static long digest(String text) {
-            return bits(JdbcStore.sha256(text), 0);
+        private static long idHash(String id) {
+            long hash = bits(JdbcStore.sha256(id));
+            return hash == 0 ? 1 : hash;
         }
 
-        private static long bits(byte[] sha, int from) {
+        static long digest(String text) {
+            return bits(JdbcStore.sha256(text));
+        }
+
+        private static long bits(byte[] sha) {
             long value = 0;
-            for (int i = from; i < from + 8; i++) {
+            for (int i = 0; i < 8; i++) {
                 value = (value << 8) | (sha[i] & 0xff);
             }
             return value;
-        }
-
-        private static long nonZero(long high) {
-            return high == 0 ? 1 : high;
         }
     }
 }
