@@ -3,7 +3,6 @@ package io.orgsync.sink.jdbc;
 import io.orgsync.model.Member;
 import io.orgsync.model.Role;
 import io.orgsync.run.FirstLoad;
-import io.orgsync.run.RunFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -172,7 +171,10 @@ final class FetchTimeLoad implements FirstLoad {
     /**
      * Waits for the writer and passes the open transaction on to staging.
      *
-     * @throws RunFailedException when writing failed; the transaction is then rolled back
+     * @return null when writing failed: the transaction is rolled back, and staging applies the
+     *         whole run as it would any other. A database that drops a transaction left open
+     *         while fetching (PostgreSQL's {@code idle_in_transaction_session_timeout}) would
+     *         otherwise fail every first run; a record it cannot keep fails staging just the same.
      */
     Connection handOver() {
         stopWriter();
@@ -180,12 +182,10 @@ final class FetchTimeLoad implements FirstLoad {
         onEnd.run();
         if (failure != null) {
             JdbcStore.rollbackAndClose(connection);
-            if (failure instanceof RunFailedException refused) {
-                throw refused;
-            }
-            String reason = failure instanceof SQLException e ? JdbcStore.describe(e) : String.valueOf(failure);
-            throw new RunFailedException("the database did not take the members of run " + runId
-                    + " while it fetched: " + reason, failure);
+            String reason = failure instanceof SQLException e ? JdbcStore.describe(e) : failure.getMessage();
+            LOG.warn("run {}: the members written while fetching were rolled back ({}); the run is applied "
+                    + "when staged instead", runId, reason);
+            return null;
         }
         return connection;
     }

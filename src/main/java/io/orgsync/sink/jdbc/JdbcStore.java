@@ -373,7 +373,11 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                     + "having been loaded: its changes cannot be trusted");
         }
         FetchTimeLoad firstLoad = firstLoads.get(manifest.runId());
-        Connection connection = firstLoad != null ? firstLoad.handOver() : database.dataSource().getConnection();
+        Connection early = firstLoad != null ? firstLoad.handOver() : null;
+        if (early == null) {
+            firstLoad = null;
+        }
+        Connection connection = early != null ? early : database.dataSource().getConnection();
         boolean staged = false;
         try {
             connection.setAutoCommit(false);
