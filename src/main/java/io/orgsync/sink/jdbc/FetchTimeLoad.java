@@ -94,6 +94,11 @@ final class FetchTimeLoad implements FirstLoad {
             return;
         }
         boolean[] write = new boolean[ids.size()];
+        // hashed before taking the lock, which another fetcher's run may be waiting for
+        long[] digests = new long[ids.size()];
+        for (int i = 0; i < digests.length; i++) {
+            digests[i] = Listings.digest(listings.get(i));
+        }
         synchronized (listed) {
             long arrival = System.nanoTime();
             boolean soon = lastWriteNanos != 0 && 2 * lastWriteNanos >= arrival - lastArrival;
@@ -105,11 +110,10 @@ final class FetchTimeLoad implements FirstLoad {
                 // noted whether taken or not, while runs may still be taken: a member first seen in
                 // a run not taken must not pass for new in a later one. SAME_TEXT: a person in two
                 // departments whose listings met in different runs.
-                long digest = Listings.digest(listings.get(i));
                 if (stopped) {
-                    listed.noteAgain(ids.get(i), digest);
+                    listed.noteAgain(ids.get(i), digests[i]);
                 } else {
-                    Listings.Seen seen = listed.add(ids.get(i), digest);
+                    Listings.Seen seen = listed.add(ids.get(i), digests[i]);
                     write[i] = take && seen == Listings.Seen.FIRST;
                 }
             }
@@ -190,18 +194,25 @@ final class FetchTimeLoad implements FirstLoad {
         return connection;
     }
 
-    /** Whether this member has a row from here, whatever came of it afterwards. */
-    boolean wrote(String memberId) {
-        synchronized (listed) {
-            return listed.written(memberId);
-        }
+    /** What staging must do for a created member, from one look-up. */
+    enum Written {
+        /** Not written here: insert it. */
+        NO,
+        /** Written as published: it came once, or always with the same text. */
+        AS_PUBLISHED,
+        /** Written, then came again with other text: rewrite it from the combined record. */
+        THEN_CHANGED
     }
 
-    /** Came again with other text: what was written of it, if anything, gives way to the combined record. */
-    boolean cameAgain(String memberId) {
+    Written earlyWrite(String memberId) {
+        long flags;
         synchronized (listed) {
-            return listed.cameAgain(memberId);
+            flags = listed.flags(memberId);
         }
+        if ((flags & Listings.WRITTEN) == 0) {
+            return Written.NO;
+        }
+        return (flags & Listings.CAME_AGAIN) == 0 ? Written.AS_PUBLISHED : Written.THEN_CHANGED;
     }
 
     /** Members inserted while fetching; valid after {@link #handOver}. */
@@ -296,15 +307,7 @@ final class FetchTimeLoad implements FirstLoad {
             slots[i + 1] |= WRITTEN;
         }
 
-        boolean written(String id) {
-            return (flags(id) & WRITTEN) != 0;
-        }
-
-        boolean cameAgain(String id) {
-            return (flags(id) & CAME_AGAIN) != 0;
-        }
-
-        private long flags(String id) {
+        long flags(String id) {
             int i = find(idHash(id));
             return slots[i] == 0 ? 0 : slots[i + 1] & FLAGS;
         }

@@ -529,15 +529,15 @@ public final class JdbcStore implements StateStore, AutoCloseable {
              Batch memberships = new Batch(batchSize, connection, INSERT_MEMBERSHIP).after(departmentsOf);
              Batch relations = new Batch(batchSize, connection, INSERT_RELATION).after(relationsOf)) {
             for (Change change : result.changes()) {
-                boolean loaded = firstLoad != null && change.op() == ChangeOp.CREATE
-                        && change.record() instanceof Member;
-                boolean wrote = loaded && firstLoad.wrote(change.record().id());
-                // only a row written while fetching needs rewriting; the others are plain inserts now
-                boolean rewritten = wrote && firstLoad.cameAgain(change.record().id());
-                if (wrote && !rewritten) {
+                FetchTimeLoad.Written early = firstLoad != null && change.op() == ChangeOp.CREATE
+                        && change.record() instanceof Member ? firstLoad.earlyWrite(change.record().id())
+                        : FetchTimeLoad.Written.NO;
+                if (early == FetchTimeLoad.Written.AS_PUBLISHED) {
                     alreadyWritten++;
                     continue;
                 }
+                // only a row written while fetching needs rewriting; the others are plain inserts now
+                boolean rewritten = early == FetchTimeLoad.Written.THEN_CHANGED;
                 if (rewritten) {
                     rewrittenWritten++;
                 }
