@@ -125,7 +125,9 @@ public final class RunCoordinator implements AutoCloseable {
         // A source Kamelet's run is compared by the sink Kamelet that takes it over, not here.
         if (!kameletTenants.containsKey(configured)) {
             run.readPreviousMeanwhile(stateReader.submit(() -> state.load(run.source(), run.tenant())));
-            FirstLoad firstLoad = state.firstLoad(run.source(), run.tenant(), run.runId());
+            // only the tables take long to write; a compact state is written at once when staged
+            FirstLoad firstLoad = settings.sinks().contains(state.name())
+                    ? state.firstLoad(run.source(), run.tenant(), run.runId()) : null;
             if (firstLoad != null) {
                 run.loadWhileFetching(firstLoad, settings.privacy()::apply);
             }
@@ -207,7 +209,7 @@ public final class RunCoordinator implements AutoCloseable {
         // to this one list, and succeeded/fail on the original see them all
         exchange.setProperty(STAGED, new StagedSinks(sinkNames(exchange)));
         RunResult result = new RunResult(manifest, departments, members.members(),
-                Concatenated.changes(departmentChanges, members.changes()));
+                Concatenated.changes(departmentChanges, members.changes()), publishesTables(exchange));
         exchange.setProperty(RESULT, result);
         return result;
     }
@@ -244,6 +246,15 @@ public final class RunCoordinator implements AutoCloseable {
             return sinkNames();
         }
         return own.isEmpty() ? List.of(state.name()) : List.of(state.name(), KAMELET_SINK_NAME);
+    }
+
+    /**
+     * Whether the run goes to the jdbc sink's tables: {@code orgsync.sinks} lists it, or a JDBC
+     * sink Kamelet (whose sink is the state store itself) took the run over.
+     */
+    private boolean publishesTables(Exchange exchange) {
+        java.util.Optional<Sink> own = kameletSink(exchange);
+        return own == null ? settings.sinks().contains(state.name()) : own.isEmpty();
     }
 
     /**

@@ -69,6 +69,8 @@ class ManyTenantsSyncTest {
     /** No source of its own enabled: only the three named tenants run. */
     private Map<String, String> tenants(Path exports) {
         Map<String, String> overrides = Harness.overrides(companyA, exports);
+        // the tests read each tenant's rows from the tables
+        overrides.put("orgsync.sinks", "file,jdbc");
         overrides.put("orgsync.tenants", "hq, branch, school");
         overrides.put("orgsync.tenants.hq.source", "feishu");
         overrides.put("orgsync.tenants.hq.base-url", companyA.baseUrl());

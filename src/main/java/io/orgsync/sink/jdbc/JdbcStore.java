@@ -9,6 +9,7 @@ import io.orgsync.model.CanonicalRecord;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
 import io.orgsync.model.Relation;
+import io.orgsync.run.CanonicalLines;
 import io.orgsync.run.Change;
 import io.orgsync.run.ChangeOp;
 import io.orgsync.run.DigestedRecords;
@@ -22,6 +23,7 @@ import io.orgsync.run.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,12 +44,12 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
@@ -104,7 +106,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private final String upsertMember;
     private final String insertMember;
     /** Per source and tenant, the run {@link #load} last saw (empty: none yet). */
-    private final Map<String, Optional<String>> loaded = new ConcurrentHashMap<>();
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     /** First runs writing while they fetch, by run id, until staged or closed. */
     private final Map<String, FetchTimeLoad> firstLoads = new ConcurrentHashMap<>();
     /**
@@ -139,15 +141,17 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     }
 
     /**
-     * The live rows ({@code deleted_at is null}) as {@link DigestedRecords}: ids and content
-     * hashes, read in one repeatable-read transaction so that departments and members belong to
-     * the same run. Whole records are fetched later, and only for the deletions. Departments come
+     * The last run's records as {@link DigestedRecords}: ids and content hashes, read in one
+     * repeatable-read transaction so that departments and members belong to the same run, from
+     * the compact state when it holds that run and from the live rows ({@code deleted_at is null})
+     * otherwise. Whole records are fetched later, and only for the deletions. Departments come
      * in tree order (by path) and members by id, whatever order the database returns them in, so
-     * change lists are the same on every database.
+     * change lists are the same on every database and in either form.
      */
     @Override
     public PreviousRun load(String source, String tenant) throws SQLException {
         String runId;
+        boolean compact;
         StoredRecords<Department> departments;
         StoredRecords<Member> members;
         try (Connection connection = database.dataSource().getConnection()) {
@@ -155,8 +159,22 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 runId = readState(connection, source, tenant, false).lastRunId();
-                departments = readLive(connection, "orgsync_department", source, tenant, Department.class, true);
-                members = readLive(connection, "orgsync_member", source, tenant, Member.class, false);
+                compact = runId != null && runId.equals(CompactState.runId(connection, source, tenant));
+                if (compact) {
+                    List<String[]> departmentRows = new ArrayList<>();
+                    List<String[]> memberRows = new ArrayList<>();
+                    CompactState.read(connection, source, tenant, runId, line -> {
+                        CompactLine read = CompactLine.of(line, source, tenant);
+                        (read.department() ? departmentRows : memberRows).add(new String[]{read.id(),
+                                HexFormat.of().formatHex(sha256(line)), read.path()});
+                    });
+                    departments = stored(departmentRows, true, new FromCompactState<>(source, tenant, runId,
+                            Department.class));
+                    members = stored(memberRows, false, new FromCompactState<>(source, tenant, runId, Member.class));
+                } else {
+                    departments = readLive(connection, "orgsync_department", source, tenant, Department.class, true);
+                    members = readLive(connection, "orgsync_member", source, tenant, Member.class, false);
+                }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -168,8 +186,12 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             throw new RunFailedException("the database holds records of " + source + "/" + tenant
                     + " but orgsync_state names no run for them; restore orgsync_state or remove those rows");
         }
-        loaded.put(key(source, tenant), Optional.ofNullable(runId));
+        loaded.put(key(source, tenant), new Loaded(runId, compact));
         return runId == null ? PreviousRun.none() : new PreviousRun(runId, departments, members);
+    }
+
+    /** The run a load saw, and whether the compact state held it (so the tables may show an older one). */
+    private record Loaded(String runId, boolean compact) {
     }
 
     private <R extends CanonicalRecord> StoredRecords<R> readLive(Connection connection, String table, String source,
@@ -188,6 +210,12 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 }
             }
         }
+        return stored(rows, byPath, new FromTable<>(table, source, tenant, type));
+    }
+
+    /** @param rows id, hex content hash and (departments) the path joined by {@code /} */
+    private static <R extends CanonicalRecord> StoredRecords<R> stored(List<String[]> rows, boolean byPath,
+                                                                       RecordsById<R> records) {
         Comparator<String[]> byId = Comparator.comparing(r -> r[0]);
         rows.sort(byPath ? Comparator.<String[], List<String>>comparing(r -> List.of(r[2].split("/", -1)),
                 JdbcStore::compareLists).thenComparing(byId) : byId);
@@ -197,7 +225,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             ids[i] = rows.get(i)[0];
             hashes[i] = HexFormat.of().parseHex(rows.get(i)[1]);
         }
-        return new StoredRecords<>(table, source, tenant, type, ids, hashes);
+        return new StoredRecords<>(records, ids, hashes);
     }
 
     /** A parent's path is a prefix of its children's, so parents sort first. */
@@ -211,20 +239,23 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         return Integer.compare(a.size(), b.size());
     }
 
-    /** One kind of a tenant's live rows: ids and SHA-256 of record_json, records on request. */
-    private final class StoredRecords<R extends CanonicalRecord> extends DigestedRecords<R> {
-        private final String table;
-        private final String source;
-        private final String tenant;
-        private final Class<R> type;
+    /** Where a kind's last known records are read from, by id. */
+    private interface RecordsById<R extends CanonicalRecord> {
+        /** The records of these ids that are there. */
+        Map<String, R> read(List<String> ids);
+
+        /** For messages: {@code orgsync_member}, or the compact state. */
+        String where();
+    }
+
+    /** One kind of a tenant's last run: ids and SHA-256 of record_json, records on request. */
+    private static final class StoredRecords<R extends CanonicalRecord> extends DigestedRecords<R> {
+        private final RecordsById<R> records;
         private final String[] ids;
         private final byte[][] hashes;
 
-        StoredRecords(String table, String source, String tenant, Class<R> type, String[] ids, byte[][] hashes) {
-            this.table = table;
-            this.source = source;
-            this.tenant = tenant;
-            this.type = type;
+        StoredRecords(RecordsById<R> records, String[] ids, byte[][] hashes) {
+            this.records = records;
             this.ids = ids;
             this.hashes = hashes;
         }
@@ -246,27 +277,65 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
 
         /**
-         * Read after the load's transaction: should another process have changed these rows in
+         * Read after the load's transaction: should another process have applied a run in
          * between, {@link #stage} finds orgsync_state moved on and applies nothing.
          */
         @Override
         public List<R> lastKnown(int[] indices) {
+            List<String> wanted = new ArrayList<>(indices.length);
+            for (int index : indices) {
+                wanted.add(ids[index]);
+            }
+            Map<String, R> byId = records.read(wanted);
+            List<R> found = new ArrayList<>(indices.length);
+            for (String id : wanted) {
+                R record = byId.get(id);
+                if (record == null) {
+                    throw new RunFailedException(records.where() + "/" + id
+                            + " disappeared while this run was compared with it");
+                }
+                found.add(record);
+            }
+            return found;
+        }
+    }
+
+    private final class FromTable<R extends CanonicalRecord> implements RecordsById<R> {
+        private final String table;
+        private final String source;
+        private final String tenant;
+        private final Class<R> type;
+
+        FromTable(String table, String source, String tenant, Class<R> type) {
+            this.table = table;
+            this.source = source;
+            this.tenant = tenant;
+            this.type = type;
+        }
+
+        @Override
+        public String where() {
+            return table + " row " + source + "/" + tenant;
+        }
+
+        @Override
+        public Map<String, R> read(List<String> ids) {
             Map<String, R> byId = new HashMap<>();
-            ObjectReader reader = type == Department.class ? DEPARTMENT_READER : MEMBER_READER;
             try (Connection connection = database.dataSource().getConnection()) {
-                for (int from = 0; from < indices.length; from += IN_LIST) {
-                    int to = Math.min(indices.length, from + IN_LIST);
+                for (int from = 0; from < ids.size(); from += IN_LIST) {
+                    int to = Math.min(ids.size(), from + IN_LIST);
                     String sql = "SELECT id, record_json FROM " + table + " WHERE source = ? AND tenant = ? AND id IN ("
                             + String.join(", ", Collections.nCopies(to - from, "?")) + ")";
                     try (PreparedStatement select = connection.prepareStatement(sql)) {
                         select.setString(1, source);
                         select.setString(2, tenant);
                         for (int i = from; i < to; i++) {
-                            select.setString(3 + i - from, ids[indices[i]]);
+                            select.setString(3 + i - from, ids.get(i));
                         }
                         try (ResultSet rs = select.executeQuery()) {
                             while (rs.next()) {
-                                byId.put(rs.getString(1), parse(reader, rs.getString(1), rs.getString(2)));
+                                byId.put(rs.getString(1), parse(type, where(), rs.getString(1), source, tenant,
+                                        rs.getString(2)));
                             }
                         }
                     }
@@ -275,33 +344,117 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 throw new RunFailedException("cannot read the last known records from " + table + ": "
                         + describe(e), e);
             }
-            List<R> records = new ArrayList<>(indices.length);
-            for (int index : indices) {
-                R record = byId.get(ids[index]);
-                if (record == null) {
-                    throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + ids[index]
-                            + " disappeared while this run was compared with it");
-                }
-                records.add(record);
-            }
-            return records;
+            return byId;
+        }
+    }
+
+    private final class FromCompactState<R extends CanonicalRecord> implements RecordsById<R> {
+        private final String source;
+        private final String tenant;
+        private final String runId;
+        private final Class<R> type;
+
+        FromCompactState(String source, String tenant, String runId, Class<R> type) {
+            this.source = source;
+            this.tenant = tenant;
+            this.runId = runId;
+            this.type = type;
         }
 
-        private R parse(ObjectReader reader, String id, String json) {
-            R record;
-            try {
-                record = type.cast(reader.readValue(json));
-            } catch (JsonProcessingException | ClassCastException e) {
-                throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + id
-                        + " has unreadable record_json: " + e.getMessage(), e);
-            }
-            if (record == null || !id.equals(record.id()) || !source.equals(record.source())
-                    || !tenant.equals(record.tenant())) {
-                throw new RunFailedException(table + " row " + source + "/" + tenant + "/" + id
-                        + " holds the record_json of another record");
-            }
-            return record;
+        @Override
+        public String where() {
+            return "compact state line " + source + "/" + tenant;
         }
+
+        @Override
+        public Map<String, R> read(List<String> ids) {
+            java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+            boolean departments = type == Department.class;
+            Map<String, R> byId = new HashMap<>();
+            try (Connection connection = database.dataSource().getConnection()) {
+                CompactState.read(connection, source, tenant, runId, line -> {
+                    CompactLine read = CompactLine.of(line, source, tenant);
+                    if (read.department() == departments && wanted.contains(read.id())) {
+                        byId.put(read.id(), parse(type, where(), read.id(), source, tenant, line));
+                    }
+                });
+            } catch (CompactState.StateMovedOn e) {
+                throw new RunFailedException("run " + e.getMessage() + " of " + source + "/" + tenant
+                        + " was applied while this run was compared with run " + runId + "; nothing was applied");
+            } catch (SQLException e) {
+                throw new RunFailedException("cannot read the last known records from the compact state: "
+                        + describe(e), e);
+            }
+            return byId;
+        }
+    }
+
+    /**
+     * What a load needs of a compact state line: the kind, the id and a department's path, read
+     * without building the record; a line of another source or tenant fails the load.
+     */
+    private record CompactLine(boolean department, String id, String path) {
+
+        static CompactLine of(String line, String source, String tenant) {
+            try (com.fasterxml.jackson.core.JsonParser parser = CanonicalJson.MAPPER.getFactory().createParser(line)) {
+                if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                    throw new IllegalStateException("not a JSON object");
+                }
+                String kind = null;
+                String lineSource = null;
+                String lineTenant = null;
+                String id = null;
+                String path = null;
+                while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    com.fasterxml.jackson.core.JsonToken value = parser.nextToken();
+                    switch (field) {
+                        case "kind" -> kind = parser.getValueAsString();
+                        case "source" -> lineSource = parser.getValueAsString();
+                        case "tenant" -> lineTenant = parser.getValueAsString();
+                        case "id" -> id = parser.getValueAsString();
+                        case "path" -> {
+                            List<String> ids = new ArrayList<>();
+                            if (value == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                                while (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                                    ids.add(parser.getValueAsString());
+                                }
+                            }
+                            path = String.join("/", ids);
+                        }
+                        default -> parser.skipChildren();
+                    }
+                    boolean member = "member".equals(kind);
+                    if (member && lineSource != null && lineTenant != null && id != null) {
+                        break;
+                    }
+                }
+                if (!source.equals(lineSource) || !tenant.equals(lineTenant) || id == null
+                        || !("member".equals(kind) || "department".equals(kind) && path != null)) {
+                    throw new IllegalStateException("a " + kind + " of " + lineSource + "/" + lineTenant);
+                }
+                return new CompactLine("department".equals(kind), id, path);
+            } catch (IOException | IllegalStateException e) {
+                throw new RunFailedException("the compact state of " + source + "/" + tenant
+                        + " holds a line that is not one of its records: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static <R extends CanonicalRecord> R parse(Class<R> type, String where, String id, String source,
+                                                       String tenant, String json) {
+        ObjectReader reader = type == Department.class ? DEPARTMENT_READER : MEMBER_READER;
+        R record;
+        try {
+            record = type.cast(reader.readValue(json));
+        } catch (JsonProcessingException | ClassCastException e) {
+            throw new RunFailedException(where + "/" + id + " has unreadable record_json: " + e.getMessage(), e);
+        }
+        if (record == null || !id.equals(record.id()) || !source.equals(record.source())
+                || !tenant.equals(record.tenant())) {
+            throw new RunFailedException(where + "/" + id + " holds the record_json of another record");
+        }
+        return record;
     }
 
     /**
@@ -367,7 +520,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         Manifest manifest = result.manifest();
         checkSuccessful(result);
         String key = key(manifest.source(), manifest.tenant());
-        Optional<String> comparedWith = loaded.get(key);
+        Loaded comparedWith = loaded.get(key);
         if (comparedWith == null) {
             throw new IllegalStateException("run " + manifest.runId() + " is staged without its previous state "
                     + "having been loaded: its changes cannot be trusted");
@@ -382,8 +535,14 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         try {
             connection.setAutoCommit(false);
             LocalDateTime now = firstLoad != null ? firstLoad.now() : utc(clock.instant());
-            lockState(connection, manifest, comparedWith.orElse(null), now);
-            apply(connection, result, now, firstLoad);
+            lockState(connection, manifest, comparedWith.runId(), now);
+            if (!result.tables() && firstLoad == null) {
+                keepCompact(connection, result, comparedWith);
+            } else if (comparedWith.compact()) {
+                applyWhole(connection, result, now);
+            } else {
+                apply(connection, result, now, firstLoad);
+            }
             insertRun(connection, manifest);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE orgsync_state SET last_run_id = ?, updated_at = ? WHERE source = ? AND tenant = ?")) {
@@ -402,6 +561,89 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 rollbackAndClose(connection);
             }
         }
+    }
+
+    /**
+     * A run that does not go to the tables: the compact state takes its records, all of them,
+     * since it holds one run whole; a run that changed nothing only renames the run they belong
+     * to. The tables keep showing the last run that went to them.
+     */
+    private static void keepCompact(Connection connection, RunResult result, Loaded comparedWith)
+            throws SQLException {
+        Manifest manifest = result.manifest();
+        if (comparedWith.compact() && manifest.created() + manifest.updated() + manifest.deleted() == 0) {
+            CompactState.retag(connection, manifest.source(), manifest.tenant(), manifest.runId());
+            return;
+        }
+        if (comparedWith.runId() != null && !comparedWith.compact()) {
+            LOG.warn("orgsync.sinks does not list jdbc: the orgsync_department and orgsync_member rows of {}/{} "
+                    + "stay as run {} left them, and later runs keep only a compact state; list jdbc to have "
+                    + "the tables follow again", manifest.source(), manifest.tenant(), comparedWith.runId());
+        }
+        Iterator<String> lines = CanonicalLines.records(result.departments());
+        Iterator<String> members = CanonicalLines.records(result.members());
+        CompactState.write(connection, manifest.source(), manifest.tenant(), manifest.runId(), new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return lines.hasNext() || members.hasNext();
+            }
+
+            @Override
+            public String next() {
+                return lines.hasNext() ? lines.next() : members.next();
+            }
+        });
+    }
+
+    /**
+     * The tables showed an older run than the one compared with (the runs between kept only the
+     * compact state): every record of this run is written, and every live row it does not hold
+     * is marked deleted, so that the tables equal this run's snapshot as if they had followed
+     * every run. The compact state goes: the tables hold the state again.
+     */
+    private void applyWhole(Connection connection, RunResult result, LocalDateTime now) throws SQLException {
+        Manifest manifest = result.manifest();
+        String runId = manifest.runId();
+        for (String table : List.of("orgsync_member_department", "orgsync_relation")) {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM " + table + " WHERE source = ? AND tenant = ?")) {
+                delete.setString(1, manifest.source());
+                delete.setString(2, manifest.tenant());
+                delete.executeUpdate();
+            }
+        }
+        try (Batch departments = new Batch(batchSize, connection, upsertDepartment);
+             Batch members = new Batch(batchSize, connection, upsertMember);
+             Batch memberships = new Batch(batchSize, connection, INSERT_MEMBERSHIP);
+             Batch relations = new Batch(batchSize, connection, INSERT_RELATION)) {
+            for (Department d : result.departments()) {
+                checkApplicable(runId, manifest.source(), manifest.tenant(), d);
+                bindDepartment(departments.statement, d, runId, now);
+                departments.add();
+            }
+            for (Member m : result.members()) {
+                checkApplicable(runId, manifest.source(), manifest.tenant(), m);
+                bindMember(members.statement, m, runId, now);
+                members.add();
+                addMemberships(memberships, relations, m);
+            }
+            departments.flush();
+            members.flush();
+            memberships.flush();
+            relations.flush();
+        }
+        for (String table : List.of("orgsync_department", "orgsync_member")) {
+            try (PreparedStatement vanished = connection.prepareStatement(SOFT_DELETE_ALL_BUT_RUN.formatted(table))) {
+                vanished.setObject(1, now);
+                vanished.setObject(2, now);
+                vanished.setString(3, runId);
+                vanished.setString(4, manifest.source());
+                vanished.setString(5, manifest.tenant());
+                vanished.setString(6, runId);
+                vanished.executeUpdate();
+            }
+        }
+        CompactState.delete(connection, manifest.source(), manifest.tenant());
     }
 
     @Override
@@ -654,6 +896,9 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     /** Only a row still live is marked, so a repeated delete cannot move {@code deleted_at}. */
     private static final String SOFT_DELETE = "UPDATE %s SET deleted_at = ?, updated_at = ?, last_run_id = ? "
             + "WHERE source = ? AND tenant = ? AND id = ? AND deleted_at IS NULL";
+
+    private static final String SOFT_DELETE_ALL_BUT_RUN = "UPDATE %s SET deleted_at = ?, updated_at = ?, "
+            + "last_run_id = ? WHERE source = ? AND tenant = ? AND deleted_at IS NULL AND last_run_id <> ?";
 
     private static void bindSoftDelete(PreparedStatement s, CanonicalRecord record, String runId, LocalDateTime now)
             throws SQLException {

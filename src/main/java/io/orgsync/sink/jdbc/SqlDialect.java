@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 public enum SqlDialect {
 
     /** H2's own {@code MERGE … KEY} works in every compatibility mode a user might put in the URL. */
-    H2("H2", "CHARACTER VARYING", "TIMESTAMP(3)", "") {
+    H2("H2", "CHARACTER VARYING", "TIMESTAMP(3)", "BLOB", "") {
         @Override
         String upsert(String table, List<String> keys, List<String> columns) {
             return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keys)
@@ -38,7 +38,7 @@ public enum SqlDialect {
     },
 
     /** {@code ON CONFLICT} rather than {@code MERGE}: MERGE arrived only in PostgreSQL 15. */
-    POSTGRESQL("PostgreSQL", "TEXT", "TIMESTAMP(3)", "") {
+    POSTGRESQL("PostgreSQL", "TEXT", "TIMESTAMP(3)", "BYTEA", "") {
         @Override
         String upsert(String table, List<String> keys, List<String> columns) {
             return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + parameters(columns)
@@ -62,7 +62,7 @@ public enum SqlDialect {
      * MariaDB and MySQL. utf8mb4 so that rare CJK characters and emoji fit; a binary collation
      * because vendor ids differ by case ({@code zhangSan} and {@code zhangsan} are two people).
      */
-    MARIADB("MariaDB/MySQL", "LONGTEXT", "DATETIME(3)",
+    MARIADB("MariaDB/MySQL", "LONGTEXT", "DATETIME(3)", "LONGBLOB",
             " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin") {
         @Override
         String upsert(String table, List<String> keys, List<String> columns) {
@@ -92,12 +92,14 @@ public enum SqlDialect {
     private final String displayName;
     private final String textType;
     private final String timestampType;
+    private final String bytesType;
     private final String tableOptions;
 
-    SqlDialect(String displayName, String textType, String timestampType, String tableOptions) {
+    SqlDialect(String displayName, String textType, String timestampType, String bytesType, String tableOptions) {
         this.displayName = displayName;
         this.textType = textType;
         this.timestampType = timestampType;
+        this.bytesType = bytesType;
         this.tableOptions = tableOptions;
     }
 
@@ -122,7 +124,7 @@ public enum SqlDialect {
 
     /** Fills the {@code ${…}} placeholders of the Flyway scripts. */
     Map<String, String> placeholders() {
-        return Map.of("text", textType, "timestamp", timestampType, "table_options", tableOptions);
+        return Map.of("text", textType, "timestamp", timestampType, "bytes", bytesType, "table_options", tableOptions);
     }
 
     /**

@@ -22,6 +22,7 @@ import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.RunStatus;
 import io.orgsync.run.Sink;
 import io.orgsync.simulator.SchoolOrg;
+import io.orgsync.sink.file.FileSink;
 import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.VendorSimulator;
@@ -351,6 +352,122 @@ abstract class JdbcStoreContract {
         assertThat(List.of(retried.created(), retried.updated(), retried.deleted())).containsExactly(1L, 39L, 2L);
     }
 
+    // ------------------------------------------------------------------ runs that do not go to the tables
+
+    @Test
+    void aRunNotForTheTablesKeepsACompactStateThatTheNextRunIsComparedWith(@TempDir Path exports) throws Exception {
+        Runner runner = runner(Map.of("orgsync.sinks", "file", "orgsync.file.dir", exports.toString()));
+        Org first = Org.school(10);
+
+        Manifest initial = runner.run(first);
+
+        assertThat(initial.status()).as(String.valueOf(initial.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(List.of(initial.created(), initial.updated(), initial.deleted())).containsExactly(47L, 0L, 0L);
+        for (String table : RECORD_TABLES) {
+            assertThat(count(table)).as(table).isZero();
+        }
+        assertThat(compactStateRuns()).containsExactly(initial.runId());
+        assertThat(state()).isEqualTo(initial.runId());
+        assertThat(runRow(initial.runId())).containsEntry("status", "success");
+
+        Org second = first.with(Org.student("s41", "新同学", "c4")).rename("s02", "王小明")
+                .moveDepartment("c4", "g1").without("s04");
+        Manifest changed = runner.run(second);
+
+        assertThat(List.of(changed.created(), changed.updated(), changed.deleted())).containsExactly(1L, 2L, 1L);
+        assertThat(changesFile(exports, changed)).containsExactlyInAnyOrder(
+                change("create", second.member("s41")), change("update", second.member("s02")),
+                change("update", second.department("c4")),
+                // a delete carries the last known record, read back from the compact state
+                change("delete", first.member("s04")));
+        assertThat(compactStateRuns()).containsExactly(changed.runId());
+
+        Manifest again = runner.run(second);
+
+        assertThat(List.of(again.created(), again.updated(), again.deleted())).containsExactly(0L, 0L, 0L);
+        assertThat(changesFile(exports, again)).isEmpty();
+        assertThat(compactStateRuns()).containsExactly(again.runId());
+        for (String table : RECORD_TABLES) {
+            assertThat(count(table)).as(table).isZero();
+        }
+    }
+
+    /**
+     * Runs switch between the tables and the compact state when orgsync.sinks gains or loses
+     * jdbc: no change between two runs may go unreported, and the tables, once jdbc is listed
+     * again, equal the last snapshot as if they had followed every run.
+     */
+    @Test
+    void switchingBetweenTheTablesAndTheCompactStateLosesNoChange(@TempDir Path exports) throws Exception {
+        Map<String, String> compact = Map.of("orgsync.sinks", "file", "orgsync.file.dir", exports.toString());
+        Org first = Org.school(10);
+        runner().run(first);
+        Map<String, List<List<String>>> tablesOfTheFirst = dump(RECORD_TABLES);
+
+        Org second = first.with(Org.student("s41", "新同学", "c4")).rename("s02", "王小明").without("s04");
+        Manifest toCompact = runner(compact).run(second);
+        assertThat(List.of(toCompact.created(), toCompact.updated(), toCompact.deleted())).containsExactly(1L, 1L, 1L);
+        assertThat(dump(RECORD_TABLES)).as("tables no sink asked for stay as they were").isEqualTo(tablesOfTheFirst);
+
+        Org third = second.with(Org.student("s42", "又一个", "c1")).without("s05").with(first.member("s04"));
+        Manifest stillCompact = runner(compact).run(third);
+        assertThat(List.of(stillCompact.created(), stillCompact.updated(), stillCompact.deleted()))
+                .containsExactly(2L, 0L, 1L);
+        assertThat(changesFile(exports, stillCompact)).contains(change("delete", second.member("s05")));
+
+        Org fourth = third.rename("s06", "赵六").move("s03", "c2", "c3");
+        Manifest backToTables = runner().run(fourth);
+
+        assertThat(backToTables.status()).as(String.valueOf(backToTables.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(List.of(backToTables.created(), backToTables.updated(), backToTables.deleted()))
+                .containsExactly(0L, 2L, 0L);
+        assertThat(compactStateRuns()).isEmpty();
+        for (Member member : fourth.members()) {
+            assertThat(row("orgsync_member", member.id())).as(member.id())
+                    .containsEntry("record_json", CanonicalJson.toLine(member)).containsEntry("deleted_at", null);
+            assertThat(memberships(member.id())).as(member.id()).isEqualTo(new TreeSet<>(member.departmentIds()));
+            assertThat(relations(member.id())).as(member.id()).hasSize(member.relations().size());
+        }
+        for (Department department : fourth.departments()) {
+            assertThat(row("orgsync_department", department.id())).as(department.id())
+                    .containsEntry("record_json", CanonicalJson.toLine(department)).containsEntry("deleted_at", null);
+        }
+        // s05 left while the tables were not followed; it is marked deleted now, with its last record
+        assertThat(row("orgsync_member", "s05").get("deleted_at")).isNotNull();
+        assertThat(row("orgsync_member", "s05")).containsEntry("record_json",
+                CanonicalJson.toLine(first.member("s05")));
+        assertThat(memberships("s05")).isEmpty();
+        assertThat(relations("s05")).isEmpty();
+        assertThat(liveCount("orgsync_member")).isEqualTo(fourth.members().size());
+
+        Map<String, List<List<String>>> tablesOfTheFourth = dump(RECORD_TABLES);
+        Manifest unchanged = runner().run(fourth);
+        assertThat(List.of(unchanged.created(), unchanged.updated(), unchanged.deleted()))
+                .containsExactly(0L, 0L, 0L);
+        assertThat(dump(RECORD_TABLES)).isEqualTo(tablesOfTheFourth);
+    }
+
+    @Test
+    void aRunFailingAfterItsCompactStateWasStagedLeavesTheStateAsItWas(@TempDir Path exports) throws Exception {
+        Org first = Org.school(10);
+        Manifest initial = runner(Map.of("orgsync.sinks", "file", "orgsync.file.dir", exports.toString()))
+                .run(first);
+        Map<String, List<List<String>>> before = dump(ALL_TABLES);
+        String stateBefore = compactStateText();
+        // the file sink cannot create its run directory where a plain file stands
+        Path blocked = java.nio.file.Files.writeString(exports.resolve("blocked"), "not a directory");
+
+        Manifest failed = runner(Map.of("orgsync.sinks", "file", "orgsync.file.dir", blocked.toString()))
+                .run(first.rename("s02", "王小明").without("s04"));
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        Map<String, List<List<String>>> after = dump(ALL_TABLES);
+        assertThat(after.get("orgsync_run").removeIf(r -> r.get(0).equals(failed.runId()))).isTrue();
+        assertThat(after).isEqualTo(before);
+        assertThat(compactStateRuns()).containsExactly(initial.runId());
+        assertThat(compactStateText()).isEqualTo(stateBefore);
+    }
+
     /** 400 students: the tests' 64 KB spool buffer writes a few sorted runs while they are added. */
     private static final int STUDENTS_PER_CLASS = 100;
 
@@ -583,6 +700,22 @@ abstract class JdbcStoreContract {
     }
 
     @Test
+    void rareTextInTheCompactStateIsNotAChangeOnTheNextRun(@TempDir Path exports) throws Exception {
+        // (an unpaired surrogate would fail the file sink itself before the state is committed)
+        Org org = Org.school(2).rename("s01", "𠀀𪚥 👩‍👩‍👧‍👦").rename("s02", "nul\u0000name");
+        Runner runner = runner(Map.of("orgsync.sinks", "file", "orgsync.file.dir", exports.toString()));
+
+        Manifest first = runner.run(org);
+        assertThat(first.status()).as(String.valueOf(first.error())).isEqualTo(RunStatus.SUCCESS);
+        Manifest again = runner.run(org.without("s03"));
+
+        assertThat(again.status()).as(String.valueOf(again.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(List.of(again.created(), again.updated(), again.deleted())).containsExactly(0L, 0L, 1L);
+        Manifest third = runner.run(org.without("s03"));
+        assertThat(List.of(third.created(), third.updated(), third.deleted())).containsExactly(0L, 0L, 0L);
+    }
+
+    @Test
     void aWrongPasswordIsAConfigurationErrorNamingThePasswordKey() throws Exception {
         JdbcSettings user = databases.withUser(settings, "orgsync_app", "right-password");
         Database.open(user).close(); // the right one works
@@ -708,6 +841,8 @@ abstract class JdbcStoreContract {
         overrides.put("orgsync.jdbc.url", settings.url());
         overrides.put("orgsync.jdbc.username", settings.username());
         overrides.put("orgsync.jdbc.password", settings.password());
+        // these tests read the tables
+        overrides.put("orgsync.sinks", "file,jdbc");
         overrides.putAll(extra);
         return overrides;
     }
@@ -744,13 +879,17 @@ abstract class JdbcStoreContract {
                     "orgsync.sinks", "jdbc"));
             values.putAll(extra);
             OrgSyncSettings runSettings = OrgSyncSettings.load(key -> Optional.ofNullable(values.get(key)));
-            coordinator = new RunCoordinator(runSettings, store, Map.of(), clock);
+            // the file sink, when listed, writes where the settings say, as in the bundle
+            Map<String, Sink> sinks = runSettings.sinks().contains("file")
+                    ? Map.of("file", new FileSink(runSettings.fileDir(), runSettings.fileFormats())) : Map.of();
+            coordinator = new RunCoordinator(runSettings, store, sinks, clock);
             context = new DefaultCamelContext();
             context.getRegistry().bind("runs", coordinator);
             var resources = PluginHelper.getResourceLoader(context);
             PluginHelper.getRoutesLoader(context).loadRoutes(
                     resources.resolveResource("file:routes/orgsync.camel.yaml"),
-                    resources.resolveResource("file:routes/jdbc-sink.camel.yaml"));
+                    resources.resolveResource("file:routes/jdbc-sink.camel.yaml"),
+                    resources.resolveResource("file:routes/file-sink.camel.yaml"));
             context.start();
             template = context.createProducerTemplate();
         }
@@ -825,6 +964,40 @@ abstract class JdbcStoreContract {
     }
 
     // ------------------------------------------------------------------ reading the tables
+
+    /** The run each piece of the compact state belongs to, in piece order. */
+    private List<String> compactStateRuns() throws SQLException {
+        return query("SELECT DISTINCT run_id FROM orgsync_compact_state WHERE source = ? AND tenant = ?",
+                SOURCE, TENANT).stream().map(r -> (String) r.get("run_id")).toList();
+    }
+
+    /** The compact state's lines, uncompressed. */
+    private String compactStateText() throws Exception {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT data FROM orgsync_compact_state WHERE source = ? AND tenant = ? ORDER BY seq")) {
+            select.setString(1, SOURCE);
+            select.setString(2, TENANT);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    all.write(rows.getBytes(1));
+                }
+            }
+        }
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(all.toByteArray()))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<String> changesFile(Path exports, Manifest run) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(exports.resolve(SOURCE).resolve(TENANT).resolve(run.runId())
+                .resolve("changes.jsonl"), StandardCharsets.UTF_8);
+    }
+
+    private static String change(String op, io.orgsync.model.CanonicalRecord record) {
+        return CanonicalJson.toLine(new Change(io.orgsync.run.ChangeOp.valueOf(op.toUpperCase(Locale.ROOT)), record));
+    }
 
     private long count(String table) throws SQLException {
         return scalar("SELECT COUNT(*) FROM " + table);
