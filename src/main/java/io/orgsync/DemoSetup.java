@@ -34,6 +34,9 @@ public final class DemoSetup {
         }
         overrides.put("orgsync.sources", String.join(",", sources));
         overrides.put("orgsync.file.dir", "exports");
+        // the files and the tables, so both can be looked at; never a configured webhook receiver,
+        // which has no business with the simulator's people
+        overrides.put("orgsync.sinks", "file,jdbc");
         // CONTRACT section 1: the demo writes to the embedded database, whatever the file configures
         overrides.put("orgsync.jdbc.url", JdbcSettings.DEFAULT_URL);
         overrides.put("orgsync.jdbc.username", "");
