@@ -54,12 +54,12 @@ final class CompactState {
     }
 
     /** Replaces the tenant's pieces with {@code lines}, inside the caller's transaction. */
-    static void write(Connection connection, String source, String tenant, String runId, Iterator<String> lines)
-            throws SQLException {
+    static void write(Connection connection, String source, String tenant, String runId, int pieceBytes,
+                      Iterator<String> lines) throws SQLException {
         delete(connection, source, tenant);
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orgsync_compact_state "
                 + "(source, tenant, seq, run_id, data) VALUES (?, ?, ?, ?, ?)")) {
-            Pieces pieces = new Pieces(piece -> {
+            Pieces pieces = new Pieces(pieceBytes, piece -> {
                 try {
                     insert.setString(1, source);
                     insert.setString(2, tenant);
@@ -162,15 +162,18 @@ final class CompactState {
         }
     }
 
-    /** Cuts what is written into pieces of {@link #PIECE_BYTES} and hands each over when full and at close. */
+    /** Cuts what is written into pieces of {@code pieceBytes} and hands each over when full and at close. */
     private static final class Pieces extends OutputStream {
+        private final int pieceBytes;
         private final Consumer<Piece> store;
-        private byte[] buffer = new byte[PIECE_BYTES];
+        private byte[] buffer;
         private int size;
         private int seq;
 
-        Pieces(Consumer<Piece> store) {
+        Pieces(int pieceBytes, Consumer<Piece> store) {
+            this.pieceBytes = pieceBytes;
             this.store = store;
+            this.buffer = new byte[pieceBytes];
         }
 
         @Override
@@ -202,7 +205,7 @@ final class CompactState {
         private void handOver() {
             byte[] piece = size == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, size);
             store.accept(new Piece(seq++, piece));
-            buffer = new byte[PIECE_BYTES];
+            buffer = new byte[pieceBytes];
             size = 0;
         }
     }

@@ -102,6 +102,8 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private final Database database;
     private final Clock clock;
     private final int batchSize;
+    /** Bytes per piece of the compact state; tests make it small to write many. */
+    private final int pieceBytes;
     private final String upsertDepartment;
     private final String upsertMember;
     private final String insertMember;
@@ -120,11 +122,17 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     }
 
     public JdbcStore(Database database, Clock clock, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
+        this(database, clock, batchSize, CompactState.PIECE_BYTES);
+    }
+
+    JdbcStore(Database database, Clock clock, int batchSize, int pieceBytes) {
+        if (batchSize < 1 || pieceBytes < 1) {
+            throw new IllegalArgumentException("batch size and piece size must be positive, were " + batchSize
+                    + " and " + pieceBytes);
         }
         this.database = database;
         this.clock = clock;
+        this.pieceBytes = pieceBytes;
         this.batchSize = batchSize;
         this.upsertDepartment = database.dialect().upsert("orgsync_department", KEY, DEPARTMENT_COLUMNS);
         this.upsertMember = database.dialect().upsert("orgsync_member", KEY, MEMBER_COLUMNS);
@@ -568,7 +576,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
      * since it holds one run whole; a run that changed nothing only renames the run they belong
      * to. The tables keep showing the last run that went to them.
      */
-    private static void keepCompact(Connection connection, RunResult result, Loaded comparedWith)
+    private void keepCompact(Connection connection, RunResult result, Loaded comparedWith)
             throws SQLException {
         Manifest manifest = result.manifest();
         if (comparedWith.compact() && manifest.created() + manifest.updated() + manifest.deleted() == 0) {
@@ -582,7 +590,8 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
         Iterator<String> lines = CanonicalLines.records(result.departments());
         Iterator<String> members = CanonicalLines.records(result.members());
-        CompactState.write(connection, manifest.source(), manifest.tenant(), manifest.runId(), new Iterator<>() {
+        CompactState.write(connection, manifest.source(), manifest.tenant(), manifest.runId(), pieceBytes,
+                new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return lines.hasNext() || members.hasNext();

@@ -131,8 +131,9 @@ abstract class JdbcStoreContract {
     void freshDatabase() throws Exception {
         settings = databases.fresh();
         database = Database.open(settings);
-        // small batches, so that a failure half-way comes after several batches were sent
-        store = new JdbcStore(database, clock, 7);
+        // small batches, so that a failure half-way comes after several batches were sent; small
+        // pieces, so that a compact state of a few dozen records is cut into several
+        store = new JdbcStore(database, clock, 7, 256);
     }
 
     @AfterEach
@@ -367,6 +368,11 @@ abstract class JdbcStoreContract {
             assertThat(count(table)).as(table).isZero();
         }
         assertThat(compactStateRuns()).containsExactly(initial.runId());
+        assertThat(scalar("SELECT COUNT(*) FROM orgsync_compact_state")).as("pieces").isGreaterThan(3);
+        List<String> published = new ArrayList<>();
+        first.departments().forEach(d -> published.add(CanonicalJson.toLine(d)));
+        first.members().forEach(m -> published.add(CanonicalJson.toLine(m)));
+        assertThat(compactStateText().lines()).containsExactlyInAnyOrderElementsOf(published);
         assertThat(state()).isEqualTo(initial.runId());
         assertThat(runRow(initial.runId())).containsEntry("status", "success");
 
