@@ -284,7 +284,7 @@ class FaultMatrixTest {
         try (Connection c = DriverManager.getConnection(Harness.databaseUrl(exports), "sa", "");
              Statement st = c.createStatement()) {
             for (String table : List.of("orgsync_department", "orgsync_member", "orgsync_member_department",
-                    "orgsync_relation", "orgsync_state")) {
+                    "orgsync_relation", "orgsync_state", "orgsync_compact_state")) {
                 List<String> rows = new ArrayList<>();
                 try (ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
                     int n = rs.getMetaData().getColumnCount();
