@@ -54,9 +54,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
 /**
- * The {@code jdbc} sink and the state store (CONTRACT sections 4 and 5): the {@code orgsync_*}
- * tables hold, per source and tenant, the canonical records of the last successful run, and are
- * what the next run is compared with.
+ * The {@code jdbc} sink and the state store (CONTRACT sections 4 and 5): per source and tenant,
+ * the canonical records of the last successful run, which the next run is compared with. A run
+ * that goes to the jdbc sink ({@link RunResult#tables()}) is applied to the {@code orgsync_*}
+ * tables; any other run only replaces the tenant's {@link CompactState}, which takes a few rows
+ * where the tables take several per member. {@link #load} reads whichever holds the last run.
  *
  * <p>A run is applied from its change list, not by rewriting the snapshot: created and updated
  * records are upserted (which also revives a soft-deleted row), vanished ones get
