@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -31,7 +30,11 @@ final class PublishedMembers {
     private static final String UPDATE = "u";
 
     private final MVMap<String, String> published;
-    /** Id to {@link #CREATE} or {@link #UPDATE}, for the members that changed. */
+    /**
+     * Id to {@link #CREATE} or {@link #UPDATE}, for the members that changed; null when there
+     * were no previous members, so that every published member is created and a first run of
+     * 260,000 members need not write their ids a second time.
+     */
     private final MVMap<String, String> changed;
     private final List<Member> deleted;
     private final int created;
@@ -54,8 +57,8 @@ final class PublishedMembers {
         MVMap<String, String> fetched = snapshot.memberMap();
         // without privacy rules the published members are the fetched ones, byte for byte
         MVMap<String, String> published = privacy.isPlain() ? fetched : spool.map("published");
-        MVMap<String, String> changed = spool.map("changed");
         Previous before = Previous.of(previous);
+        MVMap<String, String> changed = before.size() == 0 ? null : spool.map("changed");
 
         int created = 0;
         List<Integer> gone = new ArrayList<>();
@@ -77,7 +80,9 @@ final class PublishedMembers {
                 }
                 p++;
             } else {
-                changed.put(id, CREATE);
+                if (changed != null) {
+                    changed.put(id, CREATE);
+                }
                 created++;
             }
         }
@@ -97,7 +102,11 @@ final class PublishedMembers {
     }
 
     int updated() {
-        return Math.toIntExact(changed.sizeAsLong()) - created;
+        return changedCount() - created;
+    }
+
+    private int changedCount() {
+        return Math.toIntExact((changed == null ? published : changed).sizeAsLong());
     }
 
     int deleted() {
@@ -113,12 +122,15 @@ final class PublishedMembers {
 
         @Override
         public Change get(int index) {
-            int changes = Math.toIntExact(changed.sizeAsLong());
+            int changes = changedCount();
             if (index < 0 || index >= size()) {
                 throw new IndexOutOfBoundsException(index);
             }
             if (index >= changes) {
                 return new Change(ChangeOp.DELETE, deleted.get(index - changes));
+            }
+            if (changed == null) {
+                return new Change(ChangeOp.CREATE, SpooledRecords.decode(published.get(published.getKey(index))));
             }
             String id = changed.getKey(index);
             return change(id, changed.get(id));
@@ -126,23 +138,23 @@ final class PublishedMembers {
 
         @Override
         public int size() {
-            return Math.toIntExact(changed.sizeAsLong()) + deleted.size();
+            return changedCount() + deleted.size();
         }
 
         @Override
         public Iterator<Change> iterator() {
-            return walk(PublishedMembers.this::change, change -> change);
+            return walk((op, line) -> new Change(op, SpooledRecords.decode(line.get())), change -> change);
         }
 
         @Override
         public Iterator<CanonicalLines.ChangeLine> changeLines() {
-            return walk((id, op) -> CanonicalLines.ChangeLine.of(op(op), published.get(id)),
-                    CanonicalLines.ChangeLine::of);
+            return walk((op, line) -> CanonicalLines.ChangeLine.of(op, line.get()), CanonicalLines.ChangeLine::of);
         }
 
-        /** @param spooled a create or update from its id and its mark in {@link #changed} */
-        private <T> Iterator<T> walk(BiFunction<String, String, T> spooled, Function<Change, T> deletion) {
-            Cursor<String, String> cursor = changed.cursor(null);
+        /** @param spooled a create or update from its op and its published line (read on request) */
+        private <T> Iterator<T> walk(SpooledChange<T> spooled, Function<Change, T> deletion) {
+            // with no previous members every published one is created: walk them in place
+            Cursor<String, String> cursor = (changed == null ? published : changed).cursor(null);
             Iterator<Member> deletes = deleted.iterator();
             return new Iterator<>() {
                 @Override
@@ -154,7 +166,9 @@ final class PublishedMembers {
                 public T next() {
                     if (cursor.hasNext()) {
                         String id = cursor.next();
-                        return spooled.apply(id, cursor.getValue());
+                        String value = cursor.getValue();
+                        return changed == null ? spooled.apply(ChangeOp.CREATE, () -> value)
+                                : spooled.apply(op(value), () -> published.get(id));
                     }
                     if (deletes.hasNext()) {
                         return deletion.apply(new Change(ChangeOp.DELETE, deletes.next()));
@@ -163,6 +177,11 @@ final class PublishedMembers {
                 }
             };
         }
+    }
+
+    @FunctionalInterface
+    private interface SpooledChange<T> {
+        T apply(ChangeOp op, java.util.function.Supplier<String> line);
     }
 
     private Change change(String id, String op) {
