@@ -56,9 +56,9 @@ final class PublishedMembers {
         RecordSpool spool = snapshot.spool();
         MVMap<String, String> fetched = snapshot.memberMap();
         // without privacy rules the published members are the fetched ones, byte for byte
-        MVMap<String, String> published = privacy.isPlain() ? fetched : spool.map("published");
+        MVMap<String, String> published = privacy.isPlain() ? fetched : spool.appendedMap("published");
         Previous before = Previous.of(previous);
-        MVMap<String, String> changed = before.size() == 0 ? null : spool.map("changed");
+        MVMap<String, String> changed = before.size() == 0 ? null : spool.appendedMap("changed");
 
         int created = 0;
         List<Integer> gone = new ArrayList<>();
@@ -69,25 +69,30 @@ final class PublishedMembers {
             String line = cursor.getValue();
             if (!privacy.isPlain()) {
                 line = SpooledRecords.encode(privacy.apply(SpooledRecords.decode(line)));
-                published.put(id, line);
+                published.append(id, line);
             }
             while (p < before.size() && before.id(p).compareTo(id) < 0) {
                 gone.add(before.index(p++));
             }
             if (p < before.size() && before.id(p).equals(id)) {
                 if (!before.sameContent(p, line)) {
-                    changed.put(id, UPDATE);
+                    changed.append(id, UPDATE);
                 }
                 p++;
             } else {
                 if (changed != null) {
-                    changed.put(id, CREATE);
+                    changed.append(id, CREATE);
                 }
                 created++;
             }
         }
         while (p < before.size()) {
             gone.add(before.index(p++));
+        }
+        // the cursor gave the ids in ascending order, each once, as append requires
+        published.flushAndGetRoot();
+        if (changed != null) {
+            changed.flushAndGetRoot();
         }
         int[] goneInPreviousOrder = gone.stream().mapToInt(Integer::intValue).sorted().toArray();
         return new PublishedMembers(published, changed, before.lastKnown(goneInPreviousOrder), created);

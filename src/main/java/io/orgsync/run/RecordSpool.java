@@ -142,6 +142,15 @@ final class RecordSpool implements AutoCloseable {
         return store.openMap(name);
     }
 
+    /**
+     * A map filled once, in ascending key order, by one thread, with {@link MVMap#append}: whole
+     * leaf pages at a time instead of a descent of the tree per key. Call
+     * {@link MVMap#flushAndGetRoot()} when done; reading it from any thread is safe after that.
+     */
+    MVMap<String, String> appendedMap(String name) {
+        return store.openMap(name, new MVMap.Builder<String, String>().singleWriter());
+    }
+
     @Override
     public void close() {
         try {

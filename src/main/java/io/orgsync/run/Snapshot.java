@@ -101,10 +101,12 @@ public final class Snapshot implements AutoCloseable {
         if (merged == null) {
             synchronized (this) {
                 if (members == null) {
-                    MVMap<String, String> fetched = openSpool().map("fetched");
+                    MVMap<String, String> fetched = openSpool().appendedMap("fetched");
                     if (fetching != null) {
-                        fetching.drain(fetched::put);
+                        // the drain hands each id once, ascending: what append requires
+                        fetching.drain(fetched::append);
                     }
+                    fetched.flushAndGetRoot();
                     members = fetched;
                 }
                 merged = members;
