@@ -10,6 +10,7 @@ import io.orgsync.model.Department;
 import io.orgsync.model.Member;
 import io.orgsync.run.CanonicalLines;
 import io.orgsync.run.CanonicalLines.ChangeLine;
+import io.orgsync.run.Change;
 import io.orgsync.run.ChangeOp;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.RunResult;
@@ -44,6 +45,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -289,25 +292,37 @@ public final class FileSink implements Sink {
                 + " (manifest/records)");
     }
 
+    /**
+     * changes.jsonl is written on a thread of its own, beside the records: both read the run's
+     * spool, and a first run's changes hold every record a second time, so side by side they take
+     * about the time of one.
+     */
     private void writeRun(Path runDir, RunResult result) throws IOException {
         Manifest m = result.manifest();
-        Belonging departments = Belonging.of(Department.KIND, m);
-        writeFile(runDir.resolve(FileLayout.DEPARTMENTS_JSONL),
-                out -> writeJsonLines(out, result.departments(), departments));
-        if (csv) {
-            writeFile(runDir.resolve(FileLayout.DEPARTMENTS_CSV),
-                    out -> writeCsv(out, DEPARTMENT_COLUMNS, result.departments(), departments));
-        }
-        writeMembers(runDir, result.members(), Belonging.of(Member.KIND, m));
-        long[] counts = new long[ChangeOp.values().length];
-        writeFile(runDir.resolve(FileLayout.CHANGES_JSONL), out -> {
-            for (Iterator<ChangeLine> changes = CanonicalLines.changes(result.changes()); changes.hasNext(); ) {
-                ChangeLine change = changes.next();
-                counts[change.op().ordinal()]++;
-                out.write(change.line());
-                out.write('\n');
+        FutureTask<long[]> changes = new FutureTask<>(() -> writeChanges(runDir.resolve(FileLayout.CHANGES_JSONL),
+                result.changes()));
+        Thread changesWriter = new Thread(changes, "orgsync-file-changes");
+        changesWriter.setDaemon(true);
+        changesWriter.start();
+        try {
+            Belonging departments = Belonging.of(Department.KIND, m);
+            writeFile(runDir.resolve(FileLayout.DEPARTMENTS_JSONL),
+                    out -> writeJsonLines(out, result.departments(), departments));
+            if (csv) {
+                writeFile(runDir.resolve(FileLayout.DEPARTMENTS_CSV),
+                        out -> writeCsv(out, DEPARTMENT_COLUMNS, result.departments(), departments));
             }
-        });
+            writeMembers(runDir, result.members(), Belonging.of(Member.KIND, m));
+        } catch (IOException | RuntimeException | Error e) {
+            // the folder is removed next: the other writer must be done with it first
+            try {
+                finished(changes);
+            } catch (IOException | RuntimeException | Error alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
+        long[] counts = finished(changes);
         long created = counts[ChangeOp.CREATE.ordinal()];
         long updated = counts[ChangeOp.UPDATE.ordinal()];
         long deleted = counts[ChangeOp.DELETE.ordinal()];
@@ -317,6 +332,51 @@ public final class FileSink implements Sink {
         }
         // last, so that a run folder holding a manifest is known to hold everything else too
         writeFile(runDir.resolve(FileLayout.MANIFEST_JSON), out -> out.write(manifestText(m)));
+    }
+
+    /** @return how many changes of each {@link ChangeOp} it wrote */
+    private static long[] writeChanges(Path file, List<Change> changes) throws IOException {
+        long[] counts = new long[ChangeOp.values().length];
+        writeFile(file, out -> {
+            for (Iterator<ChangeLine> lines = CanonicalLines.changes(changes); lines.hasNext(); ) {
+                ChangeLine change = lines.next();
+                counts[change.op().ordinal()]++;
+                out.write(change.line());
+                out.write('\n');
+            }
+        });
+        return counts;
+    }
+
+    /** Waits for a writer thread, and rethrows what it failed with. */
+    private static <T> T finished(FutureTask<T> writer) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return writer.get();
+                } catch (InterruptedException e) {
+                    // the writer still uses the folder; it ends on its own
+                    interrupted = true;
+                }
+            }
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void writeJsonLines(Writer out, List<? extends CanonicalRecord> records, Belonging belonging)

@@ -208,6 +208,30 @@ class FileSinkTest {
     }
 
     @Test
+    void aChangeThatCannotBeSerialisedLeavesThePreviousRunAndLatestUntouched() throws IOException {
+        FileSink sink = new FileSink(dir(), Set.of("jsonl"));
+        sink.publish(Fixtures.firstRun("run-1", DEPARTMENTS, MEMBERS));
+        TreeMap<String, byte[]> before = snapshot(dir());
+
+        ObjectNode poisoned = CanonicalJson.emptyObject();
+        poisoned.putPOJO("boom", new Exploding());
+        // the members are fine; only the change list (written beside them) fails
+        List<Change> changes = List.of(new Change(ChangeOp.DELETE,
+                Fixtures.withAttributes(member("wangwu", "王五", "3"), poisoned)));
+        RunResult second = new RunResult(Fixtures.manifest("run-2", DEPARTMENTS, MEMBERS, changes), DEPARTMENTS,
+                MEMBERS, changes);
+
+        assertThatThrownBy(() -> sink.publish(second))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("changes.jsonl")
+                .hasMessageContaining("vendor field exploded");
+
+        TreeMap<String, byte[]> after = snapshot(dir());
+        assertThat(after).containsOnlyKeys(before.keySet());
+        before.forEach((path, bytes) -> assertThat(after.get(path)).as(path).isEqualTo(bytes));
+    }
+
+    @Test
     void aRecordOfAnotherTenantIsRefused() throws IOException {
         Member stranger = new Member(SOURCE, "other-tenant", "x", "X", null, null, null, null, null, null, null);
         List<Member> members = List.of(MEMBERS.get(0), stranger);
