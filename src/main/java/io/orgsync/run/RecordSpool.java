@@ -139,7 +139,7 @@ final class RecordSpool implements AutoCloseable {
     }
 
     MVMap<String, String> map(String name) {
-        return store.openMap(name);
+        return store.openMap(name, new MVMap.Builder<String, String>().valueType(SpoolText.INSTANCE));
     }
 
     /**
@@ -148,7 +148,7 @@ final class RecordSpool implements AutoCloseable {
      * {@link MVMap#flushAndGetRoot()} when done; reading it from any thread is safe after that.
      */
     MVMap<String, String> appendedMap(String name) {
-        return store.openMap(name, new MVMap.Builder<String, String>().singleWriter());
+        return store.openMap(name, new MVMap.Builder<String, String>().valueType(SpoolText.INSTANCE).singleWriter());
     }
 
     @Override

@@ -295,7 +295,7 @@ final class SortedRuns implements AutoCloseable {
      * the second form.
      */
     private static void writeText(DataOutputStream out, String text) throws IOException {
-        if (!hasSurrogate(text)) {
+        if (!SpoolText.hasSurrogate(text)) {
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             out.writeInt(utf8.length);
             out.write(utf8);
@@ -317,15 +317,6 @@ final class SortedRuns implements AutoCloseable {
             text.append(in.readUTF());
         }
         return text.toString();
-    }
-
-    private static boolean hasSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isSurrogate(text.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void deleteRuns(Collection<Path> paths) {
