@@ -142,8 +142,13 @@ public final class Snapshot implements AutoCloseable {
         return spool;
     }
 
-    private static String mergeLines(String first, String second) {
-        return SpooledRecords.encode(merge(SpooledRecords.decode(first), SpooledRecords.decode(second)));
+    /** Each listing decoded once, and the combined record encoded once. */
+    private static String mergeLines(List<String> listings) {
+        Member merged = SpooledRecords.decode(listings.get(0));
+        for (int i = 1; i < listings.size(); i++) {
+            merged = merge(merged, SpooledRecords.decode(listings.get(i)));
+        }
+        return SpooledRecords.encode(merged);
     }
 
     /** Deletes the spool; the run is over and nothing reads its members any more. */

@@ -21,7 +21,7 @@ import java.util.TreeMap;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
-import java.util.function.BinaryOperator;
+import java.util.function.Function;
 
 /**
  * Records keyed by id, taken in any order and handed back once in id order with the records of
@@ -48,7 +48,7 @@ final class SortedRuns implements AutoCloseable {
 
     private final Path dir;
     private final long bufferChars;
-    private final BinaryOperator<String> combine;
+    private final Function<List<String>, String> combine;
     private final BiConsumer<List<String>, List<String>> written;
     /** Written runs by number, which is the order their records were added in. */
     private final NavigableMap<Integer, Path> runs = new TreeMap<>();
@@ -63,12 +63,12 @@ final class SortedRuns implements AutoCloseable {
     /**
      * @param dir         where run files go (the caller deletes it)
      * @param bufferChars how much record text to hold before writing a run
-     * @param combine     the record of one id from two records of it, earlier first
+     * @param combine     the record of one id from two or more records of it, in the order they came
      * @param written     given the ids of a run in id order, and their records combined within the
      *                    run, once that run is on disk, in the adding thread that wrote it; and,
      *                    when draining, those of the last buffer, never written out
      */
-    SortedRuns(Path dir, long bufferChars, BinaryOperator<String> combine,
+    SortedRuns(Path dir, long bufferChars, Function<List<String>, String> combine,
                BiConsumer<List<String>, List<String>> written) {
         this.dir = dir;
         this.bufferChars = bufferChars;
@@ -76,7 +76,7 @@ final class SortedRuns implements AutoCloseable {
         this.written = written;
     }
 
-    SortedRuns(Path dir, long bufferChars, BinaryOperator<String> combine) {
+    SortedRuns(Path dir, long bufferChars, Function<List<String>, String> combine) {
         this(dir, bufferChars, combine, (ids, records) -> { });
     }
 
@@ -218,13 +218,15 @@ final class SortedRuns implements AutoCloseable {
     private List<Entry> sorted(List<Entry> entries) {
         entries.sort(BY_ID); // stable: equal ids keep the order they came in
         List<Entry> sorted = new ArrayList<>(entries.size());
-        for (Entry entry : entries) {
-            int last = sorted.size() - 1;
-            if (last >= 0 && sorted.get(last).id().equals(entry.id())) {
-                sorted.set(last, new Entry(entry.id(), combine.apply(sorted.get(last).record(), entry.record())));
-            } else {
-                sorted.add(entry);
+        for (int from = 0; from < entries.size(); ) {
+            String id = entries.get(from).id();
+            int to = from + 1;
+            while (to < entries.size() && entries.get(to).id().equals(id)) {
+                to++;
             }
+            sorted.add(to == from + 1 ? entries.get(from)
+                    : new Entry(id, combine.apply(entries.subList(from, to).stream().map(Entry::record).toList())));
+            from = to;
         }
         return sorted;
     }
@@ -241,14 +243,19 @@ final class SortedRuns implements AutoCloseable {
         while (!heads.isEmpty()) {
             Head first = heads.poll();
             String id = first.entry().id();
-            String record = first.entry().record();
             advance(sources, heads, first.source());
+            List<String> listings = null;
             while (!heads.isEmpty() && heads.peek().entry().id().equals(id)) {
+                if (listings == null) {
+                    listings = new ArrayList<>();
+                    listings.add(first.entry().record());
+                }
                 Head same = heads.poll();
-                record = combine.apply(record, same.entry().record());
+                listings.add(same.entry().record());
                 advance(sources, heads, same.source());
             }
-            sink.accept(id, record);
+            // all listings of an id at once: a parent listed once per child is combined in one go
+            sink.accept(id, listings == null ? first.entry().record() : combine.apply(listings));
         }
     }
 

@@ -22,8 +22,8 @@ class SortedRunsTest {
     Path dir;
 
     /** Combining is order-sensitive on purpose: the result shows the order records were combined in. */
-    private static String combine(String first, String second) {
-        return first + "+" + second;
+    private static String combine(List<String> listings) {
+        return String.join("+", listings);
     }
 
     @Test
@@ -36,7 +36,7 @@ class SortedRunsTest {
             String id = "id" + random.nextInt(6_000);
             String record = "r" + i;
             runs.add(id, record);
-            expected.merge(id, record, SortedRunsTest::combine);
+            expected.merge(id, record, (first, second) -> first + "+" + second);
         }
         assertThat(files()).as("runs written while adding").hasSizeGreaterThan(SortedRuns.MAX_FAN_IN);
 
