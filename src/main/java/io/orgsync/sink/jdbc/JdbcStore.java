@@ -53,6 +53,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
+import javax.sql.DataSource;
+
 /**
  * The {@code jdbc} sink and the state store (CONTRACT sections 4 and 5): per source and tenant,
  * the canonical records of the last successful run, which the next run is compared with. A run
@@ -178,9 +180,11 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                         (read.department() ? departmentRows : memberRows).add(new String[]{read.id(),
                                 HexFormat.of().formatHex(sha256(line)), read.path()});
                     });
-                    departments = stored(departmentRows, true, new FromCompactState<>(source, tenant, runId,
-                            Department.class));
-                    members = stored(memberRows, false, new FromCompactState<>(source, tenant, runId, Member.class));
+                    DataSource data = database.dataSource();
+                    departments = stored(departmentRows, true,
+                            new FromCompactState<>(data, source, tenant, runId, Department.class));
+                    members = stored(memberRows, false,
+                            new FromCompactState<>(data, source, tenant, runId, Member.class));
                 } else {
                     departments = readLive(connection, "orgsync_department", source, tenant, Department.class, true);
                     members = readLive(connection, "orgsync_member", source, tenant, Member.class, false);
@@ -220,7 +224,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 }
             }
         }
-        return stored(rows, byPath, new FromTable<>(table, source, tenant, type));
+        return stored(rows, byPath, new FromTable<>(database.dataSource(), table, source, tenant, type));
     }
 
     /** @param rows id, hex content hash and (departments) the path joined by {@code /} */
@@ -310,19 +314,8 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
-    private final class FromTable<R extends CanonicalRecord> implements RecordsById<R> {
-        private final String table;
-        private final String source;
-        private final String tenant;
-        private final Class<R> type;
-
-        FromTable(String table, String source, String tenant, Class<R> type) {
-            this.table = table;
-            this.source = source;
-            this.tenant = tenant;
-            this.type = type;
-        }
-
+    private record FromTable<R extends CanonicalRecord>(DataSource database, String table, String source,
+                                                        String tenant, Class<R> type) implements RecordsById<R> {
         @Override
         public String where() {
             return table + " row " + source + "/" + tenant;
@@ -331,7 +324,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         @Override
         public Map<String, R> read(List<String> ids) {
             Map<String, R> byId = new HashMap<>();
-            try (Connection connection = database.dataSource().getConnection()) {
+            try (Connection connection = database.getConnection()) {
                 for (int from = 0; from < ids.size(); from += IN_LIST) {
                     int to = Math.min(ids.size(), from + IN_LIST);
                     String sql = "SELECT id, record_json FROM " + table + " WHERE source = ? AND tenant = ? AND id IN ("
@@ -358,19 +351,9 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
-    private final class FromCompactState<R extends CanonicalRecord> implements RecordsById<R> {
-        private final String source;
-        private final String tenant;
-        private final String runId;
-        private final Class<R> type;
-
-        FromCompactState(String source, String tenant, String runId, Class<R> type) {
-            this.source = source;
-            this.tenant = tenant;
-            this.runId = runId;
-            this.type = type;
-        }
-
+    private record FromCompactState<R extends CanonicalRecord>(DataSource database, String source, String tenant,
+                                                               String runId, Class<R> type)
+            implements RecordsById<R> {
         @Override
         public String where() {
             return "compact state line " + source + "/" + tenant;
@@ -381,7 +364,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             java.util.Set<String> wanted = new java.util.HashSet<>(ids);
             boolean departments = type == Department.class;
             Map<String, R> byId = new HashMap<>();
-            try (Connection connection = database.dataSource().getConnection()) {
+            try (Connection connection = database.getConnection()) {
                 CompactState.read(connection, source, tenant, runId, line -> {
                     CompactLine read = CompactLine.of(line, source, tenant);
                     if (read.department() == departments && wanted.contains(read.id())) {
