@@ -134,7 +134,9 @@ public final class SyncBenchRun {
                 overrides.put("orgsync.jdbc.username", "postgres");
                 overrides.put("orgsync.jdbc.password", "");
             }
-            overrides.put("orgsync.sinks", "file");
+            // "into the file sink and into PostgreSQL": the pg run fills the jdbc tables too; the H2
+            // runs go to the file sink alone, whose state is the compact copy
+            overrides.put("orgsync.sinks", pg != null ? "file,jdbc" : "file");
             overrides.put("orgsync.http.read-timeout-ms", "60000");
             overrides.put("orgsync.http.max-pages", "1000000");
             if (!limited) {

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code mvn -B -Pbench test -Dtest=SyncBenchmark} and choose with
  * {@code -Dbench.sources=wecom,feishu -Dbench.sizes=10000,100000 -Dbench.runs=limited,lifted,pg,256m}:
  * "limited" at the vendors' documented rates, a first sync and then a second with nothing changed
- * ("sync=again"), "lifted" without limits into the file sink and
- * embedded H2, "pg" lifted into embedded PostgreSQL, "256m" lifted at {@code -Xmx256m}. Every other run gets {@code -Xmx2g}. A run still going after
+ * ("sync=again"), "lifted" without limits into the file sink (its
+ * state in embedded H2), "pg" lifted into the file sink and the jdbc tables in embedded PostgreSQL, "256m" lifted at {@code -Xmx256m}. Every other run gets {@code -Xmx2g}. A run still going after
  * {@code -Dbench.timeout-seconds} (600) is killed and reported as such.
  */
 class SyncBenchmark {
