@@ -126,7 +126,7 @@ public final class RunCoordinator implements AutoCloseable {
         if (!kameletTenants.containsKey(configured)) {
             run.readPreviousMeanwhile(stateReader.submit(() -> state.load(run.source(), run.tenant())));
             // only the tables take long to write; a compact state is written at once when staged
-            FirstLoad firstLoad = settings.sinks().contains(state.name())
+            FirstLoad firstLoad = publishesTables(exchange)
                     ? state.firstLoad(run.source(), run.tenant(), run.runId()) : null;
             if (firstLoad != null) {
                 run.loadWhileFetching(firstLoad, settings.privacy()::apply);
