@@ -11,11 +11,18 @@ import java.util.function.LongSupplier;
  * second holds more than {@code perSecond} requests and no rolling minute more than
  * {@code perMinute}.
  *
- * <p>Within the second, requests leave evenly spaced, 1/(perSecond − c) s apart for c requests in
- * flight (at least 1): a stall on the way to the vendor (a busy machine, the network) can land up
- * to c of them at once, and the c slots of every second left unused absorb that, so the vendor's
- * second still never sees more than perSecond. Bursts would give that slack away. It costs c/perSecond
- * of the per-second rate, and nothing where the per-minute limit is the tighter one (Feishu).
+ * <p>The vendor counts a request when it arrives, somewhere between leaving here and its answer
+ * coming back. So a request may leave only while fewer than perSecond others could fall into
+ * the vendor's second with it: those still in flight, and those answered within the last
+ * second. That holds for every second the vendor can count in, however the network delays
+ * each request: take the last request to leave among those that reach such a second; every
+ * other one left before it and was answered after the second began, less than a second before
+ * it left, so it was counted when it left. A round trip of r seconds so costs r/(1 + r) of the
+ * rate, 2 % for WeCom's 20 ms, where a fixed share of the second kept free for the requests in
+ * flight (what this did before) cost 5 % at any round trip. Requests that wake late may leave
+ * together; the rule above still counts each of them.
+ *
+ * <p>Within the second, requests are spaced 1/perSecond s apart rather than sent as a burst.
  *
  * <p>Over the minute, a sliding log of the last perMinute slots: a token bucket honouring both
  * limits must trade burst against sustained rate (capacity c and refill r admit c + r·60 s per
@@ -25,12 +32,6 @@ import java.util.function.LongSupplier;
  *
  * <p>Each caller reserves its slot under the lock and waits outside it, so parallel fetchers
  * queue in order and none of them holds the others up while sleeping.
- *
- * <p>A caller that wakes late (a busy machine) must not leave right on the heels of the one after
- * it, so departures are checked too: no rolling second holds more than perSecond − c of them, a
- * sliding log like the minute's. Requiring the interval after the previous departure instead
- * would add every late wake-up to all the requests after it: a 100,000-member WeCom run on two
- * busy cores left at 91 a second against a spacing of 95.
  */
 public final class RequestPacer {
 
@@ -58,17 +59,21 @@ public final class RequestPacer {
         this.perSecond = perSecond;
         this.perMinute = perMinute;
         this.concurrency = concurrency;
-        // rounded up: rounded down, perSecond - c slots spanned a few nanoseconds under a second
-        this.interval = -Math.floorDiv(-SECOND, Math.max(1, perSecond - concurrency));
+        // rounded up: rounded down, perSecond slots spanned a few nanoseconds under a second
+        this.interval = -Math.floorDiv(-SECOND, perSecond);
         this.nanoClock = nanoClock;
     }
 
-    /** The requests in flight at once that the spacing leaves slack for. */
+    /** The requests in flight at once that callers allow for (the client's own bound). */
     public int concurrency() {
         return concurrency;
     }
 
-    public void acquire(String path) throws InterruptedException {
+    /**
+     * Waits until a request on {@code path} may leave. The caller closes what it gets once the
+     * request's answer is in (or it failed): until then the request counts as in flight.
+     */
+    public Departure acquire(String path) throws InterruptedException {
         Window window = window(path);
         long wait = window.reserve(nanoClock.getAsLong()) - nanoClock.getAsLong();
         while (true) {
@@ -77,7 +82,27 @@ public final class RequestPacer {
             }
             wait = window.depart(nanoClock.getAsLong());
             if (wait <= 0) {
-                return;
+                return new Departure(window);
+            }
+        }
+    }
+
+    /** One request that left: in flight until closed. */
+    public final class Departure implements AutoCloseable {
+
+        private final Window window;
+        private boolean answered;
+
+        private Departure(Window window) {
+            this.window = window;
+        }
+
+        /** The answer is in, or the request failed: from now on it counts for one second more. */
+        @Override
+        public void close() {
+            if (!answered) {
+                answered = true;
+                window.answered(nanoClock.getAsLong());
             }
         }
     }
@@ -96,32 +121,48 @@ public final class RequestPacer {
         return window(path).reserve(nanoClock.getAsLong());
     }
 
-    /** 0 when a request on {@code path} may leave now (recorded as left), else how much longer to wait. */
+    /** 0 when a request on {@code path} may leave now (recorded as in flight), else how much longer to wait. */
     long depart(String path) {
         return window(path).depart(nanoClock.getAsLong());
     }
 
+    /** A request on {@code path} that left was answered now. */
+    void answered(String path) {
+        window(path).answered(nanoClock.getAsLong());
+    }
+
     private Window window(String path) {
-        return windows.computeIfAbsent(path, p -> new Window(interval, Math.max(1, perSecond - concurrency),
+        return windows.computeIfAbsent(path, p -> new Window(interval, perSecond,
                 // the minute's log only matters where it is tighter than 60 full seconds
                 (long) perSecond * 60 > perMinute ? perMinute : 0));
     }
 
-    /** The slots handed out on one API: the next even slot, and a ring of the minute's last perMinute. */
+    /**
+     * The slots handed out on one API (the next even slot, and a ring of the minute's last
+     * perMinute), and what the vendor may still count: requests in flight and the answer times
+     * of the last second.
+     */
     private static final class Window {
 
+        /** How soon a caller looks again when only requests in flight (no answer times) hold it. */
+        private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
         private final long interval;
+        private final int perSecond;
         private final long[] minute;
-        /** The last departures, perSecond − c of them: the oldest must be a second old before the next leaves. */
-        private final long[] departures;
+        /** Answer times in the order they came, a ring of at most perSecond (more can never matter). */
+        private final long[] answers;
+        private int oldestAnswer;
+        private int answerCount;
+        private int inFlight;
         private long count;
-        private long departed;
         private long next = Long.MIN_VALUE;
         private long pausedUntil = Long.MIN_VALUE;
 
-        Window(long interval, int departuresPerSecond, int perMinute) {
+        Window(long interval, int perSecond, int perMinute) {
             this.interval = interval;
-            this.departures = new long[departuresPerSecond];
+            this.perSecond = perSecond;
+            this.answers = new long[perSecond];
             this.minute = perMinute > 0 ? new long[perMinute] : null;
         }
 
@@ -140,15 +181,34 @@ public final class RequestPacer {
             return at;
         }
 
-        /** 0 when a caller may leave now (recorded), else how much longer it must wait. */
+        /** 0 when a caller may leave now (recorded as in flight), else how much longer it must wait. */
         synchronized long depart(long now) {
-            int slot = (int) (departed % departures.length);
-            if (departed >= departures.length && now < departures[slot] + SECOND) {
-                return departures[slot] + SECOND - now;
+            while (answerCount > 0 && answers[oldestAnswer] < now - SECOND) {
+                oldestAnswer = (oldestAnswer + 1) % answers.length;
+                answerCount--;
             }
-            departures[slot] = now;
-            departed++;
-            return 0;
+            int excess = inFlight + answerCount + 1 - perSecond;
+            if (excess <= 0) {
+                inFlight++;
+                return 0;
+            }
+            if (excess > answerCount) {
+                // requests in flight alone fill the second: only an answer can free a place
+                return RECHECK_NANOS;
+            }
+            // the excess-th oldest answer must leave the second first
+            return answers[(oldestAnswer + excess - 1) % answers.length] + SECOND + 1 - now;
+        }
+
+        synchronized void answered(long now) {
+            inFlight--;
+            if (answerCount == answers.length) {
+                // the oldest of perSecond answers no longer decides anything once a newer one is in
+                oldestAnswer = (oldestAnswer + 1) % answers.length;
+                answerCount--;
+            }
+            answers[(oldestAnswer + answerCount) % answers.length] = now;
+            answerCount++;
         }
 
         synchronized void pauseUntil(long until) {

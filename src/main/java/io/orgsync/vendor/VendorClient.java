@@ -183,8 +183,7 @@ public final class VendorClient {
         }
         Received response;
         inFlight.acquire();
-        try {
-            pacer.acquire(dialect.api(path));
+        try (RequestPacer.Departure sent = pacer.acquire(dialect.api(path))) {
             run.countApiCall();
             response = receive(method, path, request.build());
         } finally {
