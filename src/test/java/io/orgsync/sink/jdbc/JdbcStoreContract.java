@@ -474,6 +474,32 @@ abstract class JdbcStoreContract {
         assertThat(compactStateText()).isEqualTo(stateBefore);
     }
 
+    @Test
+    void aCompactStateTheDatabaseRefusesHalfwayFailsTheRunAndLeavesTheStateAsItWas(@TempDir Path exports)
+            throws Exception {
+        Map<String, String> fileOnly = Map.of("orgsync.sinks", "file", "orgsync.file.dir", exports.toString());
+        Manifest initial = runner(fileOnly).run(Org.school(2));
+        Map<String, List<List<String>>> before = dump(ALL_TABLES);
+        String stateBefore = compactStateText();
+        long lastPiece = ((Number) query("SELECT MAX(seq) AS top_seq FROM orgsync_compact_state").get(0).get("top_seq"))
+                .longValue();
+        // the database refuses a piece a few after those the first run needed, as a full disk would
+        try (Connection connection = database.dataSource().getConnection()) {
+            TestDatabases.execute(connection, "ALTER TABLE orgsync_compact_state ADD CONSTRAINT orgsync_test_fail "
+                    + "CHECK (seq <= " + (lastPiece + 2) + ")");
+        }
+
+        Manifest failed = runner(fileOnly).run(Org.school(10));
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.error()).contains("the database did not take run " + failed.runId());
+        Map<String, List<List<String>>> after = dump(ALL_TABLES);
+        assertThat(after.get("orgsync_run").removeIf(r -> r.get(0).equals(failed.runId()))).isTrue();
+        assertThat(after).isEqualTo(before);
+        assertThat(compactStateRuns()).containsExactly(initial.runId());
+        assertThat(compactStateText()).isEqualTo(stateBefore);
+    }
+
     /** 400 students: the tests' 64 KB spool buffer writes a few sorted runs while they are added. */
     private static final int STUDENTS_PER_CLASS = 100;
 
