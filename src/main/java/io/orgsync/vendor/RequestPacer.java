@@ -24,8 +24,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Within the second, requests are spaced 1/perSecond s apart rather than sent as a burst.
  *
- * <p>Over the minute, a sliding log of the last perMinute slots: a token bucket honouring both
- * limits must trade burst against sustained rate (capacity c and refill r admit c + r·60 s per
+ * <p>Over the minute, a sliding log of the last perMinute slots schedules the callers, and the
+ * same rule as the second's, over the last minute, decides when each may leave: a token bucket
+ * honouring both limits must trade burst against sustained rate (capacity c and refill r admit c + r·60 s per
  * minute, so capacity 1 holds a run at perMinute/60 per second from its first call), while the
  * log admits what the vendor's window admits — Feishu's 1,000 calls at 50/s, then the rest of the
  * minute idle — the fastest schedule there is.
@@ -139,21 +140,15 @@ public final class RequestPacer {
 
     /**
      * The slots handed out on one API (the next even slot, and a ring of the minute's last
-     * perMinute), and what the vendor may still count: requests in flight and the answer times
-     * of the last second.
+     * perMinute), and what the vendor may still count: the requests in flight, and the answers
+     * of the last second and, where the minute is the tighter limit, of the last minute.
      */
     private static final class Window {
 
-        /** How soon a caller looks again when only requests in flight (no answer times) hold it. */
-        private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
         private final long interval;
-        private final int perSecond;
         private final long[] minute;
-        /** Answer times in the order they came, a ring of at most perSecond (more can never matter). */
-        private final long[] answers;
-        private int oldestAnswer;
-        private int answerCount;
+        private final Reach second;
+        private final Reach lastMinute;
         private int inFlight;
         private long count;
         private long next = Long.MIN_VALUE;
@@ -161,9 +156,11 @@ public final class RequestPacer {
 
         Window(long interval, int perSecond, int perMinute) {
             this.interval = interval;
-            this.perSecond = perSecond;
-            this.answers = new long[perSecond];
             this.minute = perMinute > 0 ? new long[perMinute] : null;
+            this.second = new Reach(perSecond, SECOND);
+            // the slots above keep a minute apart by when they were handed out; a request may leave
+            // later than its slot (the second full), so whether it may leave is decided like the second's
+            this.lastMinute = perMinute > 0 ? new Reach(perMinute, MINUTE) : null;
         }
 
         synchronized long reserve(long now) {
@@ -183,36 +180,83 @@ public final class RequestPacer {
 
         /** 0 when a caller may leave now (recorded as in flight), else how much longer it must wait. */
         synchronized long depart(long now) {
-            while (answerCount > 0 && answers[oldestAnswer] < now - SECOND) {
-                oldestAnswer = (oldestAnswer + 1) % answers.length;
-                answerCount--;
+            long wait = second.untilRoom(now, inFlight);
+            if (lastMinute != null) {
+                wait = Math.max(wait, lastMinute.untilRoom(now, inFlight));
             }
-            int excess = inFlight + answerCount + 1 - perSecond;
-            if (excess <= 0) {
-                inFlight++;
-                return 0;
+            if (wait > 0) {
+                return wait;
             }
-            if (excess > answerCount) {
-                // requests in flight alone fill the second: only an answer can free a place
-                return RECHECK_NANOS;
-            }
-            // the excess-th oldest answer must leave the second first
-            return answers[(oldestAnswer + excess - 1) % answers.length] + SECOND + 1 - now;
+            inFlight++;
+            return 0;
         }
 
         synchronized void answered(long now) {
             inFlight--;
-            if (answerCount == answers.length) {
-                // the oldest of perSecond answers no longer decides anything once a newer one is in
-                oldestAnswer = (oldestAnswer + 1) % answers.length;
-                answerCount--;
+            second.answered(now);
+            if (lastMinute != null) {
+                lastMinute.answered(now);
             }
-            answers[(oldestAnswer + answerCount) % answers.length] = now;
-            answerCount++;
         }
 
         synchronized void pauseUntil(long until) {
             pausedUntil = Math.max(pausedUntil, until);
+        }
+    }
+
+    /**
+     * The answer times of one window (a second or a minute) in the order they came: at most
+     * {@code limit} of them, since an older one can no longer decide anything. The ring grows as
+     * answers come, so a large per-minute limit costs memory only when it is used.
+     */
+    private static final class Reach {
+
+        /** How soon a caller looks again when only requests in flight (no answer times) hold it. */
+        private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+        private final int limit;
+        private final long span;
+        private long[] answers = new long[16];
+        private int oldest;
+        private int size;
+
+        Reach(int limit, long span) {
+            this.limit = limit;
+            this.span = span;
+        }
+
+        /** 0 when one more request, with {@code inFlight} on their way, stays within the limit; else how long until it does. */
+        long untilRoom(long now, int inFlight) {
+            while (size > 0 && answers[oldest] < now - span) {
+                oldest = (oldest + 1) % answers.length;
+                size--;
+            }
+            int excess = inFlight + size + 1 - limit;
+            if (excess <= 0) {
+                return 0;
+            }
+            if (excess > size) {
+                // requests in flight alone fill the window: only an answer can free a place
+                return RECHECK_NANOS;
+            }
+            // the excess-th oldest answer must leave the window first
+            return answers[(oldest + excess - 1) % answers.length] + span + 1 - now;
+        }
+
+        void answered(long now) {
+            if (size == limit) {
+                oldest = (oldest + 1) % answers.length;
+                size--;
+            } else if (size == answers.length) {
+                long[] grown = new long[(int) Math.min(limit, 2L * answers.length)];
+                for (int i = 0; i < size; i++) {
+                    grown[i] = answers[(oldest + i) % answers.length];
+                }
+                answers = grown;
+                oldest = 0;
+            }
+            answers[(oldest + size) % answers.length] = now;
+            size++;
         }
     }
 }
