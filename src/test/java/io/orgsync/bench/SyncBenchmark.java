@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link SyncBenchRun}). Not part of the normal build; run it with
  * {@code mvn -B -Pbench test -Dtest=SyncBenchmark} and choose with
  * {@code -Dbench.sources=wecom,feishu -Dbench.sizes=10000,100000 -Dbench.runs=limited,lifted,pg,256m}:
- * "limited" at the vendors' documented rates, a first sync and then a second with nothing changed
- * ("sync=again"), "lifted" without limits into the file sink (its
- * state in embedded H2), "pg" lifted into the file sink and the jdbc tables in embedded PostgreSQL, "256m" lifted at {@code -Xmx256m}. Every other run gets {@code -Xmx2g}. A run still going after
+ * "limited" at the vendors' documented rates, "lifted" without limits into the file sink (its
+ * state in embedded H2), each a first sync and then a second with nothing changed ("sync=again",
+ * in the same JVM), "pg" lifted into the file sink and the jdbc tables in embedded PostgreSQL, "256m" lifted at {@code -Xmx256m}. Every other run gets {@code -Xmx2g}. A run still going after
  * {@code -Dbench.timeout-seconds} (600) is killed and reported as such.
  */
 class SyncBenchmark {
