@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * each request: take the last request to leave among those that reach such a second; every
  * other one left before it and was answered after the second began, less than a second before
  * it left, so it was counted when it left. A round trip of r seconds so costs r/(1 + r) of the
- * rate, 2 % for WeCom's 20 ms, where a fixed share of the second kept free for the requests in
- * flight (what this did before) cost 5 % at any round trip. Requests that wake late may leave
+ * rate, 2 % for WeCom's 20 ms, where keeping one place of the second free per request that may
+ * be in flight would cost 5 % (5 of 100) at any round trip. Requests that wake late may leave
  * together; the rule above still counts each of them.
  *
  * <p>Within the second, requests are spaced 1/perSecond s apart rather than sent as a burst.
@@ -36,7 +36,10 @@ import java.util.function.LongSupplier;
  */
 public final class RequestPacer {
 
-    /** Slack on the minute's window, for the same reason as the spacing within the second. */
+    /**
+     * The minute's slots keep this much more than a minute apart, about a round trip: the caller
+     * a minute later then rarely wakes before the minute's answers let it leave.
+     */
     static final long MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -98,7 +101,7 @@ public final class RequestPacer {
             this.window = window;
         }
 
-        /** The answer is in, or the request failed: from now on it counts for one second more. */
+        /** The answer is in, or the request failed: from now on it counts for one more second (and minute). */
         @Override
         public void close() {
             if (!answered) {
