@@ -247,6 +247,10 @@ public final class RequestPacer {
         }
 
         void answered(long now) {
+            if (size > 0) {
+                // callers read the clock before taking the lock: keep the ring in time order, erring late
+                now = Math.max(now, answers[(oldest + size - 1) % answers.length]);
+            }
             if (size == limit) {
                 oldest = (oldest + 1) % answers.length;
                 size--;
