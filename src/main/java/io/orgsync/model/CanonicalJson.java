@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /** The one Jackson configuration used for canonical records, exports and manifests. */
 public final class CanonicalJson {
@@ -58,8 +59,62 @@ public final class CanonicalJson {
         }
     }
 
+    /**
+     * {@link #toLine} as UTF-8, with every unpaired UTF-16 surrogate (a broken vendor name) written
+     * as a {@code \\uD800} escape: UTF-8 has no form for one, JSON allows the escape, and it reads
+     * back as the same Java string. This is the text every store keeps, hashes and exports, so a
+     * record held as these bytes reaches a file or a database without being decoded again.
+     */
+    public static byte[] toUtf8Line(Object value) {
+        return escapeUnpairedSurrogates(toLine(value)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** JSON text with its unpaired surrogates escaped (see {@link #toUtf8Line}); the same string when it has none. */
+    public static String escapeUnpairedSurrogates(String json) {
+        int first = firstUnpairedSurrogate(json);
+        if (first < 0) {
+            return json;
+        }
+        StringBuilder out = new StringBuilder(json.length() + 16).append(json, 0, first);
+        for (int i = first; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+                out.append(c).append(json.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Where the first surrogate without its partner stands, or -1: one pass, no allocation. */
+    public static int firstUnpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     public static JsonNode toTree(Object value) {
         return MAPPER.valueToTree(value);
+    }
+
+    /** Reads what {@link #toUtf8Line} wrote. */
+    public static <T> T fromUtf8Line(byte[] line, Class<T> type) {
+        try {
+            return MAPPER.readValue(line, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static <T> T fromLine(String line, Class<T> type) {

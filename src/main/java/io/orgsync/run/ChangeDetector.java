@@ -117,7 +117,7 @@ public final class ChangeDetector {
             Integer old = previousIndex.get(id);
             if (old == null) {
                 out.add(new Change(ChangeOp.CREATE, record));
-            } else if (!before.sameContent(old, CanonicalJson.toLine(record))) {
+            } else if (!before.sameContent(old, CanonicalJson.toUtf8Line(record))) {
                 out.add(new Change(ChangeOp.UPDATE, record));
             }
         }

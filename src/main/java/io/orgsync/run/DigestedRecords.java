@@ -24,10 +24,11 @@ public abstract class DigestedRecords<R extends CanonicalRecord> extends Abstrac
 
     /**
      * Whether a current record whose canonical JSON text (CONTRACT section 5, attributes included)
-     * is {@code canonicalLine} has the same content as the previous record at {@code index}. The
-     * text, not the record: a spooled run has it already and need not rebuild the record for this.
+     * is {@code canonicalLine} ({@link io.orgsync.model.CanonicalJson#toUtf8Line}) has the same
+     * content as the previous record at {@code index}. The text, not the record: a spooled run
+     * has it already and need not rebuild the record for this.
      */
-    public abstract boolean sameContent(int index, String canonicalLine);
+    public abstract boolean sameContent(int index, byte[] canonicalLine);
 
     /** The previous records at {@code indices}, in that order; may read the store. */
     public abstract List<R> lastKnown(int[] indices);

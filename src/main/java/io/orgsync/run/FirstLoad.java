@@ -18,14 +18,14 @@ public interface FirstLoad extends AutoCloseable {
 
     /**
      * One sorted run of the spool: ids ascending, each once, with its listings in that run
-     * combined into one canonical line. The same person may come again in a later run; with the
+     * combined into one canonical line in UTF-8. The same person may come again in a later run; with the
      * same text, the record is that one, else it is rewritten from the combined record when
      * staging. Every member comes at least once before the run is staged. Never blocks.
      *
      * @param publish a listing as it will be published (decoded, privacy rules applied); called
      *                for what is written, in the writer's thread
      */
-    void addRun(List<String> ids, List<String> listings, Function<String, Member> publish);
+    void addRun(List<String> ids, List<byte[]> listings, Function<byte[], Member> publish);
 
     /** Discards whatever was written unless staging took it over; never throws. */
     @Override

@@ -29,7 +29,7 @@ final class PublishedMembers {
     private static final String CREATE = "c";
     private static final String UPDATE = "u";
 
-    private final MVMap<String, String> published;
+    private final MVMap<String, byte[]> published;
     /**
      * Id to {@link #CREATE} or {@link #UPDATE}, for the members that changed; null when there
      * were no previous members, so that every published member is created and a first run of
@@ -39,7 +39,7 @@ final class PublishedMembers {
     private final List<Member> deleted;
     private final int created;
 
-    private PublishedMembers(MVMap<String, String> published, MVMap<String, String> changed, List<Member> deleted,
+    private PublishedMembers(MVMap<String, byte[]> published, MVMap<String, String> changed, List<Member> deleted,
                              int created) {
         this.published = published;
         this.changed = changed;
@@ -54,19 +54,23 @@ final class PublishedMembers {
      */
     static PublishedMembers prepare(Snapshot snapshot, Privacy privacy, List<Member> previous) {
         RecordSpool spool = snapshot.spool();
-        MVMap<String, String> fetched = snapshot.memberMap();
-        // without privacy rules the published members are the fetched ones, byte for byte
-        MVMap<String, String> published = privacy.isPlain() ? fetched : spool.appendedMap("published");
+        MVMap<String, byte[]> fetched = snapshot.memberMap();
         Previous before = Previous.of(previous);
+        if (privacy.isPlain() && before.size() == 0) {
+            // a first run without privacy rules: every fetched member is published as it is, and created
+            return new PublishedMembers(fetched, null, List.of(), Math.toIntExact(fetched.sizeAsLong()));
+        }
+        // without privacy rules the published members are the fetched ones, byte for byte
+        MVMap<String, byte[]> published = privacy.isPlain() ? fetched : spool.appendedLines("published");
         MVMap<String, String> changed = before.size() == 0 ? null : spool.appendedMap("changed");
 
         int created = 0;
         List<Integer> gone = new ArrayList<>();
         int p = 0;
-        Cursor<String, String> cursor = fetched.cursor(null);
+        Cursor<String, byte[]> cursor = fetched.cursor(null);
         while (cursor.hasNext()) {
             String id = cursor.next();
-            String line = cursor.getValue();
+            byte[] line = cursor.getValue();
             if (!privacy.isPlain()) {
                 line = SpooledRecords.encode(privacy.apply(SpooledRecords.decode(line)));
                 published.append(id, line);
@@ -159,7 +163,9 @@ final class PublishedMembers {
         /** @param spooled a create or update from its op and its published line (read on request) */
         private <T> Iterator<T> walk(SpooledChange<T> spooled, Function<Change, T> deletion) {
             // with no previous members every published one is created: walk them in place
-            Cursor<String, String> cursor = (changed == null ? published : changed).cursor(null);
+            Cursor<String, byte[]> creates = changed == null ? published.cursor(null) : null;
+            Cursor<String, String> marks = changed == null ? null : changed.cursor(null);
+            Iterator<String> cursor = changed == null ? creates : marks;
             Iterator<Member> deletes = deleted.iterator();
             return new Iterator<>() {
                 @Override
@@ -171,9 +177,11 @@ final class PublishedMembers {
                 public T next() {
                     if (cursor.hasNext()) {
                         String id = cursor.next();
-                        String value = cursor.getValue();
-                        return changed == null ? spooled.apply(ChangeOp.CREATE, () -> value)
-                                : spooled.apply(op(value), () -> published.get(id));
+                        if (changed == null) {
+                            byte[] line = creates.getValue();
+                            return spooled.apply(ChangeOp.CREATE, () -> line);
+                        }
+                        return spooled.apply(op(marks.getValue()), () -> published.get(id));
                     }
                     if (deletes.hasNext()) {
                         return deletion.apply(new Change(ChangeOp.DELETE, deletes.next()));
@@ -186,7 +194,7 @@ final class PublishedMembers {
 
     @FunctionalInterface
     private interface SpooledChange<T> {
-        T apply(ChangeOp op, java.util.function.Supplier<String> line);
+        T apply(ChangeOp op, java.util.function.Supplier<byte[]> line);
     }
 
     private Change change(String id, String op) {
@@ -234,12 +242,12 @@ final class PublishedMembers {
             return order[position];
         }
 
-        boolean sameContent(int position, String currentLine) {
+        boolean sameContent(int position, byte[] currentLine) {
             int index = order[position];
             if (records instanceof DigestedRecords<Member> digested) {
                 return digested.sameContent(index, currentLine);
             }
-            return CanonicalJson.toLine(records.get(index)).equals(currentLine);
+            return Arrays.equals(CanonicalJson.toUtf8Line(records.get(index)), currentLine);
         }
 
         List<Member> lastKnown(int[] indices) {

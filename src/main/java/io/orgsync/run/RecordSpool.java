@@ -138,17 +138,18 @@ final class RecordSpool implements AutoCloseable {
         return dir;
     }
 
-    MVMap<String, String> map(String name) {
-        return store.openMap(name, new MVMap.Builder<String, String>().valueType(SpoolText.INSTANCE));
+    /**
+     * Lines by id ({@link SpoolBytes}), filled once, in ascending key order, by one thread, with
+     * {@link MVMap#append}: whole leaf pages at a time instead of a descent of the tree per key.
+     * Call {@link MVMap#flushAndGetRoot()} when done; reading it from any thread is safe after that.
+     */
+    MVMap<String, byte[]> appendedLines(String name) {
+        return store.openMap(name, new MVMap.Builder<String, byte[]>().valueType(SpoolBytes.INSTANCE).singleWriter());
     }
 
-    /**
-     * A map filled once, in ascending key order, by one thread, with {@link MVMap#append}: whole
-     * leaf pages at a time instead of a descent of the tree per key. Call
-     * {@link MVMap#flushAndGetRoot()} when done; reading it from any thread is safe after that.
-     */
+    /** {@link #appendedLines} for short text values. */
     MVMap<String, String> appendedMap(String name) {
-        return store.openMap(name, new MVMap.Builder<String, String>().valueType(SpoolText.INSTANCE).singleWriter());
+        return store.openMap(name, new MVMap.Builder<String, String>().singleWriter());
     }
 
     @Override

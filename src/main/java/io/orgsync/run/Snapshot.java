@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Snapshot implements AutoCloseable {
 
     /**
-     * Record text held before a sorted run is written: a 32nd of the heap, 1–16 MB. The tests set
+     * Record text held before a sorted run is written: a 32nd of the heap, 1–16 MB of UTF-8. The tests set
      * {@code orgsync.spool.sort-buffer-chars} small, so that their runs of a few hundred members
      * write sorted runs, and a first run's members reach the database while fetching, as large ones do.
      */
@@ -38,9 +38,9 @@ public final class Snapshot implements AutoCloseable {
     private RecordSpool spool;
     private volatile SortedRuns fetching;
     /** Set once fetching is over: the members by id. */
-    private volatile MVMap<String, String> members;
+    private volatile MVMap<String, byte[]> members;
     /** Told of the members of every sorted run written while fetching (see {@link #alsoTell}). */
-    private volatile BiConsumer<List<String>, List<String>> listener = (ids, lines) -> { };
+    private volatile BiConsumer<List<String>, List<byte[]>> listener = (ids, lines) -> { };
 
     /** A department listed twice (e.g. by overlapping recursive calls) keeps the first sighting. */
     public void addDepartment(Department department) {
@@ -54,10 +54,10 @@ public final class Snapshot implements AutoCloseable {
     /**
      * Hands over the members of each sorted run as it is written while fetching, then those of
      * the last buffer when fetching ends: ids in order, each once per run, and their listings in
-     * that run combined, as canonical lines. An id listed in several runs comes once from each.
-     * Set before the first member is added.
+     * that run combined, as canonical lines in UTF-8. An id listed in several runs comes once from
+     * each. Set before the first member is added.
      */
-    void alsoTell(BiConsumer<List<String>, List<String>> listener) {
+    void alsoTell(BiConsumer<List<String>, List<byte[]>> listener) {
         this.listener = listener;
     }
 
@@ -75,7 +75,7 @@ public final class Snapshot implements AutoCloseable {
      * twice until fetching is over), then {@link #memberCount}.
      */
     public long membersListed() {
-        MVMap<String, String> merged = members;
+        MVMap<String, byte[]> merged = members;
         if (merged != null) {
             return merged.sizeAsLong();
         }
@@ -96,12 +96,12 @@ public final class Snapshot implements AutoCloseable {
     }
 
     /** The members as stored, for a second spool map of the same run (see {@link PublishedMembers}). */
-    MVMap<String, String> memberMap() {
-        MVMap<String, String> merged = members;
+    MVMap<String, byte[]> memberMap() {
+        MVMap<String, byte[]> merged = members;
         if (merged == null) {
             synchronized (this) {
                 if (members == null) {
-                    MVMap<String, String> fetched = openSpool().appendedMap("fetched");
+                    MVMap<String, byte[]> fetched = openSpool().appendedLines("fetched");
                     if (fetching != null) {
                         // the drain hands each id once, ascending: what append requires
                         fetching.drain(fetched::append);
@@ -142,8 +142,11 @@ public final class Snapshot implements AutoCloseable {
         return spool;
     }
 
-    /** Each listing decoded once, and the combined record encoded once. */
-    private static String mergeLines(List<String> listings) {
+    /**
+     * Each listing decoded once, and the combined record encoded once. The only place a fetched
+     * line is decoded on its way to the sinks, and only for people listed more than once.
+     */
+    private static byte[] mergeLines(List<byte[]> listings) {
         Member merged = SpooledRecords.decode(listings.get(0));
         for (int i = 1; i < listings.size(); i++) {
             merged = merge(merged, SpooledRecords.decode(listings.get(i)));

@@ -1,5 +1,7 @@
 package io.orgsync.run;
 
+import io.orgsync.model.CanonicalJson;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -25,7 +27,8 @@ import java.util.function.Function;
 
 /**
  * Records keyed by id, taken in any order and handed back once in id order with the records of
- * one id combined: an external merge sort. Records fill a bounded buffer; a full buffer is sorted
+ * one id combined: an external merge sort. A record is opaque bytes (a member's canonical line as
+ * UTF-8), written to a run file and read back as it is. Records fill a bounded buffer; a full buffer is sorted
  * and written out as a run file; at the end the runs are merged.
  *
  * <p>Why not a sorted map on disk from the start: ids arrive in fetch order, which is random
@@ -47,9 +50,9 @@ final class SortedRuns implements AutoCloseable {
     private static final Comparator<Entry> BY_ID = Comparator.comparing(Entry::id);
 
     private final Path dir;
-    private final long bufferChars;
-    private final Function<List<String>, String> combine;
-    private final BiConsumer<List<String>, List<String>> written;
+    private final long bufferBytes;
+    private final Function<List<byte[]>, byte[]> combine;
+    private final BiConsumer<List<String>, List<byte[]>> written;
     /** Written runs by number, which is the order their records were added in. */
     private final NavigableMap<Integer, Path> runs = new TreeMap<>();
     private List<Entry> buffer = new ArrayList<>();
@@ -62,25 +65,25 @@ final class SortedRuns implements AutoCloseable {
 
     /**
      * @param dir         where run files go (the caller deletes it)
-     * @param bufferChars how much record text to hold before writing a run
+     * @param bufferBytes how much record text to hold before writing a run
      * @param combine     the record of one id from two or more records of it, in the order they came
      * @param written     given the ids of a run in id order, and their records combined within the
      *                    run, once that run is on disk, in the adding thread that wrote it; and,
      *                    when draining, those of the last buffer, never written out
      */
-    SortedRuns(Path dir, long bufferChars, Function<List<String>, String> combine,
-               BiConsumer<List<String>, List<String>> written) {
+    SortedRuns(Path dir, long bufferBytes, Function<List<byte[]>, byte[]> combine,
+               BiConsumer<List<String>, List<byte[]>> written) {
         this.dir = dir;
-        this.bufferChars = bufferChars;
+        this.bufferBytes = bufferBytes;
         this.combine = combine;
         this.written = written;
     }
 
-    SortedRuns(Path dir, long bufferChars, Function<List<String>, String> combine) {
-        this(dir, bufferChars, combine, (ids, records) -> { });
+    SortedRuns(Path dir, long bufferBytes, Function<List<byte[]>, byte[]> combine) {
+        this(dir, bufferBytes, combine, (ids, records) -> { });
     }
 
-    private record Entry(String id, String record) {
+    private record Entry(String id, byte[] record) {
     }
 
     /**
@@ -89,7 +92,7 @@ final class SortedRuns implements AutoCloseable {
      * every fetcher of a WeCom run for the length of each write, which showed as seconds with a
      * third fewer requests).
      */
-    void add(String id, String record) {
+    void add(String id, byte[] record) {
         List<Entry> full;
         int number;
         synchronized (this) {
@@ -98,9 +101,9 @@ final class SortedRuns implements AutoCloseable {
             }
             buffer.add(new Entry(id, record));
             added++;
-            // an entry costs its two strings (one byte a char when Latin-1, two otherwise) and headers
-            buffered += id.length() + record.length() + 64;
-            if (buffered < bufferChars) {
+            // an entry costs its id (one byte a char when Latin-1, two otherwise), its record and headers
+            buffered += id.length() + record.length + 64;
+            if (buffered < bufferBytes) {
                 return;
             }
             full = buffer;
@@ -142,7 +145,7 @@ final class SortedRuns implements AutoCloseable {
      * Hands every id once, in ascending order, with its combined record, then deletes the runs.
      * Waits for runs still being written.
      */
-    synchronized void drain(BiConsumer<String, String> sink) {
+    synchronized void drain(BiConsumer<String, byte[]> sink) {
         if (drained) {
             throw new IllegalStateException("the records were already read back");
         }
@@ -232,7 +235,7 @@ final class SortedRuns implements AutoCloseable {
     }
 
     /** K-way merge; a source earlier in the list holds earlier records, so ties go to it first. */
-    private void merge(List<Iterator<Entry>> sources, BiConsumer<String, String> sink) {
+    private void merge(List<Iterator<Entry>> sources, BiConsumer<String, byte[]> sink) {
         PriorityQueue<Head> heads = new PriorityQueue<>(Comparator.comparing((Head h) -> h.entry().id())
                 .thenComparingInt(Head::source));
         for (int i = 0; i < sources.size(); i++) {
@@ -244,7 +247,7 @@ final class SortedRuns implements AutoCloseable {
             Head first = heads.poll();
             String id = first.entry().id();
             advance(sources, heads, first.source());
-            List<String> listings = null;
+            List<byte[]> listings = null;
             while (!heads.isEmpty() && heads.peek().entry().id().equals(id)) {
                 if (listings == null) {
                     listings = new ArrayList<>();
@@ -286,10 +289,11 @@ final class SortedRuns implements AutoCloseable {
         return new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), IO_BUFFER));
     }
 
-    private void write(DataOutputStream out, String id, String record) {
+    private void write(DataOutputStream out, String id, byte[] record) {
         try {
             writeText(out, id);
-            writeText(out, record);
+            out.writeInt(record.length);
+            out.write(record);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the run's sorted records under " + dir + ": "
                     + e.getMessage(), e);
@@ -297,12 +301,12 @@ final class SortedRuns implements AutoCloseable {
     }
 
     /**
-     * UTF-8, or modified UTF-8 in segments for text holding a surrogate: that keeps a lone one (a
-     * vendor's {@code \ud800} escape), which standard UTF-8 would replace. A negative length marks
-     * the second form.
+     * An id as UTF-8, or modified UTF-8 in segments when it holds a surrogate: that keeps a lone
+     * one (a vendor's {@code \ud800} escape), which standard UTF-8 would replace. A negative
+     * length marks the second form.
      */
     private static void writeText(DataOutputStream out, String text) throws IOException {
-        if (!SpoolText.hasSurrogate(text)) {
+        if (CanonicalJson.firstUnpairedSurrogate(text) < 0) {
             byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
             out.writeInt(utf8.length);
             out.write(utf8);
@@ -366,7 +370,8 @@ final class SortedRuns implements AutoCloseable {
                     return null; // a run ends after a whole record
                 }
                 String id = readText(in, idHeader);
-                String record = readText(in, in.readInt());
+                byte[] record = new byte[in.readInt()];
+                in.readFully(record); // a run cut short fails here rather than handing back part of a record
                 return new Entry(id, record);
             } catch (IOException e) {
                 throw failed("read", path, e);

@@ -6,7 +6,7 @@ import io.orgsync.model.Member;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.AbstractList;
 import java.util.Iterator;
@@ -23,24 +23,24 @@ final class SpooledRecords extends AbstractList<Member> implements CanonicalLine
 
     private static final ObjectReader MEMBER = CanonicalJson.MAPPER.readerFor(Member.class);
 
-    private final MVMap<String, String> records;
+    private final MVMap<String, byte[]> records;
 
-    SpooledRecords(MVMap<String, String> records) {
+    SpooledRecords(MVMap<String, byte[]> records) {
         this.records = records;
     }
 
     /**
-     * Text, not UTF-8 bytes: a vendor name may hold a lone surrogate (from a {@code \\ud800}
-     * escape), which has no UTF-8 form but must survive to the sinks, which each deal with it.
+     * The bytes every sink writes: a vendor name's lone surrogate (from a {@code \\ud800}
+     * escape), which has no UTF-8 form, stays an escape and reads back as itself.
      */
-    static String encode(Member member) {
-        return CanonicalJson.toLine(member);
+    static byte[] encode(Member member) {
+        return CanonicalJson.toUtf8Line(member);
     }
 
-    static Member decode(String json) {
+    static Member decode(byte[] line) {
         try {
-            return MEMBER.readValue(json);
-        } catch (JsonProcessingException e) {
+            return MEMBER.readValue(line);
+        } catch (IOException e) {
             throw new UncheckedIOException("a spooled member cannot be read back: " + e.getMessage(), e);
         }
     }
@@ -64,16 +64,16 @@ final class SpooledRecords extends AbstractList<Member> implements CanonicalLine
     }
 
     /**
-     * The text as spooled, which is what encoding each decoded member again would give: every
+     * The lines as spooled, which is what encoding each decoded member again would give: every
      * line was written by {@link #encode}, and {@link #decode} reads back exactly what it wrote.
      */
     @Override
-    public Iterator<String> recordLines() {
+    public Iterator<byte[]> recordLines() {
         return values(Function.identity());
     }
 
-    private <T> Iterator<T> values(Function<String, T> read) {
-        Cursor<String, String> cursor = records.cursor(null);
+    private <T> Iterator<T> values(Function<byte[], T> read) {
+        Cursor<String, byte[]> cursor = records.cursor(null);
         return new Iterator<>() {
             @Override
             public boolean hasNext() {

@@ -11,6 +11,7 @@ import io.orgsync.run.CanonicalLines.ChangeLine;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,10 +24,15 @@ class CanonicalLinesTest {
 
     private static final String AWKWARD = "张\ud800三 😀 𠀀 \"q\" \\ \u0001 \r\n";
 
-    private static List<String> drain(Iterator<String> lines) {
+    private static List<String> drain(Iterator<byte[]> lines) {
         List<String> all = new ArrayList<>();
-        lines.forEachRemaining(all::add);
+        lines.forEachRemaining(line -> all.add(new String(line, StandardCharsets.UTF_8)));
         return all;
+    }
+
+    /** What every sink writes for a record: Jackson's line, its unpaired surrogates as escapes. */
+    private static String written(Object value) {
+        return CanonicalJson.escapeUnpairedSurrogates(CanonicalJson.toLine(value));
     }
 
     @Test
@@ -36,9 +42,10 @@ class CanonicalLinesTest {
         for (ChangeOp op : ChangeOp.values()) {
             for (CanonicalRecord record : records) {
                 Change change = new Change(op, record);
-                assertThat(ChangeLine.of(op, CanonicalJson.toLine(record)))
+                assertThat(ChangeLine.of(op, CanonicalJson.toUtf8Line(record)))
                         .isEqualTo(ChangeLine.of(change))
-                        .isEqualTo(new ChangeLine(op, CanonicalJson.toLine(change)));
+                        .isEqualTo(new ChangeLine(op, CanonicalJson.toUtf8Line(change)));
+                assertThat(ChangeLine.of(change).text()).isEqualTo(written(change));
             }
         }
     }
@@ -50,11 +57,11 @@ class CanonicalLinesTest {
                 new Change(ChangeOp.CREATE, department("d", null, "部")));
 
         assertThat(drain(CanonicalLines.records(members)))
-                .containsExactly(CanonicalJson.toLine(members.get(0)), CanonicalJson.toLine(members.get(1)));
+                .containsExactly(written(members.get(0)), written(members.get(1)));
         List<ChangeLine> lines = new ArrayList<>();
         CanonicalLines.changes(changes).forEachRemaining(lines::add);
-        assertThat(lines).containsExactly(new ChangeLine(ChangeOp.DELETE, CanonicalJson.toLine(changes.get(0))),
-                new ChangeLine(ChangeOp.CREATE, CanonicalJson.toLine(changes.get(1))));
+        assertThat(lines).containsExactly(new ChangeLine(ChangeOp.DELETE, CanonicalJson.toUtf8Line(changes.get(0))),
+                new ChangeLine(ChangeOp.CREATE, CanonicalJson.toUtf8Line(changes.get(1))));
     }
 
     /** What lets a sink write a spooled line as it is: the decoded member encodes to that very text. */
@@ -72,8 +79,9 @@ class CanonicalLinesTest {
             List<Member> members = snapshot.members();
             assertThat(members).isInstanceOf(CanonicalLines.OfRecords.class);
             assertThat(drain(CanonicalLines.records(members)))
-                    .containsExactlyElementsOf(members.stream().map(CanonicalJson::toLine).toList())
-                    .first().asString().contains("\"score\":1.50", "\"rank\":1E+5", "\ud800", "13800000000");
+                    .containsExactlyElementsOf(members.stream().map(CanonicalLinesTest::written).toList())
+                    .first().asString().contains("\"score\":1.50", "\"rank\":1E+5", "张\\uD800三", "13800000000");
+            assertThat(members.get(0).name()).as("the escape reads back as the lone surrogate").isEqualTo(AWKWARD);
         }
     }
 }

@@ -182,8 +182,8 @@ class ChangeDetectorTest {
         }
 
         @Override
-        public boolean sameContent(int index, String canonicalLine) {
-            return CanonicalJson.toLine(records.get(index)).equals(canonicalLine);
+        public boolean sameContent(int index, byte[] canonicalLine) {
+            return Arrays.equals(CanonicalJson.toUtf8Line(records.get(index)), canonicalLine);
         }
 
         @Override

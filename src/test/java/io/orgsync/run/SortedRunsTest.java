@@ -3,6 +3,7 @@ package io.orgsync.run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,8 +24,20 @@ class SortedRunsTest {
     Path dir;
 
     /** Combining is order-sensitive on purpose: the result shows the order records were combined in. */
-    private static String combine(List<String> listings) {
-        return String.join("+", listings);
+    private static byte[] combine(List<byte[]> listings) {
+        return utf8(String.join("+", listings.stream().map(SortedRunsTest::text).toList()));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static BiConsumer<String, byte[]> into(Map<String, String> drained) {
+        return (id, record) -> drained.put(id, text(record));
     }
 
     @Test
@@ -35,13 +49,13 @@ class SortedRunsTest {
         for (int i = 0; i < 20_000; i++) {
             String id = "id" + random.nextInt(6_000);
             String record = "r" + i;
-            runs.add(id, record);
+            runs.add(id, utf8(record));
             expected.merge(id, record, (first, second) -> first + "+" + second);
         }
         assertThat(files()).as("runs written while adding").hasSizeGreaterThan(SortedRuns.MAX_FAN_IN);
 
         Map<String, String> drained = new LinkedHashMap<>();
-        runs.drain(drained::put);
+        runs.drain(into(drained));
 
         assertThat(new ArrayList<>(drained.keySet())).isEqualTo(new ArrayList<>(expected.keySet()));
         assertThat(drained).isEqualTo(expected);
@@ -59,7 +73,7 @@ class SortedRunsTest {
             String prefix = "t" + t + "-";
             Thread fetcher = new Thread(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    runs.add(prefix + (i % 300), Integer.toString(i));
+                    runs.add(prefix + (i % 300), utf8(Integer.toString(i)));
                 }
             });
             fetcher.start();
@@ -70,7 +84,7 @@ class SortedRunsTest {
         }
 
         Map<String, String> drained = new LinkedHashMap<>();
-        runs.drain(drained::put);
+        runs.drain(into(drained));
 
         assertThat(drained).hasSize(threads * 300);
         for (int t = 0; t < threads; t++) {
@@ -86,35 +100,39 @@ class SortedRunsTest {
     }
 
     @Test
-    void textThatStandardUtf8WouldDamageAndLongRecordsSurviveARunFile() throws Exception {
-        String loneSurrogate = "{\"name\":\"\ud800 张三\"}";
-        String longRecord = "长".repeat(70_000) + "x";
-        String longWithSurrogate = "\ud83d".repeat(3) + "长".repeat(40_000) + "\ud800";
-        String empty = "";
+    void idsThatStandardUtf8WouldDamageAndLongOrEmptyRecordsSurviveARunFile() throws Exception {
+        String loneSurrogate = "\ud800 张三";
+        String longId = "\ud83d".repeat(3) + "长".repeat(40_000) + "\ud800";
+        byte[] longRecord = utf8("长".repeat(70_000) + "x");
+        byte[] empty = new byte[0];
+        byte[] notUtf8 = {(byte) 0xed, (byte) 0xa0, (byte) 0x80, 0, (byte) 0xff};
         SortedRuns runs = new SortedRuns(dir, 1, SortedRunsTest::combine); // every add is a run of its own
         runs.add("b", longRecord);
-        runs.add("a", loneSurrogate);
+        runs.add(loneSurrogate, notUtf8);
         runs.add("c", empty);
-        runs.add("d", longWithSurrogate);
+        runs.add(longId, utf8("d"));
 
-        Map<String, String> drained = new LinkedHashMap<>();
+        Map<String, byte[]> drained = new LinkedHashMap<>();
         runs.drain(drained::put);
 
-        assertThat(drained).containsExactly(Map.entry("a", loneSurrogate), Map.entry("b", longRecord),
-                Map.entry("c", empty), Map.entry("d", longWithSurrogate));
+        assertThat(drained.keySet()).as("in Java string order").containsExactly("b", "c", loneSurrogate, longId);
+        assertThat(drained.get(loneSurrogate)).as("records are bytes, kept as they are").isEqualTo(notUtf8);
+        assertThat(drained.get("b")).isEqualTo(longRecord);
+        assertThat(drained.get("c")).isEmpty();
+        assertThat(drained.get(longId)).isEqualTo(utf8("d"));
     }
 
     @Test
     void nothingMayBeAddedOnceDrainedAndClosingDeletesTheRuns() throws Exception {
         SortedRuns runs = new SortedRuns(dir, 1, SortedRunsTest::combine);
-        runs.add("a", "1");
-        runs.add("b", "2");
+        runs.add("a", utf8("1"));
+        runs.add("b", utf8("2"));
         assertThat(files()).hasSize(2);
 
         runs.close();
 
         assertThat(files()).isEmpty();
-        assertThatThrownBy(() -> runs.add("c", "3")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> runs.add("c", utf8("3"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'c'");
     }
 

@@ -21,8 +21,10 @@ import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -40,6 +42,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,7 +78,7 @@ public final class FileSink implements Sink {
     private static final List<String> MEMBER_COLUMNS = columns(Member.class);
 
     /** Large enough that a million members cost few system calls, small enough to never matter. */
-    private static final int BUFFER_CHARS = 1 << 16;
+    private static final int BUFFER_BYTES = 1 << 16;
 
     private final Path dir;
     private final boolean csv;
@@ -310,7 +313,7 @@ public final class FileSink implements Sink {
                     out -> writeJsonLines(out, result.departments(), departments));
             if (csv) {
                 writeFile(runDir.resolve(FileLayout.DEPARTMENTS_CSV),
-                        out -> writeCsv(out, DEPARTMENT_COLUMNS, result.departments(), departments));
+                        out -> writeCsv(text(out), DEPARTMENT_COLUMNS, result.departments(), departments));
             }
             writeMembers(runDir, result.members(), Belonging.of(Member.KIND, m));
         } catch (IOException | RuntimeException | Error e) {
@@ -379,9 +382,9 @@ public final class FileSink implements Sink {
         }
     }
 
-    private static void writeJsonLines(Writer out, List<? extends CanonicalRecord> records, Belonging belonging)
+    private static void writeJsonLines(OutputStream out, List<? extends CanonicalRecord> records, Belonging belonging)
             throws IOException {
-        for (Iterator<String> lines = CanonicalLines.records(records); lines.hasNext(); ) {
+        for (Iterator<byte[]> lines = CanonicalLines.records(records); lines.hasNext(); ) {
             out.write(belonging.check(lines.next()));
             out.write('\n');
         }
@@ -397,11 +400,11 @@ public final class FileSink implements Sink {
             return;
         }
         writeFiles(runDir.resolve(FileLayout.MEMBERS_JSONL), runDir.resolve(FileLayout.MEMBERS_CSV), (jsonl, table) -> {
-            CSVPrinter printer = new CSVPrinter(table, CSV);
+            CSVPrinter printer = new CSVPrinter(text(table), CSV);
             printer.printRecord(MEMBER_COLUMNS);
             List<String> row = new ArrayList<>(MEMBER_COLUMNS.size());
-            for (Iterator<String> lines = CanonicalLines.records(members); lines.hasNext(); ) {
-                String line = belonging.check(lines.next());
+            for (Iterator<byte[]> lines = CanonicalLines.records(members); lines.hasNext(); ) {
+                byte[] line = belonging.check(lines.next());
                 jsonl.write(line);
                 jsonl.write('\n');
                 csvRow(printer, MEMBER_COLUMNS, line, row);
@@ -415,14 +418,14 @@ public final class FileSink implements Sink {
         CSVPrinter printer = new CSVPrinter(out, CSV);
         printer.printRecord(columns);
         List<String> row = new ArrayList<>(columns.size());
-        for (Iterator<String> lines = CanonicalLines.records(records); lines.hasNext(); ) {
+        for (Iterator<byte[]> lines = CanonicalLines.records(records); lines.hasNext(); ) {
             csvRow(printer, columns, belonging.check(lines.next()), row);
         }
         printer.flush();
     }
 
     /** From the JSONL text rather than valueToTree, so that CSV and JSONL can never disagree. */
-    private static void csvRow(CSVPrinter printer, List<String> columns, String jsonLine, List<String> row)
+    private static void csvRow(CSVPrinter printer, List<String> columns, byte[] jsonLine, List<String> row)
             throws IOException {
         JsonNode tree = LosslessJson.READER.readTree(jsonLine);
         row.clear();
@@ -437,9 +440,27 @@ public final class FileSink implements Sink {
             return null; // printed as an empty field
         }
         if (value.isContainerNode()) {
-            return CanonicalJson.toLine(value);
+            return CanonicalJson.escapeUnpairedSurrogates(CanonicalJson.toLine(value));
         }
-        return value.asText();
+        return withoutUnpairedSurrogates(value.asText());
+    }
+
+    /**
+     * A cell cannot hold the escape JSONL keeps a broken vendor name's lone surrogate as, and UTF-8
+     * has no form for it: it shows as U+FFFD, as in the database's projection columns. The JSONL
+     * line beside it keeps the exact text.
+     */
+    private static String withoutUnpairedSurrogates(String text) {
+        int at = CanonicalJson.firstUnpairedSurrogate(text);
+        if (at < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text);
+        while (at >= 0) {
+            out.setCharAt(at, '\uFFFD');
+            at = CanonicalJson.firstUnpairedSurrogate(out.toString());
+        }
+        return out.toString();
     }
 
     /**
@@ -449,17 +470,18 @@ public final class FileSink implements Sink {
      * same way wherever it stands, so a line belongs exactly when it starts with {@link #start}.
      * Should the property order ever change, every record fails here rather than any passing.
      */
-    private record Belonging(Manifest m, String start) {
+    private record Belonging(Manifest m, byte[] start) {
 
         static Belonging of(String kind, Manifest m) {
-            return new Belonging(m, "{\"kind\":" + CanonicalJson.toLine(kind) + ",\"source\":"
-                    + CanonicalJson.toLine(m.source()) + ",\"tenant\":" + CanonicalJson.toLine(m.tenant()) + ",");
+            return new Belonging(m, CanonicalJson.escapeUnpairedSurrogates("{\"kind\":" + CanonicalJson.toLine(kind)
+                    + ",\"source\":" + CanonicalJson.toLine(m.source()) + ",\"tenant\":"
+                    + CanonicalJson.toLine(m.tenant()) + ",").getBytes(StandardCharsets.UTF_8));
         }
 
-        String check(String line) {
-            if (!line.startsWith(start)) {
+        byte[] check(byte[] line) {
+            if (line.length < start.length || !Arrays.equals(line, 0, start.length, start, 0, start.length)) {
                 // only now read the record, to say what it is
-                CanonicalRecord record = CanonicalJson.fromLine(line, CanonicalRecord.class);
+                CanonicalRecord record = CanonicalJson.fromUtf8Line(line, CanonicalRecord.class);
                 if (record == null) {
                     throw new IllegalArgumentException("run " + m.runId() + " holds a null record");
                 }
@@ -469,7 +491,7 @@ public final class FileSink implements Sink {
                 }
                 // not the line itself: it holds names and mobiles, and this message reaches the log
                 throw new IllegalStateException("the canonical line of " + record.kind() + " '" + record.id()
-                        + "' no longer starts with " + start);
+                        + "' no longer starts with " + new String(start, StandardCharsets.UTF_8));
             }
             return line;
         }
@@ -501,26 +523,32 @@ public final class FileSink implements Sink {
     }
 
     /** {@code latest.json} is byte for byte the run's {@code manifest.json}. */
-    private static String manifestText(Manifest manifest) {
-        return CanonicalJson.toLine(manifest) + "\n";
+    private static byte[] manifestText(Manifest manifest) {
+        return (CanonicalJson.escapeUnpairedSurrogates(CanonicalJson.toLine(manifest)) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     @FunctionalInterface
     private interface Body {
-        void write(Writer out) throws IOException;
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * UTF-8 text over {@code out}, for CSV; flushed by {@link CSVPrinter#flush}. The encoder reports
+     * unencodable text instead of silently writing {@code ?}: a silent substitution would make
+     * the record differ from its read-back.
+     */
+    private static Writer text(OutputStream out) {
+        return new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8.newEncoder()), BUFFER_BYTES);
     }
 
     /**
      * Streams one new file and forces it to disk before returning, so that the rename which makes
-     * the run visible can never expose a file whose contents are still only in the page cache. The
-     * encoder reports unencodable text (a lone UTF-16 surrogate in a vendor name) instead of
-     * silently writing {@code ?}: a silent substitution would make the record differ from its
-     * read-back and look updated on every run.
+     * the run visible can never expose a file whose contents are still only in the page cache.
      */
     private static void writeFile(Path file, Body body) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(channel),
-                    StandardCharsets.UTF_8.newEncoder()), BUFFER_CHARS);
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
             body.write(out);
             out.flush();
             channel.force(true);
@@ -533,17 +561,15 @@ public final class FileSink implements Sink {
 
     @FunctionalInterface
     private interface TwoBodies {
-        void write(Writer first, Writer second) throws IOException;
+        void write(OutputStream first, OutputStream second) throws IOException;
     }
 
     /** {@link #writeFile} for two files written side by side. */
     private static void writeFiles(Path first, Path second, TwoBodies body) throws IOException {
         try (FileChannel one = FileChannel.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
              FileChannel two = FileChannel.open(second, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            Writer a = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(one),
-                    StandardCharsets.UTF_8.newEncoder()), BUFFER_CHARS);
-            Writer b = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(two),
-                    StandardCharsets.UTF_8.newEncoder()), BUFFER_CHARS);
+            OutputStream a = new BufferedOutputStream(Channels.newOutputStream(one), BUFFER_BYTES);
+            OutputStream b = new BufferedOutputStream(Channels.newOutputStream(two), BUFFER_BYTES);
             body.write(a, b);
             a.flush();
             b.flush();
@@ -558,7 +584,7 @@ public final class FileSink implements Sink {
     }
 
     /** Write-fsync-rename: readers of {@code target} see the old bytes or the new, never a mix. */
-    private static void replaceAtomically(Path target, String content) throws IOException {
+    private static void replaceAtomically(Path target, byte[] content) throws IOException {
         Path temporary = temporaryName(target.getParent(), target.getFileName().toString());
         try {
             writeFile(temporary, out -> out.write(content));

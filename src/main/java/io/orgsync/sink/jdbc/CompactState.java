@@ -1,16 +1,14 @@
 package io.orgsync.sink.jdbc;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,8 +28,9 @@ import java.util.zip.GZIPOutputStream;
  * which then need not be written: one row per 256 KiB instead of several rows per member, so a
  * first run of 100,000 members commits at once instead of spending seconds in the database.
  *
- * <p>Lines are stored as {@code record_json} would be ({@link DbText#json}), so that a record's
- * digest is the same whichever form holds it.
+ * <p>Lines are stored as {@code record_json} would be (unpaired surrogates escaped, as
+ * {@link io.orgsync.model.CanonicalJson#toUtf8Line} writes them), so that a record's digest is the
+ * same whichever form holds it.
  */
 final class CompactState {
 
@@ -53,9 +52,12 @@ final class CompactState {
         }
     }
 
-    /** Replaces the tenant's pieces with {@code lines}, inside the caller's transaction. */
+    /**
+     * Replaces the tenant's pieces with {@code lines} ({@link io.orgsync.model.CanonicalJson#toUtf8Line}),
+     * inside the caller's transaction.
+     */
     static void write(Connection connection, String source, String tenant, String runId, int pieceBytes,
-                      Iterator<String> lines) throws SQLException {
+                      Iterator<byte[]> lines) throws SQLException {
         delete(connection, source, tenant);
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orgsync_compact_state "
                 + "(source, tenant, seq, run_id, data) VALUES (?, ?, ?, ?, ?)")) {
@@ -71,10 +73,9 @@ final class CompactState {
                     throw new SqlFailure(e);
                 }
             });
-            try (Writer out = new BufferedWriter(new OutputStreamWriter(new FastGzip(pieces), StandardCharsets.UTF_8),
-                    1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(new FastGzip(pieces), 1 << 16)) {
                 while (lines.hasNext()) {
-                    out.write(DbText.json(lines.next()));
+                    out.write(lines.next());
                     out.write('\n');
                 }
             } catch (SqlFailure e) {

@@ -1,5 +1,7 @@
 package io.orgsync.sink.jdbc;
 
+import io.orgsync.model.CanonicalJson;
+
 /**
  * Text as the databases can store it. PostgreSQL refuses U+0000 in text, and every driver turns
  * an unpaired UTF-16 surrogate (a broken vendor name) into {@code ?} on the way to UTF-8 — which
@@ -38,24 +40,10 @@ final class DbText {
 
     /**
      * For JSON text, where NUL is already escaped: unpaired surrogates become {@code \\uXXXX}
-     * escapes, so the text survives UTF-8 exactly.
+     * escapes, so the text survives UTF-8 exactly ({@link CanonicalJson#escapeUnpairedSurrogates}).
      */
     static String json(String json) {
-        if (isClean(json)) {
-            return json;
-        }
-        StringBuilder out = new StringBuilder(json.length() + 16);
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
-                out.append(c).append(json.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
-                out.append(String.format("\\u%04X", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return CanonicalJson.escapeUnpairedSurrogates(json);
     }
 
     /** The common case, one pass without allocating: no NUL and no surrogate at all. */

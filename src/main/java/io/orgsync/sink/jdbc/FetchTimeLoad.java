@@ -44,7 +44,7 @@ final class FetchTimeLoad implements FirstLoad {
     private static final Object END = new Object();
 
     /** A sorted run as the writer takes it: the listings, and which of them to write. */
-    private record Run(List<String> listings, boolean[] write, Function<String, Member> publish) {
+    private record Run(List<byte[]> listings, boolean[] write, Function<byte[], Member> publish) {
     }
 
     private final Connection connection;
@@ -89,7 +89,7 @@ final class FetchTimeLoad implements FirstLoad {
     }
 
     @Override
-    public void addRun(List<String> ids, List<String> listings, Function<String, Member> publish) {
+    public void addRun(List<String> ids, List<byte[]> listings, Function<byte[], Member> publish) {
         if (failure != null || ended) {
             return;
         }
@@ -339,8 +339,8 @@ final class FetchTimeLoad implements FirstLoad {
             return hash == 0 ? 1 : hash;
         }
 
-        static long digest(String text) {
-            return bits(JdbcStore.sha256(text));
+        static long digest(byte[] line) {
+            return bits(JdbcStore.sha256(line));
         }
 
         private static long bits(byte[] sha) {

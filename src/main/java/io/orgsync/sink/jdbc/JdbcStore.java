@@ -284,10 +284,13 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             return ids[index];
         }
 
-        /** The hash of the text stage() would store (see {@link JdbcStore#recordJson}), against the stored one. */
+        /**
+         * The hash of the text stage() would store (see {@link JdbcStore#recordJson}), against the
+         * stored one: that text is the line's, unpaired surrogates escaped as {@code toUtf8Line} does.
+         */
         @Override
-        public boolean sameContent(int index, String canonicalLine) {
-            return MessageDigest.isEqual(hashes[index], sha256(DbText.json(canonicalLine)));
+        public boolean sameContent(int index, byte[] canonicalLine) {
+            return MessageDigest.isEqual(hashes[index], sha256(canonicalLine));
         }
 
         /**
@@ -573,8 +576,8 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                     + "stay as run {} left them, and later runs keep only a compact state; list jdbc to have "
                     + "the tables follow again", manifest.source(), manifest.tenant(), comparedWith.runId());
         }
-        Iterator<String> lines = CanonicalLines.records(result.departments());
-        Iterator<String> members = CanonicalLines.records(result.members());
+        Iterator<byte[]> lines = CanonicalLines.records(result.departments());
+        Iterator<byte[]> members = CanonicalLines.records(result.members());
         CompactState.write(connection, manifest.source(), manifest.tenant(), manifest.runId(), pieceBytes,
                 new Iterator<>() {
             @Override
@@ -583,7 +586,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             }
 
             @Override
-            public String next() {
+            public byte[] next() {
                 return lines.hasNext() ? lines.next() : members.next();
             }
         });
@@ -1014,7 +1017,11 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     });
 
     static byte[] sha256(String json) {
-        return SHA_256.get().digest(json.getBytes(StandardCharsets.UTF_8));
+        return sha256(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] sha256(byte[] utf8) {
+        return SHA_256.get().digest(utf8);
     }
 
     /** The content_hash column. */
