@@ -7,6 +7,7 @@ import io.orgsync.model.Relation;
 import org.h2.mvstore.MVMap;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,13 @@ public final class Snapshot implements AutoCloseable {
      * line is decoded on its way to the sinks, and only for people listed more than once.
      */
     private static byte[] mergeLines(List<byte[]> listings) {
-        Member merged = SpooledRecords.decode(listings.get(0));
+        byte[] first = listings.get(0);
+        if (listings.stream().allMatch(listing -> Arrays.equals(listing, first))) {
+            // WeCom lists a person in each of their departments with every department named:
+            // identical listings, whose merge is the listing itself (decoding reads back what encoding wrote)
+            return first;
+        }
+        Member merged = SpooledRecords.decode(first);
         for (int i = 1; i < listings.size(); i++) {
             merged = merge(merged, SpooledRecords.decode(listings.get(i)));
         }
