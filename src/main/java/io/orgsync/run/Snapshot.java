@@ -29,10 +29,10 @@ public final class Snapshot implements AutoCloseable {
 
     /**
      * Record text held before a sorted run is written: a 32nd of the heap, 1–16 MB of UTF-8. The tests set
-     * {@code orgsync.spool.sort-buffer-chars} small, so that their runs of a few hundred members
+     * {@code orgsync.spool.sort-buffer-bytes} small, so that their runs of a few hundred members
      * write sorted runs, and a first run's members reach the database while fetching, as large ones do.
      */
-    private static final long SORT_BUFFER_CHARS = Long.getLong("orgsync.spool.sort-buffer-chars",
+    private static final long SORT_BUFFER_BYTES = Long.getLong("orgsync.spool.sort-buffer-bytes",
             Math.max(1L << 20, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 32)));
 
     private final Map<String, Department> departments = new ConcurrentHashMap<>();
@@ -127,7 +127,7 @@ public final class Snapshot implements AutoCloseable {
         if (runs == null) {
             synchronized (this) {
                 if (fetching == null) {
-                    fetching = new SortedRuns(openSpool().directory(), SORT_BUFFER_CHARS, Snapshot::mergeLines,
+                    fetching = new SortedRuns(openSpool().directory(), SORT_BUFFER_BYTES, Snapshot::mergeLines,
                             (ids, lines) -> listener.accept(ids, lines));
                 }
                 runs = fetching;

@@ -455,10 +455,14 @@ public final class FileSink implements Sink {
         if (at < 0) {
             return text;
         }
-        StringBuilder out = new StringBuilder(text);
-        while (at >= 0) {
-            out.setCharAt(at, '\uFFFD');
-            at = CanonicalJson.firstUnpairedSurrogate(out.toString());
+        StringBuilder out = new StringBuilder(text.length()).append(text, 0, at);
+        for (int i = at; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
         }
         return out.toString();
     }
