@@ -60,30 +60,48 @@ public final class CanonicalJson {
     }
 
     /**
-     * {@link #toLine} as UTF-8, with every unpaired UTF-16 surrogate (a broken vendor name) written
-     * as a {@code \\uD800} escape: UTF-8 has no form for one, JSON allows the escape, and it reads
-     * back as the same Java string. This is the text every store keeps, hashes and exports, so a
-     * record held as these bytes reaches a file or a database without being decoded again.
+     * {@link #toLine}, with every unpaired UTF-16 surrogate (a broken vendor name) written as a
+     * {@code \\uD800} escape: UTF-8 has no form for one, JSON allows the escape, and it reads back
+     * as the same Java string. This is the text every store keeps, hashes and exports.
      */
-    public static byte[] toUtf8Line(Object value) {
-        return escapeUnpairedSurrogates(toLine(value)).getBytes(StandardCharsets.UTF_8);
+    public static String toEscapedLine(Object value) {
+        return escapeUnpairedSurrogates(toLine(value));
     }
 
-    /** JSON text with its unpaired surrogates escaped (see {@link #toUtf8Line}); the same string when it has none. */
+    /** {@link #toEscapedLine} as UTF-8: a record held as these bytes reaches a file or a database without being decoded again. */
+    public static byte[] toUtf8Line(Object value) {
+        return toEscapedLine(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** JSON text with its unpaired surrogates escaped (see {@link #toEscapedLine}); the same string when it has none. */
     public static String escapeUnpairedSurrogates(String json) {
-        int first = firstUnpairedSurrogate(json);
+        return replaceUnpairedSurrogates(json, true);
+    }
+
+    /**
+     * Plain text (a CSV cell, a database column) with U+FFFD for each unpaired surrogate, where no
+     * escape can stand for it; the same string when it has none.
+     */
+    public static String withoutUnpairedSurrogates(String text) {
+        return replaceUnpairedSurrogates(text, false);
+    }
+
+    private static String replaceUnpairedSurrogates(String text, boolean escape) {
+        int first = firstUnpairedSurrogate(text);
         if (first < 0) {
-            return json;
+            return text;
         }
-        StringBuilder out = new StringBuilder(json.length() + 16).append(json, 0, first);
-        for (int i = first; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
-                out.append(c).append(json.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
+        StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, first);
+        for (int i = first; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else if (!Character.isSurrogate(c)) {
+                out.append(c);
+            } else if (escape) {
                 out.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
             } else {
-                out.append(c);
+                out.append('\uFFFD');
             }
         }
         return out.toString();

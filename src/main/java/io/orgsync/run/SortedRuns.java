@@ -320,7 +320,9 @@ final class SortedRuns implements AutoCloseable {
 
     private static String readText(DataInputStream in, int header) throws IOException {
         if (header >= 0) {
-            return new String(in.readNBytes(header), StandardCharsets.UTF_8);
+            byte[] utf8 = new byte[header];
+            in.readFully(utf8);
+            return new String(utf8, StandardCharsets.UTF_8);
         }
         int length = -1 - header;
         StringBuilder text = new StringBuilder(length);

@@ -440,31 +440,11 @@ public final class FileSink implements Sink {
             return null; // printed as an empty field
         }
         if (value.isContainerNode()) {
-            return CanonicalJson.escapeUnpairedSurrogates(CanonicalJson.toLine(value));
+            return CanonicalJson.toEscapedLine(value);
         }
-        return withoutUnpairedSurrogates(value.asText());
-    }
-
-    /**
-     * A cell cannot hold the escape JSONL keeps a broken vendor name's lone surrogate as, and UTF-8
-     * has no form for it: it shows as U+FFFD, as in the database's projection columns. The JSONL
-     * line beside it keeps the exact text.
-     */
-    private static String withoutUnpairedSurrogates(String text) {
-        int at = CanonicalJson.firstUnpairedSurrogate(text);
-        if (at < 0) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder(text.length()).append(text, 0, at);
-        for (int i = at; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                out.append(c).append(text.charAt(++i));
-            } else {
-                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
-            }
-        }
-        return out.toString();
+        // a cell cannot hold the escape JSONL keeps a broken vendor name's lone surrogate as, and
+        // UTF-8 has no form for it: U+FFFD, as in the database's name column
+        return CanonicalJson.withoutUnpairedSurrogates(value.asText());
     }
 
     /**
@@ -477,9 +457,9 @@ public final class FileSink implements Sink {
     private record Belonging(Manifest m, byte[] start) {
 
         static Belonging of(String kind, Manifest m) {
-            return new Belonging(m, CanonicalJson.escapeUnpairedSurrogates("{\"kind\":" + CanonicalJson.toLine(kind)
-                    + ",\"source\":" + CanonicalJson.toLine(m.source()) + ",\"tenant\":"
-                    + CanonicalJson.toLine(m.tenant()) + ",").getBytes(StandardCharsets.UTF_8));
+            return new Belonging(m, ("{\"kind\":" + CanonicalJson.toEscapedLine(kind) + ",\"source\":"
+                    + CanonicalJson.toEscapedLine(m.source()) + ",\"tenant\":" + CanonicalJson.toEscapedLine(m.tenant())
+                    + ",").getBytes(StandardCharsets.UTF_8));
         }
 
         byte[] check(byte[] line) {
@@ -528,8 +508,7 @@ public final class FileSink implements Sink {
 
     /** {@code latest.json} is byte for byte the run's {@code manifest.json}. */
     private static byte[] manifestText(Manifest manifest) {
-        return (CanonicalJson.escapeUnpairedSurrogates(CanonicalJson.toLine(manifest)) + "\n")
-                .getBytes(StandardCharsets.UTF_8);
+        return (CanonicalJson.toEscapedLine(manifest) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     @FunctionalInterface

@@ -868,7 +868,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     /** Columns 9 to 14 of both tables: attributes, record_json, content_hash, last_run_id, updated_at, deleted_at. */
     private static void bindRecordColumns(PreparedStatement s, ObjectNode attributes, String json, String runId,
                                           LocalDateTime now) throws SQLException {
-        s.setString(9, DbText.json(CanonicalJson.toLine(attributes)));
+        s.setString(9, CanonicalJson.toEscapedLine(attributes));
         s.setString(10, json);
         s.setString(11, hash(json));
         s.setString(12, runId);
@@ -1003,9 +1003,9 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     }
 
-    /** The record_json column: the canonical line, with unpaired surrogates escaped (DbText). */
+    /** The record_json column: the canonical line, with unpaired surrogates escaped. */
     static String recordJson(CanonicalRecord record) {
-        return DbText.json(CanonicalJson.toLine(record));
+        return CanonicalJson.toEscapedLine(record);
     }
 
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
