@@ -1,9 +1,11 @@
 package io.orgsync.model;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -43,6 +45,10 @@ public final class CanonicalJson {
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .build();
 
+    /** Writes {@link #toUtf8Line}'s bytes directly; four-byte sequences for surrogate pairs, as UTF-8 has them. */
+    private static final ObjectWriter UTF8_LINE = MAPPER.writer()
+            .with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+
     private CanonicalJson() {
     }
 
@@ -68,9 +74,35 @@ public final class CanonicalJson {
         return escapeUnpairedSurrogates(toLine(value));
     }
 
-    /** {@link #toEscapedLine} as UTF-8: a record held as these bytes reaches a file or a database without being decoded again. */
+    /**
+     * {@link #toEscapedLine} as UTF-8: a record held as these bytes reaches a file or a database
+     * without being decoded again. Written by Jackson's UTF-8 generator, which skips building the
+     * text and encoding it, and gives the same bytes except around a surrogate: it pairs a high
+     * surrogate with whatever follows it. So a line that may hold one (a four-byte sequence, or a
+     * surrogate's escape) is written through the text instead.
+     */
     public static byte[] toUtf8Line(Object value) {
-        return toEscapedLine(value).getBytes(StandardCharsets.UTF_8);
+        byte[] utf8;
+        try {
+            utf8 = UTF8_LINE.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return mayHoldSurrogate(utf8) ? toEscapedLine(value).getBytes(StandardCharsets.UTF_8) : utf8;
+    }
+
+    private static boolean mayHoldSurrogate(byte[] utf8) {
+        for (int i = 0; i < utf8.length; i++) {
+            int b = utf8[i] & 0xFF;
+            if (b >= 0xF0) {
+                return true; // a code point above U+FFFF: a surrogate pair in Java's text
+            }
+            if (b == '\\' && i + 3 < utf8.length && utf8[i + 1] == 'u' && (utf8[i + 2] == 'D' || utf8[i + 2] == 'd')
+                    && "89ABCDEFabcdef".indexOf(utf8[i + 3]) >= 0) {
+                return true; // an escaped surrogate (or text that reads like one: the text path is right for both)
+            }
+        }
+        return false;
     }
 
     /** JSON text with its unpaired surrogates escaped (see {@link #toEscapedLine}); the same string when it has none. */

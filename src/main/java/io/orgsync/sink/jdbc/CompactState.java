@@ -1,19 +1,18 @@
 package io.orgsync.sink.jdbc;
 
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -107,11 +106,12 @@ final class CompactState {
     }
 
     /**
-     * Hands every line of run {@code runId} to {@code line}, in the order written.
+     * Hands every line of run {@code runId} to {@code line}, in the order written, as the UTF-8
+     * bytes written: a load hashes them as they are and reads only a few fields of each.
      *
      * @throws StateMovedOn when the pieces hold another run (another process applied one since)
      */
-    static void read(Connection connection, String source, String tenant, String runId, Consumer<String> line)
+    static void read(Connection connection, String source, String tenant, String runId, Consumer<byte[]> line)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT run_id, data FROM orgsync_compact_state "
                 + "WHERE source = ? AND tenant = ? ORDER BY seq")) {
@@ -119,17 +119,41 @@ final class CompactState {
             select.setString(2, tenant);
             select.setFetchSize(4);
             try (ResultSet rows = select.executeQuery();
-                 BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                         new SequenceInputStream(new RowPieces(rows, runId)), 1 << 16), StandardCharsets.UTF_8))) {
-                for (String text = in.readLine(); text != null; text = in.readLine()) {
-                    line.accept(text);
-                }
+                 InputStream in = new GZIPInputStream(new SequenceInputStream(new RowPieces(rows, runId)), 1 << 16)) {
+                eachLine(in, line);
             } catch (SqlFailure e) {
                 throw e.getCause();
             } catch (IOException e) {
                 throw new IllegalStateException("the compact state of " + source + "/" + tenant
                         + " is unreadable: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The lines of {@code in}, split at each newline (JSON escapes every newline within a record). */
+    static void eachLine(InputStream in, Consumer<byte[]> line) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        // the start of a line the last read cut off
+        ByteArrayOutputStream carried = new ByteArrayOutputStream();
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    if (carried.size() == 0) {
+                        line.accept(Arrays.copyOfRange(buffer, start, i));
+                    } else {
+                        carried.write(buffer, start, i - start);
+                        line.accept(carried.toByteArray());
+                        carried.reset();
+                    }
+                    start = i + 1;
+                }
+            }
+            carried.write(buffer, start, n - start);
+        }
+        if (carried.size() > 0) {
+            line.accept(carried.toByteArray());
         }
     }
 
@@ -204,7 +228,7 @@ final class CompactState {
         }
 
         private void handOver() {
-            byte[] piece = size == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, size);
+            byte[] piece = size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
             store.accept(new Piece(seq++, piece));
             buffer = new byte[pieceBytes];
             size = 0;

@@ -1,6 +1,5 @@
 package io.orgsync.sink.jdbc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -173,12 +172,12 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 runId = readState(connection, source, tenant, false).lastRunId();
                 compact = runId != null && runId.equals(CompactState.runId(connection, source, tenant));
                 if (compact) {
-                    List<String[]> departmentRows = new ArrayList<>();
-                    List<String[]> memberRows = new ArrayList<>();
+                    List<StoredRow> departmentRows = new ArrayList<>();
+                    List<StoredRow> memberRows = new ArrayList<>();
                     CompactState.read(connection, source, tenant, runId, line -> {
                         CompactLine read = CompactLine.of(line, source, tenant);
-                        (read.department() ? departmentRows : memberRows).add(new String[]{read.id(),
-                                HexFormat.of().formatHex(sha256(line)), read.path()});
+                        (read.department() ? departmentRows : memberRows).add(
+                                new StoredRow(read.id(), sha256(line), read.path()));
                     });
                     DataSource data = database.dataSource();
                     departments = stored(departmentRows, true,
@@ -211,7 +210,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private <R extends CanonicalRecord> StoredRecords<R> readLive(Connection connection, String table, String source,
                                                                   String tenant, Class<R> type, boolean byPath)
             throws SQLException {
-        List<String[]> rows = new ArrayList<>();
+        List<StoredRow> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT id, content_hash"
                 + (byPath ? ", path" : "") + " FROM " + table + " WHERE source = ? AND tenant = ? AND deleted_at IS NULL")) {
             select.setString(1, source);
@@ -220,24 +219,28 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             select.setFetchSize(batchSize);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new String[]{rs.getString(1), rs.getString(2), byPath ? rs.getString(3) : null});
+                    rows.add(new StoredRow(rs.getString(1), HexFormat.of().parseHex(rs.getString(2)),
+                            byPath ? rs.getString(3) : null));
                 }
             }
         }
         return stored(rows, byPath, new FromTable<>(database.dataSource(), table, source, tenant, type));
     }
 
-    /** @param rows id, hex content hash and (departments) the path joined by {@code /} */
-    private static <R extends CanonicalRecord> StoredRecords<R> stored(List<String[]> rows, boolean byPath,
+    /** One record of the last run: its id, the SHA-256 of its record_json and (departments) its path joined by {@code /}. */
+    private record StoredRow(String id, byte[] hash, String path) {
+    }
+
+    private static <R extends CanonicalRecord> StoredRecords<R> stored(List<StoredRow> rows, boolean byPath,
                                                                        RecordsById<R> records) {
-        Comparator<String[]> byId = Comparator.comparing(r -> r[0]);
-        rows.sort(byPath ? Comparator.<String[], List<String>>comparing(r -> List.of(r[2].split("/", -1)),
+        Comparator<StoredRow> byId = Comparator.comparing(StoredRow::id);
+        rows.sort(byPath ? Comparator.<StoredRow, List<String>>comparing(r -> List.of(r.path().split("/", -1)),
                 JdbcStore::compareLists).thenComparing(byId) : byId);
         String[] ids = new String[rows.size()];
         byte[][] hashes = new byte[rows.size()][];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = rows.get(i)[0];
-            hashes[i] = HexFormat.of().parseHex(rows.get(i)[1]);
+            ids[i] = rows.get(i).id();
+            hashes[i] = rows.get(i).hash();
         }
         return new StoredRecords<>(records, ids, hashes);
     }
@@ -391,7 +394,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
      */
     private record CompactLine(boolean department, String id, String path) {
 
-        static CompactLine of(String line, String source, String tenant) {
+        static CompactLine of(byte[] line, String source, String tenant) {
             try (com.fasterxml.jackson.core.JsonParser parser = CanonicalJson.MAPPER.getFactory().createParser(line)) {
                 if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                     throw new IllegalStateException("not a JSON object");
@@ -439,11 +442,26 @@ public final class JdbcStore implements StateStore, AutoCloseable {
 
     private static <R extends CanonicalRecord> R parse(Class<R> type, String where, String id, String source,
                                                        String tenant, String json) {
+        return checked(type, where, id, source, tenant, reader -> reader.readValue(json));
+    }
+
+    /** A compact state line, as the UTF-8 it was written in. */
+    private static <R extends CanonicalRecord> R parse(Class<R> type, String where, String id, String source,
+                                                       String tenant, byte[] json) {
+        return checked(type, where, id, source, tenant, reader -> reader.readValue(json));
+    }
+
+    private interface Reading {
+        Object read(ObjectReader reader) throws IOException;
+    }
+
+    private static <R extends CanonicalRecord> R checked(Class<R> type, String where, String id, String source,
+                                                         String tenant, Reading reading) {
         ObjectReader reader = type == Department.class ? DEPARTMENT_READER : MEMBER_READER;
         R record;
         try {
-            record = type.cast(reader.readValue(json));
-        } catch (JsonProcessingException | ClassCastException e) {
+            record = type.cast(reading.read(reader));
+        } catch (IOException | ClassCastException e) {
             throw new RunFailedException(where + "/" + id + " has unreadable record_json: " + e.getMessage(), e);
         }
         if (record == null || !id.equals(record.id()) || !source.equals(record.source())
