@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -205,29 +206,48 @@ final class PublishedMembers {
         return CREATE.equals(op) ? ChangeOp.CREATE : ChangeOp.UPDATE;
     }
 
-    /** The previous members in id order, whatever order the state store listed them in. */
-    private record Previous(List<Member> records, int[] order, String[] ids) {
+    /**
+     * The previous members in id order, whatever order the state store listed them in. Ids are
+     * read through {@code idAt}: a store's digests hold them packed, and a copy of every id as a
+     * string would be most of a large repeat sync's memory.
+     */
+    private record Previous(List<Member> records, int[] order, IntFunction<String> idAt) {
 
         static Previous of(List<Member> records) {
             int n = records.size();
-            String[] ids = new String[n];
+            IntFunction<String> idAt;
+            if (records instanceof DigestedRecords<Member> digested) {
+                idAt = digested::idAt;
+            } else {
+                String[] ids = records.stream().map(Member::id).toArray(String[]::new);
+                idAt = i -> ids[i];
+            }
+            String before = null;
+            boolean sorted = true;
             for (int i = 0; i < n; i++) {
-                String id = records instanceof DigestedRecords<Member> digested ? digested.idAt(i) : records.get(i).id();
+                String id = idAt.apply(i);
                 if (id == null) {
                     throw new IllegalArgumentException("the previous snapshot holds a member without an id");
                 }
-                ids[i] = id;
+                sorted &= before == null || before.compareTo(id) <= 0;
+                before = id;
             }
-            boolean sorted = IntStream.range(1, n).allMatch(i -> ids[i - 1].compareTo(ids[i]) <= 0);
-            int[] order = sorted ? IntStream.range(0, n).toArray()
-                    : IntStream.range(0, n).boxed().sorted((a, b) -> ids[a].compareTo(ids[b])).mapToInt(i -> i).toArray();
+            int[] order;
+            if (sorted) {
+                order = IntStream.range(0, n).toArray();
+            } else {
+                String[] ids = IntStream.range(0, n).mapToObj(idAt).toArray(String[]::new);
+                order = IntStream.range(0, n).boxed().sorted((a, b) -> ids[a].compareTo(ids[b])).mapToInt(i -> i).toArray();
+                idAt = i -> ids[i];
+            }
             for (int i = 1; i < n; i++) {
-                if (ids[order[i - 1]].equals(ids[order[i]])) {
-                    throw new IllegalArgumentException("the previous snapshot lists member id '" + ids[order[i]]
+                String id = idAt.apply(order[i]);
+                if (idAt.apply(order[i - 1]).equals(id)) {
+                    throw new IllegalArgumentException("the previous snapshot lists member id '" + id
                             + "' more than once; a run must hold one record per id");
                 }
             }
-            return new Previous(records, order, ids);
+            return new Previous(records, order, idAt);
         }
 
         int size() {
@@ -235,7 +255,7 @@ final class PublishedMembers {
         }
 
         String id(int position) {
-            return ids[order[position]];
+            return idAt.apply(order[position]);
         }
 
         int index(int position) {

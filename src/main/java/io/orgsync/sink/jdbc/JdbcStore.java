@@ -173,17 +173,21 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 compact = runId != null && runId.equals(CompactState.runId(connection, source, tenant));
                 if (compact) {
                     List<StoredRow> departmentRows = new ArrayList<>();
-                    List<StoredRow> memberRows = new ArrayList<>();
+                    // members straight into their packed form: they are a repeat sync's memory
+                    PackedDigests.Builder memberDigests = new PackedDigests.Builder(true);
                     CompactState.read(connection, source, tenant, runId, line -> {
                         CompactLine read = CompactLine.of(line, source, tenant);
-                        (read.department() ? departmentRows : memberRows).add(
-                                new StoredRow(read.id(), sha256(line), read.path()));
+                        if (read.department()) {
+                            departmentRows.add(new StoredRow(read.id(), sha256(line), read.path()));
+                        } else {
+                            memberDigests.add(read.id(), sha256(line));
+                        }
                     });
                     DataSource data = database.dataSource();
-                    departments = stored(departmentRows, true,
-                            new FromCompactState<>(data, source, tenant, runId, Department.class));
-                    members = stored(memberRows, false,
-                            new FromCompactState<>(data, source, tenant, runId, Member.class));
+                    departments = new StoredRecords<>(new FromCompactState<>(data, source, tenant, runId,
+                            Department.class), inTreeOrder(departmentRows));
+                    members = new StoredRecords<>(new FromCompactState<>(data, source, tenant, runId, Member.class),
+                            memberDigests.build());
                 } else {
                     departments = readLive(connection, "orgsync_department", source, tenant, Department.class, true);
                     members = readLive(connection, "orgsync_member", source, tenant, Member.class, false);
@@ -211,6 +215,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                                                                   String tenant, Class<R> type, boolean byPath)
             throws SQLException {
         List<StoredRow> rows = new ArrayList<>();
+        PackedDigests.Builder byId = new PackedDigests.Builder(true);
         try (PreparedStatement select = connection.prepareStatement("SELECT id, content_hash"
                 + (byPath ? ", path" : "") + " FROM " + table + " WHERE source = ? AND tenant = ? AND deleted_at IS NULL")) {
             select.setString(1, source);
@@ -219,30 +224,32 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             select.setFetchSize(batchSize);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new StoredRow(rs.getString(1), HexFormat.of().parseHex(rs.getString(2)),
-                            byPath ? rs.getString(3) : null));
+                    byte[] digest = HexFormat.of().parseHex(rs.getString(2));
+                    if (byPath) {
+                        rows.add(new StoredRow(rs.getString(1), digest, rs.getString(3)));
+                    } else {
+                        byId.add(rs.getString(1), digest);
+                    }
                 }
             }
         }
-        return stored(rows, byPath, new FromTable<>(database.dataSource(), table, source, tenant, type));
+        return new StoredRecords<>(new FromTable<>(database.dataSource(), table, source, tenant, type),
+                byPath ? inTreeOrder(rows) : byId.build());
     }
 
-    /** One record of the last run: its id, the SHA-256 of its record_json and (departments) its path joined by {@code /}. */
+    /** A department of the last run: its id, the SHA-256 of its record_json and its path joined by {@code /}. */
     private record StoredRow(String id, byte[] hash, String path) {
     }
 
-    private static <R extends CanonicalRecord> StoredRecords<R> stored(List<StoredRow> rows, boolean byPath,
-                                                                       RecordsById<R> records) {
-        Comparator<StoredRow> byId = Comparator.comparing(StoredRow::id);
-        rows.sort(byPath ? Comparator.<StoredRow, List<String>>comparing(r -> List.of(r.path().split("/", -1)),
-                JdbcStore::compareLists).thenComparing(byId) : byId);
-        String[] ids = new String[rows.size()];
-        byte[][] hashes = new byte[rows.size()][];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = rows.get(i).id();
-            hashes[i] = rows.get(i).hash();
+    /** Departments by path, parents before their children, then by id. */
+    private static PackedDigests inTreeOrder(List<StoredRow> rows) {
+        rows.sort(Comparator.<StoredRow, List<String>>comparing(r -> List.of(r.path().split("/", -1)),
+                JdbcStore::compareLists).thenComparing(StoredRow::id));
+        PackedDigests.Builder packed = new PackedDigests.Builder(false);
+        for (StoredRow row : rows) {
+            packed.add(row.id(), row.hash());
         }
-        return new StoredRecords<>(records, ids, hashes);
+        return packed.build();
     }
 
     /** A parent's path is a prefix of its children's, so parents sort first. */
@@ -268,23 +275,21 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     /** One kind of a tenant's last run: ids and SHA-256 of record_json, records on request. */
     private static final class StoredRecords<R extends CanonicalRecord> extends DigestedRecords<R> {
         private final RecordsById<R> records;
-        private final String[] ids;
-        private final byte[][] hashes;
+        private final PackedDigests digests;
 
-        StoredRecords(RecordsById<R> records, String[] ids, byte[][] hashes) {
+        StoredRecords(RecordsById<R> records, PackedDigests digests) {
             this.records = records;
-            this.ids = ids;
-            this.hashes = hashes;
+            this.digests = digests;
         }
 
         @Override
         public int size() {
-            return ids.length;
+            return digests.size();
         }
 
         @Override
         public String idAt(int index) {
-            return ids[index];
+            return digests.id(index);
         }
 
         /**
@@ -293,7 +298,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
          */
         @Override
         public boolean sameContent(int index, byte[] canonicalLine) {
-            return MessageDigest.isEqual(hashes[index], sha256(canonicalLine));
+            return digests.digestEquals(index, sha256(canonicalLine));
         }
 
         /**
@@ -304,7 +309,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         public List<R> lastKnown(int[] indices) {
             List<String> wanted = new ArrayList<>(indices.length);
             for (int index : indices) {
-                wanted.add(ids[index]);
+                wanted.add(digests.id(index));
             }
             Map<String, R> byId = records.read(wanted);
             List<R> found = new ArrayList<>(indices.length);
