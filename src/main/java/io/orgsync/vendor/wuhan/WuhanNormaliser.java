@@ -32,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -199,12 +198,12 @@ public final class WuhanNormaliser {
         List<String> ids = new ArrayList<>(list.size());
         for (WireParent parent : list) {
             ids.add(parent.userId());
-            if (parent.userId() == null || !state.parentsNamed.contains(parent.userId())) {
+            if (parent.userId() == null || !state.parents.isNamed(parent.userId())) {
                 // no child in scope (or a root below the school): not a parent of this sync
                 state.parentsWithoutChild++;
                 continue;
             }
-            state.parentsListed.add(parent.userId());
+            state.parents.listed(parent.userId());
             run.snapshot().addMember(new Member(SOURCE, run.tenant(), parent.userId(), blankToNull(parent.name()),
                     Role.PARENT, List.of(), blankToNull(parent.phone()), blankToNull(parent.email()), Status.ACTIVE,
                     List.of(), Attributes.of(parent.extra())));
@@ -239,11 +238,10 @@ public final class WuhanNormaliser {
             LOG.warn("{}: {} org node(s) on members are not in the org tree under {}; kept under it, named by "
                     + "their id: {}", SOURCE, derived.size(), rootOrgId, sample(derived));
         }
-        Set<String> unnamed = new LinkedHashSet<>(state.parentsNamed);
-        unnamed.removeAll(state.parentsListed);
-        if (!unnamed.isEmpty()) {
+        long unlisted = state.parents.unlisted();
+        if (unlisted > 0) {
             LOG.warn("{}: {} parent(s) named on students are not on the parent list; kept without name and phone: {}",
-                    SOURCE, unnamed.size(), sample(new ArrayList<>(unnamed)));
+                    SOURCE, unlisted, state.parents.unlistedSample(20));
         }
         if (!state.nodesOutsideRoot.isEmpty()) {
             LOG.info("{}: {} org node(s) on members lie outside {} ({}); left out of their departmentIds: {}",
@@ -300,7 +298,7 @@ public final class WuhanNormaliser {
                 }
                 String relation = relation(family.familyName(), member.name());
                 relations.add(new Relation(family.familyId(), Role.PARENT, relation));
-                state.parentsNamed.add(family.familyId());
+                state.parents.named(family.familyId());
                 // a parent's classes are the children's; the name and phone come from the parent list
                 run.snapshot().addMember(new Member(SOURCE, run.tenant(), family.familyId(), null, Role.PARENT,
                         departmentIds, null, null, Status.ACTIVE, List.of(new Relation(id, Role.STUDENT, relation)),
@@ -366,8 +364,7 @@ public final class WuhanNormaliser {
     /** What the run learns on the way: org nodes on members, parents named by students and found on the list. */
     static final class State {
         final Map<String, UserOrg> nodesOnMembers = new LinkedHashMap<>();
-        final Set<String> parentsNamed = new HashSet<>();
-        final Set<String> parentsListed = new HashSet<>();
+        final NamedParents parents = new NamedParents();
         final Set<String> nodesOutsideRoot = new LinkedHashSet<>();
         long parentsWithoutChild;
     }

@@ -1,0 +1,76 @@
+package io.orgsync.vendor.wuhan;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which parents the students named, and which of them the parent list gave. */
+class NamedParentsTest {
+
+    @Test
+    void aParentIsOfThisSyncOnlyWhenAStudentNamedThem() {
+        NamedParents parents = new NamedParents();
+        parents.named("f1");
+        parents.named("f2");
+        parents.named("f1"); // a parent of two children
+
+        assertThat(parents.isNamed("f1")).isTrue();
+        assertThat(parents.isNamed("f2")).isTrue();
+        assertThat(parents.isNamed("f3")).isFalse();
+        assertThat(parents.isNamed("F1")).as("ids are compared exactly").isFalse();
+    }
+
+    @Test
+    void theNamedButNeverListedAreCountedOnceAndSampled() {
+        NamedParents parents = new NamedParents();
+        for (String id : new String[]{"f1", "f2", "f3", "f2", "f4"}) {
+            parents.named(id);
+        }
+        parents.listed("f2");
+        parents.listed("f4");
+        parents.listed("f4");
+
+        assertThat(parents.unlisted()).isEqualTo(2);
+        assertThat(parents.unlistedSample(20)).containsExactly("f1", "f3");
+        assertThat(parents.unlistedSample(1)).containsExactly("f1");
+    }
+
+    @Test
+    void namingsAfterTheFirstLookUpAreStillFound() {
+        NamedParents parents = new NamedParents();
+        parents.named("f1");
+        assertThat(parents.isNamed("f2")).isFalse();
+
+        parents.named("f2");
+
+        assertThat(parents.isNamed("f2")).isTrue();
+        assertThat(parents.unlisted()).isEqualTo(2);
+    }
+
+    @Test
+    void theCountIsExactBeyondTheSampledParents() {
+        NamedParents parents = new NamedParents();
+        int named = NamedParents.SAMPLED * 3;
+        for (int i = 0; i < named; i++) {
+            parents.named("parent-" + i);
+        }
+        for (int i = 0; i < named; i += 2) {
+            parents.listed("parent-" + i);
+        }
+
+        assertThat(parents.unlisted()).isEqualTo(named / 2);
+        assertThat(parents.unlistedSample(3)).containsExactly("parent-1", "parent-3", "parent-5");
+    }
+
+    @Test
+    void aMillionIdsOfTheSchoolsShapeGiveAMillionHashes() {
+        Set<Long> hashes = new HashSet<>();
+        for (int i = 0; i < 1_000_000; i++) {
+            hashes.add(NamedParents.hash(String.format("%032x", (long) i * 2_654_435_761L)));
+        }
+        assertThat(hashes).hasSize(1_000_000);
+    }
+}
