@@ -1,11 +1,10 @@
 package io.orgsync.vendor.wuhan;
 
 import io.orgsync.run.RunFailedException;
+import io.orgsync.vendor.IdHashSet;
 import io.orgsync.vendor.PageState;
 
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The stop rule of Wuhan's number-paged listings ({@code page} from 1, {@code page_size},
@@ -23,8 +22,9 @@ final class CountPaging {
     static final String PROPERTY = "wuhanPageContent";
 
     private final PageState owner;
-    private final Set<String> seen = new HashSet<>();
-    private final Set<String> firstIds = new HashSet<>();
+    // hashes, not strings: a million-member listing's ids would otherwise cost more heap than its records
+    private final IdHashSet seen = new IdHashSet();
+    private final IdHashSet firstIds = new IdHashSet();
 
     private CountPaging(PageState owner) {
         this.owner = owner;

@@ -2,9 +2,6 @@ package io.orgsync.vendor.wuhan;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which parents the students named, and which of them the parent list gave. */
@@ -63,14 +60,5 @@ class NamedParentsTest {
 
         assertThat(parents.unlisted()).isEqualTo(named / 2);
         assertThat(parents.unlistedSample(3)).containsExactly("parent-1", "parent-3", "parent-5");
-    }
-
-    @Test
-    void aMillionIdsOfTheSchoolsShapeGiveAMillionHashes() {
-        Set<Long> hashes = new HashSet<>();
-        for (int i = 0; i < 1_000_000; i++) {
-            hashes.add(NamedParents.hash(String.format("%032x", (long) i * 2_654_435_761L)));
-        }
-        assertThat(hashes).hasSize(1_000_000);
     }
 }
