@@ -11,31 +11,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ids and SHA-256 digests of one kind of a tenant's last run, in id order, held in a few
+ * The ids and content digests of one kind of a tenant's last run, held in blocks of a few
  * arrays: the ids' UTF-8 back to back, where each ends, and the digests back to back. A load
  * holds every previous record's id and digest while the run fetches, so their form is most of
- * a repeat sync's memory: as a {@code String} and a {@code byte[]} each, a school of 1,000,000
- * students (2.6 million records with parents) needed 104 bytes a record, packed about 43.
+ * a repeat sync's memory. As a {@code String} and a {@code byte[]} each, a school of 1,000,000
+ * students (2.6 million records with parents) took 104 bytes a record; here about 31. Blocks of
+ * fixed size, never one array grown by copying: growing a 2.6-million-digest array needed three
+ * times its size at once, and failed that sync at {@code -Xmx256m}.
+ *
+ * <p>A digest is the first 16 bytes of the record's SHA-256: equal prefixes of two different
+ * texts have odds of 2^-128, as good as the whole for telling a changed record.
  */
 final class PackedDigests {
 
-    static final int DIGEST_BYTES = 32;
+    /** The bytes of a digest kept. */
+    static final int DIGEST_BYTES = 16;
+    private static final int SHA_256_BYTES = 32;
 
-    private final byte[] idBytes;
-    private final int[] idEnds;
-    private final byte[] digests;
+    private final int perBlock;
+    private final List<byte[]> idBlocks;
+    /** Per record: its block of {@code idBlocks} and where its id ends there, as block * 2^32 + end. */
+    private final List<long[]> idEnds;
+    private final List<byte[]> digests;
     /** Ids UTF-8 cannot carry (an unpaired surrogate), by index: kept as they are. */
     private final Map<Integer, String> oddIds;
+    private final int size;
 
-    private PackedDigests(byte[] idBytes, int[] idEnds, byte[] digests, Map<Integer, String> oddIds) {
-        this.idBytes = idBytes;
-        this.idEnds = idEnds;
-        this.digests = digests;
-        this.oddIds = oddIds;
+    private PackedDigests(Builder built) {
+        this.perBlock = built.perBlock;
+        this.idBlocks = built.idBlocks;
+        this.idEnds = built.idEnds;
+        this.digests = built.digests;
+        this.oddIds = built.oddIds.isEmpty() ? Map.of() : Map.copyOf(built.oddIds);
+        this.size = built.count;
     }
 
     int size() {
-        return idEnds.length;
+        return size;
     }
 
     String id(int index) {
@@ -45,16 +57,26 @@ final class PackedDigests {
                 return odd;
             }
         }
-        int start = index == 0 ? 0 : idEnds[index - 1];
-        return new String(idBytes, start, idEnds[index] - start, StandardCharsets.UTF_8);
+        long end = idEnds.get(index / perBlock)[index % perBlock];
+        int block = (int) (end >>> 32);
+        int to = (int) end;
+        int from = 0;
+        if (index > 0) {
+            long before = idEnds.get((index - 1) / perBlock)[(index - 1) % perBlock];
+            from = (int) (before >>> 32) == block ? (int) before : 0;
+        }
+        return new String(idBlocks.get(block), from, to - from, StandardCharsets.UTF_8);
     }
 
-    boolean digestEquals(int index, byte[] digest) {
-        return Arrays.equals(digests, index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES, digest, 0, DIGEST_BYTES);
+    /** Whether the record at {@code index} has this SHA-256 (of which the first 16 bytes are kept). */
+    boolean digestEquals(int index, byte[] sha256) {
+        int at = (index % perBlock) * DIGEST_BYTES;
+        return Arrays.equals(digests.get(index / perBlock), at, at + DIGEST_BYTES, sha256, 0, DIGEST_BYTES);
     }
 
     private byte[] digest(int index) {
-        return Arrays.copyOfRange(digests, index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES);
+        int at = (index % perBlock) * DIGEST_BYTES;
+        return Arrays.copyOf(Arrays.copyOfRange(digests.get(index / perBlock), at, at + DIGEST_BYTES), SHA_256_BYTES);
     }
 
     /**
@@ -62,23 +84,35 @@ final class PackedDigests {
      * when asked to, else keeps the order they came in (departments come in tree order).
      */
     static final class Builder {
+        private static final int RECORDS_PER_BLOCK = 32_768;
+        private static final int ID_BLOCK_BYTES = 1 << 20;
+
         private final boolean byId;
-        private byte[] idBytes = new byte[1 << 12];
-        private int bytesUsed;
-        private int[] idEnds = new int[256];
-        private byte[] digests = new byte[256 * DIGEST_BYTES];
-        private int count;
+        private final int perBlock;
+        private final int idBlockBytes;
+        private final List<byte[]> idBlocks = new ArrayList<>();
+        private final List<long[]> idEnds = new ArrayList<>();
+        private final List<byte[]> digests = new ArrayList<>();
         private final Map<Integer, String> oddIds = new HashMap<>();
+        private int bytesUsed;
+        private int count;
         private String last;
         private boolean inOrder = true;
 
         Builder(boolean byId) {
-            this.byId = byId;
+            this(byId, RECORDS_PER_BLOCK, ID_BLOCK_BYTES);
         }
 
-        void add(String id, byte[] digest) {
-            if (digest.length != DIGEST_BYTES) {
-                throw new IllegalArgumentException("a SHA-256 digest has " + DIGEST_BYTES + " bytes, not " + digest.length);
+        /** Smaller blocks, for tests that cross their edges. */
+        Builder(boolean byId, int perBlock, int idBlockBytes) {
+            this.byId = byId;
+            this.perBlock = perBlock;
+            this.idBlockBytes = idBlockBytes;
+        }
+
+        void add(String id, byte[] sha256) {
+            if (sha256.length != SHA_256_BYTES) {
+                throw new IllegalArgumentException("a SHA-256 digest has " + SHA_256_BYTES + " bytes, not " + sha256.length);
             }
             if (last != null && last.compareTo(id) > 0) {
                 inOrder = false;
@@ -91,23 +125,23 @@ final class PackedDigests {
             } else {
                 utf8 = id.getBytes(StandardCharsets.UTF_8);
             }
-            if (bytesUsed + utf8.length > idBytes.length) {
-                idBytes = Arrays.copyOf(idBytes, Math.max(idBytes.length * 2, bytesUsed + utf8.length));
+            if (idBlocks.isEmpty() || bytesUsed + utf8.length > idBlocks.get(idBlocks.size() - 1).length) {
+                idBlocks.add(new byte[Math.max(idBlockBytes, utf8.length)]);
+                bytesUsed = 0;
             }
-            System.arraycopy(utf8, 0, idBytes, bytesUsed, utf8.length);
+            System.arraycopy(utf8, 0, idBlocks.get(idBlocks.size() - 1), bytesUsed, utf8.length);
             bytesUsed += utf8.length;
-            if (count == idEnds.length) {
-                idEnds = Arrays.copyOf(idEnds, count * 2);
-                digests = Arrays.copyOf(digests, count * 2 * DIGEST_BYTES);
+            if (count % perBlock == 0) {
+                idEnds.add(new long[perBlock]);
+                digests.add(new byte[perBlock * DIGEST_BYTES]);
             }
-            idEnds[count] = bytesUsed;
-            System.arraycopy(digest, 0, digests, count * DIGEST_BYTES, DIGEST_BYTES);
+            idEnds.get(count / perBlock)[count % perBlock] = ((long) (idBlocks.size() - 1) << 32) | bytesUsed;
+            System.arraycopy(sha256, 0, digests.get(count / perBlock), (count % perBlock) * DIGEST_BYTES, DIGEST_BYTES);
             count++;
         }
 
         PackedDigests build() {
-            PackedDigests packed = new PackedDigests(Arrays.copyOf(idBytes, bytesUsed), Arrays.copyOf(idEnds, count),
-                    Arrays.copyOf(digests, count * DIGEST_BYTES), oddIds.isEmpty() ? Map.of() : Map.copyOf(oddIds));
+            PackedDigests packed = new PackedDigests(this);
             if (inOrder || !byId) {
                 return packed;
             }
@@ -119,7 +153,7 @@ final class PackedDigests {
                 ids[i] = packed.id(i);
             }
             order.sort(Comparator.comparing(i -> ids[i]));
-            Builder sorted = new Builder(true);
+            Builder sorted = new Builder(true, perBlock, idBlockBytes);
             for (int i : order) {
                 sorted.add(ids[i], packed.digest(i));
             }

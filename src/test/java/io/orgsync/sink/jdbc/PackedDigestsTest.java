@@ -65,6 +65,31 @@ class PackedDigestsTest {
     }
 
     @Test
+    void idsAndDigestsCrossTheirBlocksIntact() throws Exception {
+        // 7 records and 16 bytes of ids a block: ids straddle, fill and overflow blocks
+        PackedDigests.Builder builder = new PackedDigests.Builder(true, 7, 16);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            String id = i % 50 == 0 ? "long-" + "x".repeat(40) + i : i % 13 == 0 ? "odd\uDC00" + i : "名" + i;
+            ids.add(id);
+        }
+        List<String> shuffled = new ArrayList<>(ids);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+        for (String id : shuffled) {
+            builder.add(id, digest(id));
+        }
+
+        PackedDigests packed = builder.build();
+
+        List<String> expected = ids.stream().sorted().toList();
+        assertThat(IntStream.range(0, packed.size()).mapToObj(packed::id).toList()).isEqualTo(expected);
+        for (int i = 0; i < packed.size(); i++) {
+            assertThat(packed.digestEquals(i, digest(expected.get(i)))).as(expected.get(i)).isTrue();
+            assertThat(packed.digestEquals(i, digest(expected.get(i) + "!"))).isFalse();
+        }
+    }
+
+    @Test
     void aDigestOfAnotherLengthIsRefused() {
         assertThatThrownBy(() -> new PackedDigests.Builder(true).add("a", new byte[20]))
                 .isInstanceOf(IllegalArgumentException.class);
