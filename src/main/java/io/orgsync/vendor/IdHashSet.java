@@ -37,18 +37,7 @@ public final class IdHashSet {
 
     public boolean contains(String id) {
         long hash = hash(id);
-        if (hash == EMPTY) {
-            return hasZero;
-        }
-        int mask = table.length - 1;
-        for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-            if (table[i] == hash) {
-                return true;
-            }
-            if (table[i] == EMPTY) {
-                return false;
-            }
-        }
+        return hash == EMPTY ? hasZero : containsHash(hash);
     }
 
     /** How many ids of this set are not in {@code other}. */
