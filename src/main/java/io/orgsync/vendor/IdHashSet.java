@@ -1,11 +1,11 @@
 package io.orgsync.vendor;
 
 /**
- * A set of vendor ids held as 64-bit hashes in one open-addressing table: 16 bytes an id at
- * most, where a {@code HashSet<String>} of 32-character ids takes about 100. For the bookkeeping
- * of a listing that must know which ids it has met (a page that serves no new one, parents named
- * and parents listed) across a million-member directory, which otherwise costs more heap than
- * the records. Two ids of one hash (odds about 10^-7 among two million ids) count as one: the
+ * A set of vendor ids held as 64-bit hashes in one open-addressing table: 16 to 32 bytes an id
+ * (the table doubles when half full), where a {@code HashSet<String>} of 32-character ids takes
+ * about 100. For the bookkeeping of a listing that must know which ids it has met (a page that
+ * serves no new one, parents named and parents listed) across a million-member directory, which
+ * otherwise costs more heap than the records. Two ids of one hash (odds about 10^-7 among two million ids) count as one: the
  * callers' checks may then miss one repeat, never fail a good run. Not thread-safe.
  */
 public final class IdHashSet {
