@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * One benchmark run in a JVM of its own, so peak heap and RSS belong to this run alone:
@@ -128,11 +126,7 @@ public final class SyncBenchRun {
                 }
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        }
+        SyncBenchmark.deleteTree(dir);
     }
 
     private static Map<String, String> warmUpSettings(VendorSimulator small, Path dir, SourceName source) {

@@ -137,7 +137,8 @@ class SyncBenchmark {
         return String.join("\n", results);
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
+    /** Also the simulator's warm-up ({@link SyncBenchRun}) clears up with this. */
+    static void deleteTree(Path dir) throws java.io.IOException {
         if (!Files.exists(dir)) {
             return;
         }

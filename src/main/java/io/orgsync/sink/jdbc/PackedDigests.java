@@ -76,7 +76,7 @@ final class PackedDigests {
 
     private byte[] digest(int index) {
         int at = (index % perBlock) * DIGEST_BYTES;
-        return Arrays.copyOf(Arrays.copyOfRange(digests.get(index / perBlock), at, at + DIGEST_BYTES), SHA_256_BYTES);
+        return Arrays.copyOfRange(digests.get(index / perBlock), at, at + DIGEST_BYTES);
     }
 
     /**
@@ -114,6 +114,11 @@ final class PackedDigests {
             if (sha256.length != SHA_256_BYTES) {
                 throw new IllegalArgumentException("a SHA-256 digest has " + SHA_256_BYTES + " bytes, not " + sha256.length);
             }
+            addKept(id, sha256);
+        }
+
+        /** {@code digest} starts with the {@link #DIGEST_BYTES} kept. */
+        private void addKept(String id, byte[] digest) {
             if (last != null && last.compareTo(id) > 0) {
                 inOrder = false;
             }
@@ -136,7 +141,7 @@ final class PackedDigests {
                 digests.add(new byte[perBlock * DIGEST_BYTES]);
             }
             idEnds.get(count / perBlock)[count % perBlock] = ((long) (idBlocks.size() - 1) << 32) | bytesUsed;
-            System.arraycopy(sha256, 0, digests.get(count / perBlock), (count % perBlock) * DIGEST_BYTES, DIGEST_BYTES);
+            System.arraycopy(digest, 0, digests.get(count / perBlock), (count % perBlock) * DIGEST_BYTES, DIGEST_BYTES);
             count++;
         }
 
@@ -155,7 +160,7 @@ final class PackedDigests {
             order.sort(Comparator.comparing(i -> ids[i]));
             Builder sorted = new Builder(true, perBlock, idBlockBytes);
             for (int i : order) {
-                sorted.add(ids[i], packed.digest(i));
+                sorted.addKept(ids[i], packed.digest(i));
             }
             return sorted.build();
         }

@@ -60,6 +60,8 @@ public final class WuhanNormaliser {
     static final String STATE_PROPERTY = "wuhanRun";
 
     private static final Logger LOG = LoggerFactory.getLogger(WuhanNormaliser.class);
+    /** Ids a report names at most. */
+    private static final int SAMPLE_SIZE = 20;
 
     private final String topOrgId;
     private final String rootOrgId;
@@ -241,7 +243,7 @@ public final class WuhanNormaliser {
         long unlisted = state.parents.unlisted();
         if (unlisted > 0) {
             LOG.warn("{}: {} parent(s) named on students are not on the parent list; kept without name and phone: {}",
-                    SOURCE, unlisted, state.parents.unlistedSample(20));
+                    SOURCE, unlisted, state.parents.unlistedSample(SAMPLE_SIZE));
         }
         if (!state.nodesOutsideRoot.isEmpty()) {
             LOG.info("{}: {} org node(s) on members lie outside {} ({}); left out of their departmentIds: {}",
@@ -406,7 +408,7 @@ public final class WuhanNormaliser {
     }
 
     private static List<String> sample(List<String> ids) {
-        return ids.size() > 20 ? ids.subList(0, 20) : ids;
+        return ids.size() > SAMPLE_SIZE ? ids.subList(0, SAMPLE_SIZE) : ids;
     }
 
     private static <T> T read(JsonNode node, Class<T> type) {

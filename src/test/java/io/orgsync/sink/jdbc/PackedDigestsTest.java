@@ -26,12 +26,7 @@ class PackedDigestsTest {
 
         PackedDigests packed = builder.build();
 
-        List<String> expected = IDS.stream().sorted().toList();
-        assertThat(IntStream.range(0, packed.size()).mapToObj(packed::id).toList()).isEqualTo(expected);
-        for (int i = 0; i < packed.size(); i++) {
-            assertThat(packed.digestEquals(i, digest(expected.get(i)))).as(expected.get(i)).isTrue();
-            assertThat(packed.digestEquals(i, digest(expected.get(i) + "changed"))).isFalse();
-        }
+        assertHolds(packed, IDS.stream().sorted().toList());
     }
 
     @Test
@@ -81,18 +76,22 @@ class PackedDigestsTest {
 
         PackedDigests packed = builder.build();
 
-        List<String> expected = ids.stream().sorted().toList();
-        assertThat(IntStream.range(0, packed.size()).mapToObj(packed::id).toList()).isEqualTo(expected);
-        for (int i = 0; i < packed.size(); i++) {
-            assertThat(packed.digestEquals(i, digest(expected.get(i)))).as(expected.get(i)).isTrue();
-            assertThat(packed.digestEquals(i, digest(expected.get(i) + "!"))).isFalse();
-        }
+        assertHolds(packed, ids.stream().sorted().toList());
     }
 
     @Test
     void aDigestOfAnotherLengthIsRefused() {
         assertThatThrownBy(() -> new PackedDigests.Builder(true).add("a", new byte[20]))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** {@code packed} lists exactly {@code expected}, each with its own digest and no other. */
+    private static void assertHolds(PackedDigests packed, List<String> expected) throws Exception {
+        assertThat(IntStream.range(0, packed.size()).mapToObj(packed::id).toList()).isEqualTo(expected);
+        for (int i = 0; i < packed.size(); i++) {
+            assertThat(packed.digestEquals(i, digest(expected.get(i)))).as(expected.get(i)).isTrue();
+            assertThat(packed.digestEquals(i, digest(expected.get(i) + "changed"))).isFalse();
+        }
     }
 
     private static byte[] digest(String text) throws Exception {
