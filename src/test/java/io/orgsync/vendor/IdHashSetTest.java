@@ -28,17 +28,41 @@ class IdHashSetTest {
     }
 
     @Test
-    void countsTheIdsAnotherSetLacks() {
+    void marksOnlyIdsOfTheSetAndCountsThoseLeftUnmarked() {
         IdHashSet named = new IdHashSet();
-        IdHashSet listed = new IdHashSet();
         for (String id : new String[]{"f1", "f2", "f3", "", "f2"}) {
             named.add(id);
         }
-        listed.add("f2");
-        listed.add("f9");
 
-        assertThat(named.countNotIn(listed)).isEqualTo(3);
-        assertThat(listed.countNotIn(named)).isEqualTo(1);
+        assertThat(named.mark("f2")).isTrue();
+        assertThat(named.mark("f2")).as("marked already").isFalse();
+        assertThat(named.mark("f9")).as("not in the set").isFalse();
+        assertThat(named.add("f2")).as("a marked id is still in the set").isFalse();
+
+        assertThat(named.isMarked("f2")).isTrue();
+        assertThat(named.isMarked("f1")).isFalse();
+        assertThat(named.isMarked("f9")).isFalse();
+        assertThat(named.contains("f9")).isFalse();
+        assertThat(named.countUnmarked()).isEqualTo(3);
+        assertThat(named.size()).isEqualTo(4);
+    }
+
+    @Test
+    void marksSurviveTheTablesGrowing() {
+        IdHashSet set = new IdHashSet();
+        int ids = IdHashSet.SEGMENTS * 40;
+        for (int i = 0; i < ids; i++) {
+            set.add("p" + i);
+            if (i % 3 == 0) {
+                set.mark("p" + i);
+            }
+        }
+
+        for (int i = 0; i < ids; i++) {
+            assertThat(set.isMarked("p" + i)).as("p%d", i).isEqualTo(i % 3 == 0);
+        }
+        assertThat(set.countUnmarked()).isEqualTo(ids - (ids + 2) / 3);
+        assertThat(set.size()).isEqualTo(ids);
     }
 
     @Test

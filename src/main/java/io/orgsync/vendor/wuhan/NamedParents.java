@@ -12,9 +12,9 @@ import java.util.Set;
  * list is synced only when a student named them, and those named but never listed are reported.
  * One per run, used by one thread (Wuhan is read one request at a time).
  *
- * <p>Held as {@link IdHashSet}s, not as strings in sets: a school of 1,000,000 students names
- * 1.6 million parents, which as two {@code HashSet<String>} took about 200 bytes each and failed
- * a sync at {@code -Xmx256m}. Two ids of one hash would only let a parent without a child in
+ * <p>Held as one {@link IdHashSet}, a parent marked once listed, not as strings in sets: a school
+ * of 1,000,000 students names 1.6 million parents, which as two {@code HashSet<String>} took about
+ * 200 bytes each and failed a sync at {@code -Xmx256m}. Two ids of one hash would only let a parent without a child in
  * scope through, or miscount the report by one. The report's sample is drawn from the first
  * {@value #SAMPLED} parents named, whose ids are kept.
  */
@@ -22,8 +22,8 @@ final class NamedParents {
 
     static final int SAMPLED = 1_000;
 
+    /** Marked once listed. */
     private final IdHashSet named = new IdHashSet();
-    private final IdHashSet listed = new IdHashSet();
     private final Set<String> firstNamed = new LinkedHashSet<>();
 
     void named(String parentId) {
@@ -38,12 +38,12 @@ final class NamedParents {
     }
 
     void listed(String parentId) {
-        listed.add(parentId);
+        named.mark(parentId);
     }
 
     /** How many parents were named and never listed. */
     long unlisted() {
-        return named.countNotIn(listed);
+        return named.countUnmarked();
     }
 
     /** Up to {@code max} of the named but unlisted parents, among the first {@value #SAMPLED} named. */
@@ -53,7 +53,7 @@ final class NamedParents {
             if (sample.size() == max) {
                 break;
             }
-            if (!listed.contains(id)) {
+            if (!named.isMarked(id)) {
                 sample.add(id);
             }
         }
