@@ -24,6 +24,8 @@ final class NamedParents {
 
     /** Marked once listed. */
     private final IdHashSet named = new IdHashSet();
+    /** Parents on the list whom no student named: few, but a repeated page must be told from new ones. */
+    private final IdHashSet listedUnnamed = new IdHashSet();
     private final Set<String> firstNamed = new LinkedHashSet<>();
 
     void named(String parentId) {
@@ -37,8 +39,9 @@ final class NamedParents {
         return named.contains(parentId);
     }
 
-    void listed(String parentId) {
-        named.mark(parentId);
+    /** Notes a parent the parent list gave, named or not; true the first time it gives them. */
+    boolean listed(String parentId) {
+        return named.mark(parentId) || !named.contains(parentId) && listedUnnamed.add(parentId);
     }
 
     /** How many parents were named and never listed. */

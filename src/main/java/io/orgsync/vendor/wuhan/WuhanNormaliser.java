@@ -198,19 +198,21 @@ public final class WuhanNormaliser {
         ParentPage page = read(listingResult(exchange, "parent list"), ParentPage.class);
         List<WireParent> list = page.memberList() == null ? List.of() : page.memberList();
         List<String> ids = new ArrayList<>(list.size());
+        boolean anyNew = false;
         for (WireParent parent : list) {
-            ids.add(parent.userId());
-            if (parent.userId() == null || !state.parents.isNamed(parent.userId())) {
+            String id = parent.userId();
+            ids.add(id);
+            anyNew |= id != null && state.parents.listed(id);
+            if (id == null || !state.parents.isNamed(id)) {
                 // no child in scope (or a root below the school): not a parent of this sync
                 state.parentsWithoutChild++;
                 continue;
             }
-            state.parents.listed(parent.userId());
-            run.snapshot().addMember(new Member(SOURCE, run.tenant(), parent.userId(), blankToNull(parent.name()),
+            run.snapshot().addMember(new Member(SOURCE, run.tenant(), id, blankToNull(parent.name()),
                     Role.PARENT, List.of(), blankToNull(parent.phone()), blankToNull(parent.email()), Status.ACTIVE,
                     List.of(), Attributes.of(parent.extra())));
         }
-        CountPaging.of(exchange, pages).advance(pages, ids, page.pageSize(), PARENT_PAGE_SIZE, page.count(),
+        CountPaging.of(exchange, pages).advance(pages, ids, anyNew, page.pageSize(), PARENT_PAGE_SIZE, page.count(),
                 SOURCE + ": parents of " + topOrgId);
     }
 

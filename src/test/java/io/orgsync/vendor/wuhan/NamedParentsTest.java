@@ -61,4 +61,18 @@ class NamedParentsTest {
         assertThat(parents.unlisted()).isEqualTo(named / 2);
         assertThat(parents.unlistedSample(3)).containsExactly("parent-1", "parent-3", "parent-5");
     }
+
+    @Test
+    void listingTellsAParentsFirstListingFromARepeatNamedOrNot() {
+        NamedParents parents = new NamedParents();
+        parents.named("f1");
+
+        assertThat(parents.listed("f1")).isTrue();
+        assertThat(parents.listed("f1")).as("listed again").isFalse();
+        assertThat(parents.listed("g1")).as("no child named them").isTrue();
+        assertThat(parents.listed("g1")).isFalse();
+
+        assertThat(parents.isNamed("g1")).as("listing names nobody").isFalse();
+        assertThat(parents.unlisted()).isZero();
+    }
 }
