@@ -80,6 +80,22 @@ class PackedDigestsTest {
     }
 
     @Test
+    void hexIdsAreKeptAsBytesAndComeBackAsTheyWere() throws Exception {
+        List<String> ids = List.of("5da8062971668571af1d1be87b4affcf", "00ff", "0", "abc", "ABCD", "00Ff", "0g",
+                "ff", "a1b2c3d4", "ou_3a1b2c3d4e5f", "7" + "0".repeat(299));
+        for (String id : ids) {
+            assertThat(PackedDigests.isPackableHex(id)).as(id).isEqualTo(id.matches("([0-9a-f]{2})+"));
+        }
+        // small blocks, so that packed and unpacked ids meet within a block and across blocks
+        PackedDigests.Builder builder = new PackedDigests.Builder(true, 3, 20);
+        for (String id : ids) {
+            builder.add(id, digest(id));
+        }
+
+        assertHolds(builder.build(), ids.stream().sorted().toList());
+    }
+
+    @Test
     void aDigestOfAnotherLengthIsRefused() {
         assertThatThrownBy(() -> new PackedDigests.Builder(true).add("a", new byte[20]))
                 .isInstanceOf(IllegalArgumentException.class);
