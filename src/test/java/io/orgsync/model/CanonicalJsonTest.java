@@ -33,6 +33,11 @@ class CanonicalJsonTest {
         // Jackson's generator alone pairs a high surrogate with the character after it
         assertThat(new String(CanonicalJson.toUtf8Line(Map.of("name", "a\uD800b")), StandardCharsets.UTF_8))
                 .isEqualTo("{\"name\":\"a\\uD800b\"}");
+        // vendor attribute names are written by the same generator
+        for (String key : names) {
+            Map<String, String> value = Map.of(key, "v");
+            assertThat(CanonicalJson.toUtf8Line(value)).as(key).isEqualTo(viaText(value));
+        }
     }
 
     @Test
