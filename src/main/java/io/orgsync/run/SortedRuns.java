@@ -22,6 +22,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -57,7 +58,8 @@ final class SortedRuns implements AutoCloseable {
     private final NavigableMap<Integer, Path> runs = new TreeMap<>();
     private List<Entry> buffer = new ArrayList<>();
     private long buffered;
-    private long added;
+    /** Read by the progress log without the lock, which {@link #drain} holds for the whole merge. */
+    private final AtomicLong added = new AtomicLong();
     private int runNumber;
     private int spilling;
     private int mergedFiles;
@@ -100,7 +102,7 @@ final class SortedRuns implements AutoCloseable {
                 throw new IllegalStateException("record '" + id + "' added after the run's records were read back");
             }
             buffer.add(new Entry(id, record));
-            added++;
+            added.incrementAndGet();
             // an entry costs its id (one byte a char when Latin-1, two otherwise), its record and headers
             buffered += id.length() + record.length + 64;
             if (buffered < bufferBytes) {
@@ -137,8 +139,8 @@ final class SortedRuns implements AutoCloseable {
     }
 
     /** Records added so far, an id listed twice counted twice. */
-    synchronized long added() {
-        return added;
+    long added() {
+        return added.get();
     }
 
     /**

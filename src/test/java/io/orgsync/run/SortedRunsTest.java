@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
@@ -134,6 +137,33 @@ class SortedRunsTest {
         assertThat(files()).isEmpty();
         assertThatThrownBy(() -> runs.add("c", utf8("3"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'c'");
+    }
+
+    @Test
+    void theCountOfRecordsAddedCanBeReadWhileTheRunsAreMerged() throws Exception {
+        SortedRuns runs = new SortedRuns(dir, 1, SortedRunsTest::combine);
+        runs.add("a", utf8("1"));
+        runs.add("b", utf8("2"));
+        CountDownLatch merging = new CountDownLatch(1);
+        CountDownLatch progressRead = new CountDownLatch(1);
+        Thread drainer = new Thread(() -> runs.drain((id, record) -> {
+            merging.countDown();
+            try {
+                progressRead.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        drainer.start();
+        assertThat(merging.await(10, TimeUnit.SECONDS)).isTrue();
+
+        // the run's progress line reads this every few seconds; a million-member merge takes tens of them
+        CompletableFuture<Long> added = CompletableFuture.supplyAsync(runs::added);
+
+        assertThat(added.get(5, TimeUnit.SECONDS)).isEqualTo(2);
+        progressRead.countDown();
+        drainer.join(10_000);
+        assertThat(drainer.isAlive()).isFalse();
     }
 
     private List<Path> files() throws Exception {
