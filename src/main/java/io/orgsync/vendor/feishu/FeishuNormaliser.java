@@ -18,6 +18,7 @@ import io.orgsync.vendor.PageState;
 import io.orgsync.vendor.Paging;
 import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorFailure;
+import io.orgsync.vendor.WireObject;
 import io.orgsync.vendor.feishu.FeishuWire.DepartmentPage;
 import io.orgsync.vendor.feishu.FeishuWire.User;
 import io.orgsync.vendor.feishu.FeishuWire.UserPage;
@@ -179,11 +180,10 @@ public final class FeishuNormaliser {
             page.advance(null, false);
             return;
         }
-        UserPage users = read(body.path("data"), UserPage.class);
-        if (users.items() != null) {
-            for (User user : users.items()) {
-                run.snapshot().addMember(member(run, user, department));
-            }
+        JsonNode data = body.path("data");
+        UserPage users = read(data, UserPage.class);
+        for (WireObject listed : WireObject.list(data, "items", SOURCE, "User")) {
+            run.snapshot().addMember(member(run, User.from(listed), department));
         }
         page.advance(users.pageToken(), Boolean.TRUE.equals(users.hasMore()));
         VendorApi.answerMapped(exchange);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.orgsync.vendor.WireObject;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Feishu contact v3 answers as sent (seed 002, vendors.md section C), the {@code data} part of the
@@ -44,9 +46,13 @@ public final class FeishuWire {
             @JsonAnySetter Map<String, JsonNode> extra) {
     }
 
-    /** {@code GET /contact/v3/users/find_by_department}: direct members of one department. */
+    /**
+     * {@code GET /contact/v3/users/find_by_department}: direct members of one department. This
+     * binds the paging fields; the page's {@code items} are read one by one with {@link User#from}
+     * (see {@link WireObject} for why not with Jackson).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record UserPage(Boolean hasMore, String pageToken, List<User> items) {
+    public record UserPage(Boolean hasMore, String pageToken) {
     }
 
     /**
@@ -54,7 +60,6 @@ public final class FeishuWire {
      * the first sighting already carries the union. {@code status} is kept raw:
      * {@code {is_frozen, is_resigned, is_activated, is_exited, is_unjoin}}.
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record User(
             String openId,
             String unionId,
@@ -64,6 +69,16 @@ public final class FeishuWire {
             String email,
             List<String> departmentIds,
             JsonNode status,
-            @JsonAnySetter Map<String, JsonNode> extra) {
+            Map<String, JsonNode> extra) {
+
+        /** The fields mapped, by their wire names; every other one goes to {@code extra}. */
+        private static final Set<String> MAPPED = Set.of("open_id", "union_id", "user_id", "name", "mobile", "email",
+                "department_ids", "status");
+
+        static User from(WireObject wire) {
+            return new User(wire.text("open_id"), wire.text("union_id"), wire.text("user_id"), wire.text("name"),
+                    wire.text("mobile"), wire.text("email"), wire.texts("department_ids"), wire.raw("status"),
+                    wire.rest(MAPPED));
+        }
     }
 }

@@ -15,6 +15,7 @@ import io.orgsync.vendor.Attributes;
 import io.orgsync.vendor.Paging;
 import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorFailure;
+import io.orgsync.vendor.WireObject;
 import io.orgsync.vendor.wecom.WecomPlan.DepartmentMode;
 import io.orgsync.vendor.wecom.WecomPlan.MemberMode;
 import io.orgsync.vendor.wecom.WecomWire.DepartmentId;
@@ -190,11 +191,8 @@ public final class WecomNormaliser {
         if (body == null || body.isMissingNode()) {
             return; // the department vanished between listing and fetching; the client logged the skip
         }
-        List<User> users = read(body, WecomWire.UserList.class).userlist();
-        if (users == null) {
-            return;
-        }
-        for (User user : users) {
+        for (WireObject listed : WireObject.list(body, "userlist", SOURCE, "User")) {
+            User user = User.from(listed);
             run.snapshot().addMember(member(run, user, user.department()));
         }
         VendorApi.answerMapped(exchange);
@@ -223,12 +221,9 @@ public final class WecomNormaliser {
         if (body == null || body.isMissingNode()) {
             return;
         }
-        List<User> users = read(body, WecomWire.UserList.class).userlist();
-        if (users == null) {
-            return;
-        }
         Map<String, User> named = planOf(exchange).named();
-        for (User user : users) {
+        for (WireObject listed : WireObject.list(body, "userlist", SOURCE, "User")) {
+            User user = User.from(listed);
             named.putIfAbsent(WecomPlan.key(user.userid()), user);
         }
         VendorApi.answerMapped(exchange);

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
+import io.orgsync.vendor.WireObject;
+
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * WeCom corporate contacts answers as sent (vendors.md section A). Fields the normaliser does not
@@ -53,19 +56,14 @@ public final class WecomWire {
     public record DepartmentId(String id, String parentid, Long order) {
     }
 
-    /** {@code GET /cgi-bin/user/list} and {@code user/simplelist}: a department's direct members. */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record UserList(List<User> userlist) {
-    }
-
     /**
      * A member as {@code user/list} sends it. {@code department} is the member's full department
      * list, the same in every department's listing; {@code order} and {@code is_leader_in_dept}
      * (in {@code extra}) run parallel to it. {@code status}: 1 active, 2 disabled, 4 not
      * activated, 5 left; kept raw because WeCom may add values. {@code user/simplelist} sends only
-     * {@code userid}, {@code name}, {@code department} and {@code open_userid}.
+     * {@code userid}, {@code name}, {@code department} and {@code open_userid}. Both send them as
+     * {@code userlist}, read with {@link #from} (see {@link WireObject} for why not with Jackson).
      */
-    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record User(
             String userid,
             String name,
@@ -73,7 +71,15 @@ public final class WecomWire {
             String mobile,
             String email,
             JsonNode status,
-            @JsonAnySetter Map<String, JsonNode> extra) {
+            Map<String, JsonNode> extra) {
+
+        /** The fields mapped; every other one goes to {@code extra} under its wire name. */
+        private static final Set<String> MAPPED = Set.of("userid", "name", "department", "mobile", "email", "status");
+
+        static User from(WireObject wire) {
+            return new User(wire.text("userid"), wire.text("name"), wire.texts("department"), wire.text("mobile"),
+                    wire.text("email"), wire.raw("status"), wire.rest(MAPPED));
+        }
     }
 
     /** {@code POST /cgi-bin/user/list_id}: one row per (member, department); an empty cursor ends the listing. */
