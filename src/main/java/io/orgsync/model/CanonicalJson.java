@@ -101,7 +101,8 @@ public final class CanonicalJson {
      */
     private static boolean mayHoldSurrogate(byte[] utf8) {
         String bytes = new String(utf8, StandardCharsets.ISO_8859_1);
-        for (int at = bytes.indexOf("\\u"); at >= 0 && at + 3 < bytes.length(); at = bytes.indexOf("\\u", at + 2)) {
+        for (int at = bytes.indexOf("\\u"); at >= 0 && at + 3 < bytes.length();
+             at = bytes.indexOf("\\u", at + 2)) {
             char high = bytes.charAt(at + 2);
             if ((high == 'D' || high == 'd') && "89ABCDEFabcdef".indexOf(bytes.charAt(at + 3)) >= 0) {
                 return true; // a surrogate's escape, or text that reads like one: the text path is right for both

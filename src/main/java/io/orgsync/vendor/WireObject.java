@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -110,6 +111,9 @@ public final class WireObject {
     }
 
     private static String kind(JsonNode node) {
-        return node.isObject() ? "an object" : node.isArray() ? "an array" : "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        if (node.isContainerNode()) {
+            return node.isObject() ? "an object" : "an array";
+        }
+        return "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 }
