@@ -1,5 +1,9 @@
 package io.orgsync.sink.jdbc;
 
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,9 +21,7 @@ import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The {@code orgsync_compact_state} table: a tenant's last successful run as its canonical lines,
@@ -72,7 +74,7 @@ final class CompactState {
                     throw new SqlFailure(e);
                 }
             });
-            try (OutputStream out = new BufferedOutputStream(new FastGzip(pieces), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(compressing(pieces), 1 << 16)) {
                 while (lines.hasNext()) {
                     out.write(lines.next());
                     out.write('\n');
@@ -119,7 +121,7 @@ final class CompactState {
             select.setString(2, tenant);
             select.setFetchSize(4);
             try (ResultSet rows = select.executeQuery();
-                 InputStream in = new GZIPInputStream(new SequenceInputStream(new RowPieces(rows, runId)), 1 << 16)) {
+                 InputStream in = decompressing(new SequenceInputStream(new RowPieces(rows, runId)))) {
                 eachLine(in, line);
             } catch (SqlFailure e) {
                 throw e.getCause();
@@ -179,12 +181,24 @@ final class CompactState {
         }
     }
 
-    /** Compression is a small part of the time at the fastest level, and still shrinks the text about fivefold. */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(OutputStream out) throws IOException {
-            super(out, 1 << 16);
-            def.setLevel(Deflater.BEST_SPEED);
-        }
+    /**
+     * Zstandard at its fastest level: on two cores gzip's fastest took 0.4 s for a 100,000-member
+     * Feishu run (97 MB of lines) and shrank it to 17.8 MB; this takes 0.11-0.13 s for 12 MB and
+     * reads back in less than half gunzip's time. The frame's checksum finds a damaged piece.
+     */
+    private static OutputStream compressing(OutputStream pieces) throws IOException {
+        ZstdOutputStream out = new ZstdOutputStream(pieces, 1);
+        out.setChecksum(true);
+        return out;
+    }
+
+    /** A state written by an earlier release is gzip: it is read as such until the next run replaces it. */
+    static InputStream decompressing(InputStream pieces) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(pieces, 1 << 16);
+        in.mark(2);
+        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+        in.reset();
+        return gzip ? new GZIPInputStream(in, 1 << 16) : new BufferedInputStream(new ZstdInputStream(in), 1 << 16);
     }
 
     /** Cuts what is written into pieces of {@code pieceBytes} and hands each over when full and at close. */
