@@ -2,7 +2,6 @@ package io.orgsync.vendor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.http.HttpRequest;
 import java.util.Map;
 
 /**
@@ -15,7 +14,7 @@ public interface VendorDialect {
     AccessToken fetchToken(VendorHttp http);
 
     /** Puts the token on a business call: a query parameter or a header. */
-    void authorize(Map<String, String> query, HttpRequest.Builder request, String token);
+    void authorize(Map<String, String> query, Map<String, String> headers, String token);
 
     /**
      * Classifies an answer. Returns normally for success; throws a {@link VendorFailure} subtype

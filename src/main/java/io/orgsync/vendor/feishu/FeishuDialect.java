@@ -8,7 +8,6 @@ import io.orgsync.vendor.VendorHttp;
 import io.orgsync.vendor.VendorText;
 
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,8 +65,8 @@ public final class FeishuDialect implements VendorDialect {
     }
 
     @Override
-    public void authorize(Map<String, String> query, HttpRequest.Builder request, String token) {
-        request.header("Authorization", "Bearer " + token);
+    public void authorize(Map<String, String> query, Map<String, String> headers, String token) {
+        headers.put("Authorization", "Bearer " + token);
     }
 
     @Override

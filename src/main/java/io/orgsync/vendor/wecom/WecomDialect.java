@@ -8,7 +8,6 @@ import io.orgsync.vendor.VendorHttp;
 import io.orgsync.vendor.VendorText;
 
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -50,7 +49,7 @@ public final class WecomDialect implements VendorDialect {
     }
 
     @Override
-    public void authorize(Map<String, String> query, HttpRequest.Builder request, String token) {
+    public void authorize(Map<String, String> query, Map<String, String> headers, String token) {
         query.put("access_token", token);
     }
 

@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -140,7 +139,7 @@ public final class WuhanDialect implements VendorDialect {
     }
 
     @Override
-    public void authorize(Map<String, String> query, HttpRequest.Builder request, String token) {
+    public void authorize(Map<String, String> query, Map<String, String> headers, String token) {
         query.put("accessToken", token);
     }
 

@@ -9,7 +9,6 @@ import io.orgsync.vendor.VendorHttp;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,8 +110,10 @@ class WuhanDialectTest {
     @Test
     void putsTheTokenInTheQueryOfEveryBusinessCall() {
         Map<String, String> query = new HashMap<>();
-        dialect.authorize(query, HttpRequest.newBuilder(), "tok");
+        Map<String, String> headers = new HashMap<>();
+        dialect.authorize(query, headers, "tok");
         assertThat(query).containsEntry("accessToken", "tok");
+        assertThat(headers).isEmpty();
     }
 
     private void check(String path, int status, Map<String, List<String>> headers, String body) {
