@@ -5,6 +5,7 @@ import io.orgsync.vendor.IdHashSet;
 import io.orgsync.vendor.PageState;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -55,7 +56,7 @@ final class CountPaging {
         advance(pages, ids, () -> {
             boolean anyNew = false;
             for (String id : ids) {
-                anyNew |= seen.add(id);
+                anyNew |= id != null && seen.add(id);
             }
             return anyNew;
         }, answeredSize, requestedSize, count, listing);
@@ -92,8 +93,9 @@ final class CountPaging {
             more = rows > 0 && (long) page * size < count;
         }
         if (more) {
-            String first = ids.get(0);
-            if (!firstIds.add(first) || !anyNew.getAsBoolean()) {
+            // a parent listed without user_id is skipped, not an id: the page is known by its first real one
+            String first = ids.stream().filter(Objects::nonNull).findFirst().orElse(null);
+            if ((first != null && !firstIds.add(first)) || !anyNew.getAsBoolean()) {
                 throw new RunFailedException(listing + ": page " + page + " repeats rows already read (first "
                         + "user_id " + first + ", count now " + count + "); the vendor's paging does not advance, "
                         + "stopping rather than reading the same pages for ever");

@@ -120,6 +120,24 @@ class WuhanPagingAndTreeTest {
     }
 
     @Test
+    void aParentListedWithoutUserIdFirstOnAPageIsNotTakenForTheVendorsPaging() {
+        Exchange exchange = new DefaultExchange(camel);
+        PageState parents = new PageState("parents", 100);
+        List<String> firstPage = new ArrayList<>(ids(0, 100));
+        firstPage.set(0, null); // skipped by the normaliser as a parent of no child in scope
+        CountPaging.of(exchange, parents).advance(parents, firstPage, true, 100, 100, 300L, "parents");
+        assertThat(parents.isMore()).isTrue();
+        CountPaging.of(exchange, parents).advance(parents, ids(100, 200), true, 100, 100, 300L, "parents");
+        assertThat(parents.isMore()).isTrue();
+        assertThatThrownBy(() -> CountPaging.of(exchange, parents).advance(parents, firstPage, true, 100, 100, 900L,
+                "parents")).isInstanceOf(RunFailedException.class).hasMessageContaining("first user_id u1,");
+
+        PageState members = new PageState("members", 100);
+        CountPaging.of(exchange, members).advance(members, firstPage, 100, 100, 300L, "members");
+        assertThat(members.isMore()).isTrue();
+    }
+
+    @Test
     void eachListingStartsWithAFreshMemory() {
         Exchange exchange = new DefaultExchange(camel);
         PageState members = new PageState("members", 100);
