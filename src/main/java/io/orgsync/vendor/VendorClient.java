@@ -13,7 +13,6 @@ import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
@@ -91,13 +90,11 @@ public final class VendorClient {
                         .setMaxConnTotal(pacer.concurrency() + 1)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                                // waiting for the answer and for each part of its body alike
                                 .setSocketTimeout(Timeout.of(settings.readTimeout()))
                                 // a vendor closes idle keep-alive connections; one found closed is not reused
                                 .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                                 .build())
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(Timeout.of(settings.readTimeout()))
                         .build())
                 // retries, redirects and their limits are this class's decisions, made per vendor error
                 .disableAutomaticRetries()

@@ -198,7 +198,7 @@ final class CompactState {
         in.mark(2);
         boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
         in.reset();
-        return gzip ? new GZIPInputStream(in, 1 << 16) : new BufferedInputStream(new ZstdInputStream(in), 1 << 16);
+        return gzip ? new GZIPInputStream(in, 1 << 16) : new ZstdInputStream(in);
     }
 
     /** Cuts what is written into pieces of {@code pieceBytes} and hands each over when full and at close. */
