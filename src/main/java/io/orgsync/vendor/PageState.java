@@ -32,9 +32,12 @@ public final class PageState {
         this.maxPages = maxPages;
     }
 
-    /** The token for the next request; {@code null} (left out) on the first page. */
+    /**
+     * The token for the next request; empty (left out of it) on the first page. Never {@code null}:
+     * a route passes it to {@code VendorApi.get}, whose bean call would drop a null value.
+     */
     public String getToken() {
-        return token;
+        return token == null ? "" : token;
     }
 
     /** The 1-based number of the next page, for APIs that page by number (Wuhan). */

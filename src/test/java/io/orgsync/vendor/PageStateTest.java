@@ -11,7 +11,7 @@ class PageStateTest {
     @Test
     void followsTokensUntilTheVendorSaysNoMore() {
         PageState pages = new PageState("feishu: users of 0", 10);
-        assertThat(pages.getToken()).isNull();
+        assertThat(pages.getToken()).isEmpty();
         assertThat(pages.isMore()).isTrue();
 
         pages.advance("t1", true);

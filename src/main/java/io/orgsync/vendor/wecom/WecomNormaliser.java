@@ -240,7 +240,7 @@ public final class WecomNormaliser {
     public Map<String, Object> listIdRequest(Exchange exchange) {
         Map<String, Object> request = new LinkedHashMap<>();
         String cursor = Paging.of(exchange).getToken();
-        if (cursor != null) {
+        if (!cursor.isEmpty()) {
             request.put("cursor", cursor);
         }
         request.put("limit", LIST_ID_LIMIT);
