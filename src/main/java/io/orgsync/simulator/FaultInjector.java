@@ -162,6 +162,7 @@ public final class FaultInjector {
     private final List<PathFault> pathFaults = new CopyOnWriteArrayList<>();
     private final Map<Vendor, RateLimit> rateLimits = new ConcurrentHashMap<>();
     private final AtomicInteger wecomBusy = new AtomicInteger();
+    private final AtomicInteger feishuInternalErrors = new AtomicInteger();
     private final Set<Vendor> cycles = ConcurrentHashMap.newKeySet();
     private final Set<Vendor> orphans = ConcurrentHashMap.newKeySet();
     private final AtomicLong rejections = new AtomicLong();
@@ -242,6 +243,12 @@ public final class FaultInjector {
     /** The next {@code count} WeCom business calls (corporate or school) answer errcode -1, system busy. */
     public FaultInjector wecomSystemBusy(int count) {
         wecomBusy.set(requireNonNegative(count));
+        return this;
+    }
+
+    /** The next {@code count} Feishu contact calls answer HTTP 400 code 40003, internal error. */
+    public FaultInjector feishuInternalError(int count) {
+        feishuInternalErrors.set(requireNonNegative(count));
         return this;
     }
 
@@ -390,6 +397,7 @@ public final class FaultInjector {
         pathFaults.clear();
         rateLimits.clear();
         wecomBusy.set(0);
+        feishuInternalErrors.set(0);
         cycles.clear();
         orphans.clear();
         feishuRecursionForbidden = false;
@@ -459,12 +467,20 @@ public final class FaultInjector {
     }
 
     boolean takeWecomBusy() {
+        return takeOne(wecomBusy);
+    }
+
+    boolean takeFeishuInternalError() {
+        return takeOne(feishuInternalErrors);
+    }
+
+    private static boolean takeOne(AtomicInteger remaining) {
         while (true) {
-            int r = wecomBusy.get();
+            int r = remaining.get();
             if (r <= 0) {
                 return false;
             }
-            if (wecomBusy.compareAndSet(r, r - 1)) {
+            if (remaining.compareAndSet(r, r - 1)) {
                 return true;
             }
         }

@@ -121,6 +121,9 @@ final class FeishuApi implements VendorApi {
         if (authError != null) {
             return authError;
         }
+        if (faults.takeFeishuInternalError()) {
+            return error(400, 40003, "internal error");
+        }
         return switch (r.endpoint) {
             case CHILDREN -> children(r);
             case DEPARTMENT -> department(r);

@@ -187,9 +187,22 @@ public final class VendorClient {
                             e.getLastException().getMessage());
                 })
                 .build();
+        // the vendor's limit (WeCom -1, Feishu 40003) counts its own answers, not a 502 before them
+        int[] vendorLimitedFaults = {0};
         try {
-            return Failsafe.with(rateLimitRetry, transientRetry)
-                    .get(() -> exchange(run, method, path, query, body, token));
+            return Failsafe.with(rateLimitRetry, transientRetry).get(() -> {
+                try {
+                    return exchange(run, method, path, query, body, token);
+                } catch (VendorFailure.Transient fault) {
+                    if (fault.vendorRetryLimit() < Integer.MAX_VALUE
+                            && ++vendorLimitedFaults[0] > fault.vendorRetryLimit()) {
+                        throw VendorFailure.fail(source + ": " + method + " " + path + " still failing after "
+                                + fault.vendorRetryLimit() + " retries, as many as the vendor allows: "
+                                + fault.getMessage(), fault);
+                    }
+                    throw fault;
+                }
+            });
         } catch (FailsafeException wrapped) {
             throw unwrap(wrapped);
         } catch (VendorFailure.Transient exhausted) {

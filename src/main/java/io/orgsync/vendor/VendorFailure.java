@@ -71,8 +71,23 @@ public sealed class VendorFailure extends RunFailedException {
 
     /** BACKOFF with exponential delays: 5xx, timeouts, connection resets, "system busy". */
     public static final class Transient extends VendorFailure {
+        private final int vendorRetryLimit;
+
         public Transient(String message, Throwable cause) {
+            this(message, cause, Integer.MAX_VALUE);
+        }
+
+        /**
+         * A fault the vendor says to retry at most {@code vendorRetryLimit} times (WeCom -1 and
+         * Feishu 40003: three); {@code orgsync.http.max-retries} still applies when it is lower.
+         */
+        public Transient(String message, Throwable cause, int vendorRetryLimit) {
             super(message, cause);
+            this.vendorRetryLimit = vendorRetryLimit;
+        }
+
+        public int vendorRetryLimit() {
+            return vendorRetryLimit;
         }
     }
 

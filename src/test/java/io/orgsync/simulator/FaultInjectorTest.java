@@ -254,6 +254,16 @@ class FaultInjectorTest {
     }
 
     @Test
+    void feishuInternalErrorAnswers40003ForTheNextCalls() {
+        String token = client.feishuToken();
+        sim.faults().feishuInternalError(1);
+        SimClient.Resp failed = feishuCall(token);
+        assertThat(failed.status()).isEqualTo(400);
+        assertThat(failed.json().get("code").asInt()).isEqualTo(40003);
+        assertThat(feishuCall(token).json().get("code").asInt()).isZero();
+    }
+
+    @Test
     void malformedAndHtmlBodiesReplaceTheAnswer() {
         String wecom = client.wecomToken();
         sim.faults().malformedBody(SIMPLELIST, 1);

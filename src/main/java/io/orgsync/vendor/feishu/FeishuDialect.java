@@ -33,6 +33,8 @@ public final class FeishuDialect implements VendorDialect {
     public static final String DEPARTMENT_API = "/open-apis/contact/v3/departments/:department_id";
     /** Code of a recursive children listing the vendor refuses for a large tree. */
     public static final int RECURSION_REFUSED = 43010;
+    /** Code 40003, internal error: retried at most three times before the run fails (vendors.md). */
+    static final int VENDOR_RETRY_LIMIT = 3;
 
     private static final Pattern CHILDREN_PATH = Pattern.compile("/open-apis/contact/v3/departments/[^/]+/children");
     private static final Pattern DEPARTMENT_PATH = Pattern.compile("/open-apis/contact/v3/departments/[^/]+");
@@ -122,7 +124,8 @@ public final class FeishuDialect implements VendorDialect {
             case 99991661 -> throw VendorFailure.fail(where + ": the request carried no access token (a bug), " + detail);
             case 99991672 -> throw VendorFailure.fail(where + ": the app lacks an API scope; grant "
                     + missingScopes(body) + " in the Feishu developer console, " + detail);
-            case 40003 -> throw new VendorFailure.Transient(where + ": internal error at Feishu, " + detail, null);
+            case 40003 -> throw new VendorFailure.Transient(where + ": internal error at Feishu, " + detail, null,
+                    VENDOR_RETRY_LIMIT);
             case 40004 -> throw new VendorFailure.Skip("department not in the app's contact scope, " + detail);
             case 40014 -> throw new VendorFailure.Skip("no authority over the parent department, " + detail);
             case 40008 -> throw new VendorFailure.Skip("department not found, " + detail);

@@ -21,6 +21,8 @@ import java.util.Map;
 public final class WecomDialect implements VendorDialect {
 
     public static final String TOKEN_PATH = "/cgi-bin/gettoken";
+    /** errcode -1, system busy: WeCom's error table says to retry at most three times. */
+    static final int VENDOR_RETRY_LIMIT = 3;
 
     private final String source;
     private final String corpId;
@@ -75,7 +77,7 @@ public final class WecomDialect implements VendorDialect {
         String detail = "errcode " + errcode + " (" + VendorText.quote(body.path("errmsg").asText("").split(",")[0], 200)
                 + ")";
         switch (errcode) {
-            case -1 -> throw new VendorFailure.Transient(where + ": system busy, " + detail, null);
+            case -1 -> throw new VendorFailure.Transient(where + ": system busy, " + detail, null, VENDOR_RETRY_LIMIT);
             case 40013 -> throw new VendorFailure.Misconfigured("orgsync." + source + ".corp-id",
                     "WeCom rejected the corp id, " + detail);
             case 40001 -> throw new VendorFailure.Misconfigured("orgsync." + source + ".corp-secret",

@@ -395,6 +395,25 @@ class FeishuSyncTest {
     }
 
     @Test
+    void internalError40003IsRetriedThreeTimesAsFeishuSaysThenFailsTheRun() {
+        simulator.faults().feishuInternalError(3);
+        Manifest recovered = syncOnce(overrides());
+        assertThat(recovered.status()).as(String.valueOf(recovered.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(recovered.retries()).isEqualTo(3);
+        assertThat(recovered.members()).isEqualTo(company.employeeCount());
+        Map<Path, String> before = Harness.tree(exports);
+
+        // one more than Feishu allows, although orgsync.http.max-retries (4) would allow it
+        simulator.faults().feishuInternalError(4);
+        Manifest failed = syncOnce(overrides());
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.error()).contains("/children").contains("code 40003").contains("log_id")
+                .contains("after 3 retries");
+        assertThat(Harness.tree(exports)).as("exports untouched by the failed run").isEqualTo(before);
+    }
+
+    @Test
     void aRepeatedPageTokenFailsTheRunAndPublishesNothing() {
         assertThat(syncOnce(overrides()).status()).isEqualTo(RunStatus.SUCCESS);
         Map<Path, String> before = Harness.tree(exports);

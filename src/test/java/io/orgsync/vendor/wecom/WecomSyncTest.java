@@ -402,6 +402,24 @@ class WecomSyncTest {
     }
 
     @Test
+    void systemBusyIsRetriedThreeTimesAsWeComSaysThenFailsTheRun() {
+        simulator.faults().wecomSystemBusy(3);
+        Manifest recovered = syncOnce(detailedDir, Map.of());
+        assertThat(recovered.status()).as(String.valueOf(recovered.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(recovered.retries()).isEqualTo(3);
+        assertThat(recovered.members()).isEqualTo(company.employees().size());
+        Map<Path, String> before = Harness.tree(detailedDir);
+
+        // one more than WeCom's table allows, although orgsync.http.max-retries (4) would allow it
+        simulator.faults().wecomSystemBusy(4);
+        Manifest failed = syncOnce(detailedDir, Map.of());
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.error()).contains("system busy").contains("after 3 retries");
+        assertThat(Harness.tree(detailedDir)).as("exports untouched by the failed run").isEqualTo(before);
+    }
+
+    @Test
     void aPersistent500FailsTheRunWithinBoundedTimeAndPublishesNothing() {
         // on top of the shared successful run, which a failed run must leave exactly as it was
         Map<Path, String> before = Harness.tree(detailedDir);
