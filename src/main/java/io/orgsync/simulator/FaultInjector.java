@@ -163,6 +163,9 @@ public final class FaultInjector {
     private final Map<Vendor, RateLimit> rateLimits = new ConcurrentHashMap<>();
     private final AtomicInteger wecomBusy = new AtomicInteger();
     private final AtomicInteger feishuInternalErrors = new AtomicInteger();
+    private final AtomicInteger wecomInFlight = new AtomicInteger();
+    private final AtomicLong wecomInFlightRefusals = new AtomicLong();
+    private volatile int wecomInFlightCap;
     private final Set<Vendor> cycles = ConcurrentHashMap.newKeySet();
     private final Set<Vendor> orphans = ConcurrentHashMap.newKeySet();
     private final AtomicLong rejections = new AtomicLong();
@@ -244,6 +247,23 @@ public final class FaultInjector {
     public FaultInjector wecomSystemBusy(int count) {
         wecomBusy.set(requireNonNegative(count));
         return this;
+    }
+
+    /**
+     * WeCom business calls (corporate or school) beyond {@code maxInFlight} at once answer errcode
+     * 45033; the real cap is unpublished. Combine with {@link #slow} so that calls overlap.
+     */
+    public FaultInjector wecomConcurrencyCap(int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+        }
+        wecomInFlightCap = maxInFlight;
+        return this;
+    }
+
+    /** WeCom calls answered 45033 by {@link #wecomConcurrencyCap}. */
+    public long wecomInFlightRefusals() {
+        return wecomInFlightRefusals.get();
     }
 
     /** The next {@code count} Feishu contact calls answer HTTP 400 code 40003, internal error. */
@@ -398,6 +418,7 @@ public final class FaultInjector {
         rateLimits.clear();
         wecomBusy.set(0);
         feishuInternalErrors.set(0);
+        wecomInFlightCap = 0;
         cycles.clear();
         orphans.clear();
         feishuRecursionForbidden = false;
@@ -468,6 +489,29 @@ public final class FaultInjector {
 
     boolean takeWecomBusy() {
         return takeOne(wecomBusy);
+    }
+
+    /** Counts a WeCom business call in; true when it is one more than the cap allows. */
+    boolean enterWecomCall(Vendor vendor, String path) {
+        if (!isWecomBusinessCall(vendor, path)) {
+            return false;
+        }
+        int cap = wecomInFlightCap;
+        boolean tooMany = wecomInFlight.incrementAndGet() > cap && cap > 0;
+        if (tooMany) {
+            wecomInFlightRefusals.incrementAndGet();
+        }
+        return tooMany;
+    }
+
+    void exitWecomCall(Vendor vendor, String path) {
+        if (isWecomBusinessCall(vendor, path)) {
+            wecomInFlight.decrementAndGet();
+        }
+    }
+
+    private static boolean isWecomBusinessCall(Vendor vendor, String path) {
+        return (vendor == Vendor.WECOM || vendor == Vendor.WECOM_SCHOOL) && !path.equals(WecomApi.GETTOKEN);
     }
 
     boolean takeFeishuInternalError() {

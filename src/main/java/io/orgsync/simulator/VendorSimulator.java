@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  * school and company. Vendor paths go straight after {@link #baseUrl()}.
  *
  * <p>Every request passes, in order: counting and logging; an HTTP failure fault; a slow fault;
- * the vendor's rate limit; the vendor handler (credentials, token, parameters); then HTML or
+ * WeCom's cap on calls in flight (when a test sets one); the vendor's rate limit; the vendor handler (credentials, token, parameters); then HTML or
  * truncation faults rewrite the answer.
  */
 public final class VendorSimulator implements AutoCloseable {
@@ -260,15 +260,24 @@ public final class VendorSimulator implements AutoCloseable {
         if (failure != 0) {
             return httpFailure(failure);
         }
-        long delay = faults.delayNanos(r.path, r.endpoint, vendor);
-        if (delay > 0) {
-            TimeUnit.NANOSECONDS.sleep(delay);
+        boolean tooManyInFlight = faults.enterWecomCall(vendor, r.path);
+        SimResponse response;
+        try {
+            long delay = faults.delayNanos(r.path, r.endpoint, vendor);
+            if (delay > 0) {
+                TimeUnit.NANOSECONDS.sleep(delay);
+            }
+            if (tooManyInFlight) {
+                return WecomApi.error(45033, "api concurrent out of limit");
+            }
+            FaultInjector.Refusal refusal = faults.admit(vendor, r.endpoint, now);
+            if (refusal != null) {
+                return api.rateLimited(r, refusal);
+            }
+            response = api.handle(r);
+        } finally {
+            faults.exitWecomCall(vendor, r.path);
         }
-        FaultInjector.Refusal refusal = faults.admit(vendor, r.endpoint, now);
-        if (refusal != null) {
-            return api.rateLimited(r, refusal);
-        }
-        SimResponse response = api.handle(r);
         if (faults.takeHtml(r.path, r.endpoint, vendor)) {
             return SimResponse.text(200, SimResponse.HTML, "<!DOCTYPE html><html><head><title>系统维护中</title></head>"
                     + "<body><h1>系统维护中</h1><p>服务暂时不可用，请稍后再试。</p></body></html>");

@@ -66,7 +66,7 @@ public final class VendorClient {
      * byte, not while it is parsed and mapped: the fetch pool has more threads than this, so a
      * thread mapping one answer does not keep the next request from leaving.
      */
-    private final Semaphore inFlight;
+    private final InFlight inFlight;
     private final TokenCache tokens;
     /**
      * Apache's blocking client: a request is sent and its answer read on the calling fetch thread.
@@ -81,7 +81,7 @@ public final class VendorClient {
         this.dialect = dialect;
         this.settings = settings;
         this.pacer = pacer;
-        this.inFlight = new Semaphore(pacer.concurrency(), true);
+        this.inFlight = new InFlight(pacer.concurrency());
         this.tokens = new TokenCache(Clock.systemUTC());
         this.http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -191,8 +191,14 @@ public final class VendorClient {
         int[] vendorLimitedFaults = {0};
         try {
             return Failsafe.with(rateLimitRetry, transientRetry).get(() -> {
+                int sentUnder = inFlight.generation();
                 try {
                     return exchange(run, method, path, query, body, token);
+                } catch (VendorFailure.RateLimited limited) {
+                    if (limited.tooManyInFlight()) {
+                        inFlight.lower(run, sentUnder);
+                    }
+                    throw limited;
                 } catch (VendorFailure.Transient fault) {
                     if (fault.vendorRetryLimit() < Integer.MAX_VALUE
                             && ++vendorLimitedFaults[0] > fault.vendorRetryLimit()) {
@@ -227,7 +233,7 @@ public final class VendorClient {
             request.setEntity(new ByteArrayEntity(json(body), ContentType.APPLICATION_JSON));
         }
         Received response;
-        inFlight.acquire();
+        inFlight.acquire(run);
         try (RequestPacer.Departure sent = pacer.acquire(dialect.api(path))) {
             run.countApiCall();
             response = receive(method, path, request);
@@ -379,5 +385,58 @@ public final class VendorClient {
             return runtime;
         }
         return VendorFailure.fail(String.valueOf(cause), cause);
+    }
+    /**
+     * The calls in flight, which WeCom's 45033 ("too many concurrent calls"; its cap is unpublished)
+     * says to lower: a 45033 takes one permit away for the rest of the run, down to one call at a
+     * time. Only a call sent under the current limit lowers it; the other calls refused in the same
+     * burst were sent under the old one, and counting them too would go below the vendor's cap.
+     * The next run starts at the configured concurrency again.
+     */
+    private final class InFlight extends Semaphore {
+        private final int configured;
+        private int lowered;
+        private volatile int generation;
+        private volatile String loweredInRun;
+
+        InFlight(int configured) {
+            super(configured, true);
+            this.configured = configured;
+        }
+
+        void acquire(RunContext run) throws InterruptedException {
+            if (loweredInRun != null) {
+                restoreUnless(run);
+            }
+            acquire();
+        }
+
+        int generation() {
+            return generation;
+        }
+
+        synchronized void lower(RunContext run, int sentUnder) {
+            restoreUnless(run);
+            if (sentUnder != generation || configured - lowered <= 1) {
+                return;
+            }
+            reducePermits(1);
+            lowered++;
+            generation++;
+            loweredInRun = run.runId();
+            LOG.warn("{}: the vendor refused the number of concurrent calls; {} in flight at most for the rest of "
+                    + "run {} (orgsync.{}.concurrency is {})", source, configured - lowered, run.runId(), source,
+                    configured);
+        }
+
+        /** Gives back what an earlier run took away. */
+        private synchronized void restoreUnless(RunContext current) {
+            if (loweredInRun != null && !loweredInRun.equals(current.runId())) {
+                release(lowered);
+                lowered = 0;
+                generation++;
+                loweredInRun = null;
+            }
+        }
     }
 }

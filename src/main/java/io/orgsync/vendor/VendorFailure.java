@@ -57,10 +57,21 @@ public sealed class VendorFailure extends RunFailedException {
     /** BACKOFF on a rate-limit answer, honouring the vendor's reset hint when it gives one. */
     public static final class RateLimited extends VendorFailure {
         private final Duration retryAfter;
+        private final boolean tooManyInFlight;
 
         public RateLimited(String message, Duration retryAfter) {
+            this(message, retryAfter, false);
+        }
+
+        /** @param tooManyInFlight the vendor refused the number of calls in flight (WeCom 45033), not their rate */
+        public RateLimited(String message, Duration retryAfter, boolean tooManyInFlight) {
             super(message);
             this.retryAfter = retryAfter;
+            this.tooManyInFlight = tooManyInFlight;
+        }
+
+        public boolean tooManyInFlight() {
+            return tooManyInFlight;
         }
 
         /** {@code null} when the vendor gave no hint. */

@@ -89,7 +89,7 @@ public final class WecomDialect implements VendorDialect {
             // the block lasts the rest of the window (a minute for the per-minute limit)
             case 45009 -> throw new VendorFailure.RateLimited(where + ": frequency limit, " + detail, null);
             case 45033 -> throw new VendorFailure.RateLimited(where + ": too many concurrent calls, " + detail,
-                    Duration.ofSeconds(1));
+                    Duration.ofSeconds(1), true);
             case 48002 -> throw new VendorFailure.Misconfigured("orgsync." + source + ".corp-secret",
                     "this app's secret may not call " + path + ", " + detail);
             // a type of its own: the wecom routes switch to the id-only APIs on it

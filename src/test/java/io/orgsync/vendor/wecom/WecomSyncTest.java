@@ -402,6 +402,26 @@ class WecomSyncTest {
     }
 
     @Test
+    void tooManyConcurrentCallsLowerTheRunsConcurrencyInsteadOfBeingRefusedOverAndOver() {
+        // WeCom's cap is unpublished; this one lets 2 calls through at once and the run sends 5. Each
+        // refusal costs a 1 s wait: refused over and over, the run would run out of its 8 waits.
+        simulator.faults().slow(Vendor.WECOM, java.time.Duration.ofMillis(20)).wecomConcurrencyCap(2);
+
+        Manifest manifest = syncOnce(Map.of());
+
+        assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(manifest.members()).isEqualTo(company.employees().size());
+        long refused = simulator.faults().wecomInFlightRefusals();
+        assertThat(refused).as("refusals stop once the run sends no more than the vendor takes").isBetween(1L, 10L);
+        assertThat(manifest.retries()).isEqualTo(refused);
+
+        Manifest next = syncOnce(Map.of());
+        assertThat(next.status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(simulator.faults().wecomInFlightRefusals() - refused)
+                .as("the next run starts at the configured concurrency again").isPositive();
+    }
+
+    @Test
     void systemBusyIsRetriedThreeTimesAsWeComSaysThenFailsTheRun() {
         simulator.faults().wecomSystemBusy(3);
         Manifest recovered = syncOnce(detailedDir, Map.of());
