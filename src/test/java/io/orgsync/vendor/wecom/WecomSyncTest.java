@@ -402,23 +402,39 @@ class WecomSyncTest {
     }
 
     @Test
-    void tooManyConcurrentCallsLowerTheRunsConcurrencyInsteadOfBeingRefusedOverAndOver() {
-        // WeCom's cap is unpublished; this one lets 2 calls through at once and the run sends 5. Each
-        // refusal costs a 1 s wait: refused over and over, the run would run out of its 8 waits.
+    void tooManyConcurrentCallsLowerTheRunsConcurrencyToWhatTheVendorTakes() {
+        // WeCom's cap is unpublished; this one lets 2 calls through at once and the run sends 5
         simulator.faults().slow(Vendor.WECOM, java.time.Duration.ofMillis(20)).wecomConcurrencyCap(2);
+        ListAppender<ILoggingEvent> clientLog = new ListAppender<>();
+        clientLog.start();
+        Logger client = (Logger) LoggerFactory.getLogger(io.orgsync.vendor.VendorClient.class);
+        client.addAppender(clientLog);
+        try {
+            Manifest manifest = syncOnce(Map.of());
 
-        Manifest manifest = syncOnce(Map.of());
+            assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
+            assertThat(manifest.members()).isEqualTo(company.employees().size());
+            long refused = simulator.faults().wecomInFlightRefusals();
+            assertThat(refused).isPositive();
+            assertThat(manifest.retries()).isEqualTo(refused);
+            // one call fewer per refusal of a call sent under the current limit: 5, 4, 3, then 2,
+            // which WeCom takes; refusals of calls sent before a lowering lower nothing more
+            assertThat(lowerings(clientLog, manifest.runId())).containsExactly(4, 3, 2);
 
-        assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
-        assertThat(manifest.members()).isEqualTo(company.employees().size());
-        long refused = simulator.faults().wecomInFlightRefusals();
-        assertThat(refused).as("refusals stop once the run sends no more than the vendor takes").isBetween(1L, 10L);
-        assertThat(manifest.retries()).isEqualTo(refused);
+            Manifest next = syncOnce(Map.of());
+            assertThat(next.status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(lowerings(clientLog, next.runId()))
+                    .as("the next run starts at the configured concurrency again").containsExactly(4, 3, 2);
+        } finally {
+            client.detachAppender(clientLog);
+        }
+    }
 
-        Manifest next = syncOnce(Map.of());
-        assertThat(next.status()).isEqualTo(RunStatus.SUCCESS);
-        assertThat(simulator.faults().wecomInFlightRefusals() - refused)
-                .as("the next run starts at the configured concurrency again").isPositive();
+    private static List<Integer> lowerings(ListAppender<ILoggingEvent> log, String runId) {
+        return log.list.stream()
+                .filter(e -> e.getLevel() == Level.WARN && e.getFormattedMessage().contains("run " + runId + " "))
+                .map(e -> Integer.parseInt(e.getFormattedMessage().replaceAll(".*; (\\d+) in flight at most.*", "$1")))
+                .toList();
     }
 
     @Test
