@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * school and company. Vendor paths go straight after {@link #baseUrl()}.
  *
  * <p>Every request passes, in order: counting and logging; an HTTP failure fault; a slow fault;
- * WeCom's cap on calls in flight (when a test sets one); the vendor's rate limit; the vendor handler (credentials, token, parameters); then HTML or
- * truncation faults rewrite the answer.
+ * WeCom's cap on calls in flight (when a test sets one); the vendor's rate limit; the vendor
+ * handler (credentials, token, parameters); then HTML or truncation faults rewrite the answer.
  */
 public final class VendorSimulator implements AutoCloseable {
 

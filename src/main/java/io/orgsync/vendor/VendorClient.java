@@ -386,6 +386,7 @@ public final class VendorClient {
         }
         return VendorFailure.fail(String.valueOf(cause), cause);
     }
+
     /**
      * The calls in flight, which WeCom's 45033 ("too many concurrent calls"; its cap is unpublished)
      * says to lower: a 45033 takes one permit away for the rest of the run, down to one call at a
@@ -415,8 +416,8 @@ public final class VendorClient {
             return generation;
         }
 
+        /** Called after {@link #acquire(RunContext)} has given back what an earlier run took away. */
         synchronized void lower(RunContext run, int sentUnder) {
-            restoreUnless(run);
             if (sentUnder != generation || configured - lowered <= 1) {
                 return;
             }
@@ -434,7 +435,6 @@ public final class VendorClient {
             if (loweredInRun != null && !loweredInRun.equals(current.runId())) {
                 release(lowered);
                 lowered = 0;
-                generation++;
                 loweredInRun = null;
             }
         }
