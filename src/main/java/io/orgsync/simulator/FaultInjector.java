@@ -45,7 +45,7 @@ public final class FaultInjector {
     public static final String HEX_ORPHAN = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0fc3";
     public static final String HEX_MISSING_PARENT = "deadbeefdeadbeefdeadbeefdeadbeef";
 
-    enum Kind { HTTP_FAIL, MALFORMED, HTML, SLOW, REPEAT, HOSTILE }
+    enum Kind { HTTP_FAIL, MALFORMED, HTML, SLOW, REPEAT, HOSTILE, PAGE_TOKEN_EXPIRED }
 
     /** Answers built to hurt the client rather than to be wrong. */
     public enum Hostile {
@@ -365,6 +365,16 @@ public final class FaultInjector {
     }
 
     /**
+     * The next {@code count} Feishu requests on {@code path} (a path or an API such as
+     * {@code /open-apis/contact/v3/departments/:department_id/children}) that carry a page token
+     * answer HTTP 400 code 40012, as for a token that expired while the listing was read.
+     */
+    public FaultInjector expirePageTokens(String path, int count) {
+        pathFaults.add(new PathFault(Kind.PAGE_TOKEN_EXPIRED, path, requireNonNegative(count), 400, 0));
+        return this;
+    }
+
+    /**
      * Adds two departments whose parents point at each other ({@code *_CYCLE_A}, {@code *_CYCLE_B}),
      * unreachable from the root. WeCom and Feishu list them in full-tree listings (WeCom without
      * {@code id}, Feishu {@code fetch_child=true} on "0"); Wuhan, whose child lists carry no parent
@@ -467,6 +477,10 @@ public final class FaultInjector {
     Hostile takeHostile(String path, String endpoint, Vendor vendor) {
         PathFault f = take(Kind.HOSTILE, path, endpoint, vendor);
         return f == null ? null : f.hostile;
+    }
+
+    boolean pageTokenExpired(SimRequest r, Vendor vendor) {
+        return take(Kind.PAGE_TOKEN_EXPIRED, r.path, r.endpoint, vendor) != null;
     }
 
     boolean repeats(SimRequest r, Vendor vendor) {

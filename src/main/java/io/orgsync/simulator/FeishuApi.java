@@ -344,7 +344,7 @@ final class FeishuApi implements VendorApi {
         long offset = 0;
         if (o.pageToken() != null) {
             offset = PageTokens.feishuOffset(o.pageToken(), context);
-            if (offset < 0) {
+            if (offset < 0 || faults.pageTokenExpired(r, Vendor.FEISHU)) {
                 return error(400, 40012, "page token is invalid error");
             }
         }

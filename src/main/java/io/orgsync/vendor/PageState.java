@@ -26,6 +26,7 @@ public final class PageState {
     private int page = 1;
     private int pagesRead;
     private boolean more = true;
+    private boolean restarted;
 
     public PageState(String listing, int maxPages) {
         this.listing = listing;
@@ -77,6 +78,36 @@ public final class PageState {
         }
         checkBound();
         token = nextToken;
+    }
+
+    /** What is being listed, e.g. {@code feishu: users of od-123}. */
+    public String listing() {
+        return listing;
+    }
+
+    /**
+     * Goes back to the first page, once per listing, after the vendor refused a token it had
+     * issued (Feishu 40012). Pages read before are read again; what they added is added again,
+     * which the snapshot takes as the same listing twice. The tokens seen so far are forgotten,
+     * since the vendor gives the same ones again.
+     *
+     * @return {@code false} when this listing was already restarted: the run fails instead
+     */
+    public boolean restart() {
+        if (restarted) {
+            return false;
+        }
+        restarted = true;
+        seenTokens.clear();
+        token = null;
+        page = 1;
+        pagesRead = 0;
+        more = true;
+        return true;
+    }
+
+    public boolean restarted() {
+        return restarted;
     }
 
     /** For APIs that page by number: more pages follow while the vendor says so. */

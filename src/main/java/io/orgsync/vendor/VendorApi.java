@@ -6,6 +6,9 @@ import io.orgsync.run.RunFailedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.TypeConverter;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +19,8 @@ import java.util.Map;
  * come in name/value pairs; an empty value (a missing page token, say) is left out of the request.
  */
 public final class VendorApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VendorApi.class);
 
     private final VendorClient client;
 
@@ -45,7 +50,36 @@ public final class VendorApi {
      */
     public JsonNode get(Exchange exchange, String path, Object... query) {
         Map<String, String> pairs = query(exchange, path, query);
-        return client.get(run(exchange), path, pairs);
+        RunContext run = run(exchange);
+        try {
+            return client.get(run, path, pairs);
+        } catch (VendorFailure.PageTokenRejected rejected) {
+            return restartListing(exchange, run, path, pairs, rejected);
+        }
+    }
+
+    /**
+     * The vendor refused a page token it issued (vendors.md, Feishu 40012: "restart listing once"):
+     * the loop's listing starts again with its first page, sent now in place of the refused one, so
+     * the route and its mapping carry on as if that page had been asked for. A first page refused,
+     * or a listing refused again after its restart, fails the run.
+     */
+    private JsonNode restartListing(Exchange exchange, RunContext run, String path, Map<String, String> pairs,
+                                    VendorFailure.PageTokenRejected rejected) {
+        PageState page = exchange.getProperty(PageState.PROPERTY, PageState.class);
+        String token = pairs.get(rejected.tokenParameter());
+        if (page == null || token == null || token.isEmpty() || !token.equals(page.getToken())) {
+            throw VendorFailure.fail(rejected.getMessage());
+        }
+        int pagesRead = page.pagesRead();
+        if (!page.restart()) {
+            throw VendorFailure.fail(rejected.getMessage() + ", again after the listing was started over");
+        }
+        LOG.warn("{}: page {} refused ({}); reading the listing again from its first page, once",
+                page.listing(), pagesRead + 1, rejected.getMessage());
+        run.countRetry();
+        pairs.put(rejected.tokenParameter(), "");
+        return client.get(run, path, pairs);
     }
 
     /** A POST whose JSON body was built by the step before (a map or a Jackson tree). */

@@ -102,6 +102,25 @@ public sealed class VendorFailure extends RunFailedException {
         }
     }
 
+    /**
+     * The vendor no longer takes a page token it issued (Feishu 40012): the listing starts again
+     * from its first page, once ({@link VendorApi}); a listing without a token to drop, or one
+     * already restarted, fails the run with this message.
+     */
+    public static final class PageTokenRejected extends VendorFailure {
+        private final String tokenParameter;
+
+        /** @param tokenParameter the query parameter the token travels in, e.g. {@code page_token} */
+        public PageTokenRejected(String message, String tokenParameter) {
+            super(message);
+            this.tokenParameter = tokenParameter;
+        }
+
+        public String tokenParameter() {
+            return tokenParameter;
+        }
+    }
+
     /** SKIP: the item is gone or out of scope; log it and go on with the next one. */
     public static final class Skip extends VendorFailure {
         public Skip(String message) {

@@ -130,7 +130,9 @@ public final class FeishuDialect implements VendorDialect {
             case 40014 -> throw new VendorFailure.Skip("no authority over the parent department, " + detail);
             case 40008 -> throw new VendorFailure.Skip("department not found, " + detail);
             case 40011 -> throw VendorFailure.fail(where + ": invalid page_size (a bug), " + detail);
-            case 40012 -> throw VendorFailure.fail(where + ": the vendor rejected a page token it issued, " + detail);
+            // typically a token that expired while the listing was read: VendorApi starts it again once
+            case 40012 -> throw new VendorFailure.PageTokenRejected(where
+                    + ": the vendor rejected a page token it issued, " + detail, "page_token");
             case 42008 -> throw VendorFailure.fail(where + ": the token belongs to another tenant, " + detail);
             default -> throw VendorFailure.fail(where + " failed, " + detail);
         }

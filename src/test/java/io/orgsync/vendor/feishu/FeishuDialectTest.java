@@ -119,10 +119,18 @@ class FeishuDialectTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {40011, 40012, 42008, 99991661, 12345})
+    @ValueSource(ints = {40011, 42008, 99991661, 12345})
     void bugsTenantMismatchesAndUnknownCodesFailTheRun(int code) {
         assertThatThrownBy(() -> check(400, USERS, error(code))).isInstanceOf(VendorFailure.Fatal.class)
                 .hasMessageContaining("code " + code).hasMessageContaining(USERS);
+    }
+
+    @Test
+    void aRejectedPageTokenNamesTheParameterSoTheListingCanStartOver() {
+        assertThatThrownBy(() -> check(400, USERS, error(40012)))
+                .isInstanceOfSatisfying(VendorFailure.PageTokenRejected.class,
+                        rejected -> assertThat(rejected.tokenParameter()).isEqualTo("page_token"))
+                .hasMessageContaining("code 40012").hasMessageContaining(USERS);
     }
 
     @Test

@@ -414,6 +414,58 @@ class FeishuSyncTest {
     }
 
     @Test
+    void aPageTokenRefusedMidListingStartsThatListingOverOnceWithByteIdenticalRecords() throws Exception {
+        Manifest clean = syncOnce(overrides());
+        Path cleanDir = runDir(clean);
+
+        // one refusal in the recursive department listing and one in some department's members
+        simulator.resetCounters();
+        simulator.faults().expirePageTokens(ROOT_CHILDREN, 1).expirePageTokens(USERS, 1);
+        Map<String, String> overrides = overrides();
+        overrides.put("orgsync.file.dir", exports.resolve("restarted").toString());
+        Manifest restarted = syncOnce(overrides);
+
+        assertThat(restarted.status()).as(String.valueOf(restarted.error())).isEqualTo(RunStatus.SUCCESS);
+        assertSameRecords(exports.resolve("restarted"), restarted, cleanDir);
+        // each refused page 2 costs itself and page 1 again
+        assertThat(simulator.calls(ROOT_CHILDREN)).isEqualTo(pages(company.departments().size() - 1) + 2);
+        assertThat(simulator.calls()).isEqualTo(minimumCalls() + 4);
+        assertThat(restarted.apiCalls()).isEqualTo(simulator.calls());
+        assertThat(restarted.retries()).isEqualTo(2);
+
+        // the level-by-level walk: the root's children page 2, refused, is read again from page 1
+        simulator.resetCounters();
+        simulator.faults().clear();
+        simulator.faults().feishuRecursionForbidden().expirePageTokens(FeishuDialect.CHILDREN_API, 1);
+        overrides.put("orgsync.file.dir", exports.resolve("walked").toString());
+        Manifest walked = syncOnce(overrides);
+
+        assertThat(walked.status()).as(String.valueOf(walked.error())).isEqualTo(RunStatus.SUCCESS);
+        assertSameRecords(exports.resolve("walked"), walked, cleanDir);
+        long walkPages = company.departments().stream().mapToLong(d -> pages(children.get(d.id()))).sum();
+        assertThat(simulator.calls(FeishuDialect.CHILDREN_API)).isEqualTo(1 + walkPages + 2);
+        assertThat(walked.retries()).isEqualTo(1);
+    }
+
+    @Test
+    void aPageTokenRefusedAgainAfterTheListingStartedOverFailsTheRunAndPublishesNothing() {
+        assertThat(syncOnce(overrides()).status()).isEqualTo(RunStatus.SUCCESS);
+        Map<Path, String> before = Harness.tree(exports);
+        simulator.resetCounters();
+        simulator.faults().expirePageTokens(ROOT_CHILDREN, 2);
+
+        Manifest failed = syncOnce(overrides());
+
+        assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(failed.error()).contains("/children").contains("code 40012").contains("log_id")
+                .contains("again after the listing was started over");
+        // page 1, page 2 refused, page 1 again, page 2 refused again; no member was asked for
+        assertThat(simulator.calls(ROOT_CHILDREN)).isEqualTo(4);
+        assertThat(simulator.calls(USERS)).isZero();
+        assertThat(Harness.tree(exports)).as("exports untouched by the failed run").isEqualTo(before);
+    }
+
+    @Test
     void aRepeatedPageTokenFailsTheRunAndPublishesNothing() {
         assertThat(syncOnce(overrides()).status()).isEqualTo(RunStatus.SUCCESS);
         Map<Path, String> before = Harness.tree(exports);
@@ -564,6 +616,14 @@ class FeishuSyncTest {
 
     private Manifest syncOnce(Map<String, String> overrides) {
         return sync(overrides).manifest();
+    }
+
+    private static void assertSameRecords(Path dir, Manifest run, Path expected) throws Exception {
+        Path runDir = dir.resolve("feishu").resolve(run.tenant()).resolve(run.runId());
+        for (String file : List.of("departments.jsonl", "members.jsonl")) {
+            assertThat(Files.readAllBytes(runDir.resolve(file))).as(file)
+                    .isEqualTo(Files.readAllBytes(expected.resolve(file)));
+        }
     }
 
     private Path runDir(Manifest manifest) {
