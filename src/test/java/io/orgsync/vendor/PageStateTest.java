@@ -50,4 +50,21 @@ class PageStateTest {
 
         assertThatThrownBy(() -> pages.advanceByNumber(true)).hasMessageContaining("more than 3 pages");
     }
+
+    @Test
+    void aRestartedListingTakesTheSameTokensAgainButRestartsOnlyOnce() {
+        PageState pages = new PageState("feishu: users of 0", 10);
+        pages.advance("t1", true);
+        pages.advance("t2", true);
+
+        assertThat(pages.restart()).isTrue();
+        assertThat(pages.getToken()).as("the first page again").isEmpty();
+        assertThat(pages.pagesRead()).isZero();
+        pages.advance("t1", true);
+        pages.advance("t2", true);
+        pages.advance(null, false);
+        assertThat(pages.isMore()).isFalse();
+
+        assertThat(pages.restart()).as("once per listing").isFalse();
+    }
 }
