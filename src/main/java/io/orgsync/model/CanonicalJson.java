@@ -1,6 +1,7 @@
 package io.orgsync.model;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,11 +86,50 @@ public final class CanonicalJson {
     public static byte[] toUtf8Line(Object value) {
         byte[] utf8;
         try {
-            utf8 = UTF8_LINE.writeValueAsBytes(value);
+            utf8 = value instanceof Member member ? memberUtf8(member) : UTF8_LINE.writeValueAsBytes(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return mayHoldSurrogate(utf8) ? toEscapedLine(value).getBytes(StandardCharsets.UTF_8) : utf8;
+    }
+
+    /**
+     * A member as Jackson's bean serializer writes it, byte for byte (CanonicalJsonTest holds the
+     * two together), field by field instead: every fetched member is written once, and in a fresh
+     * JVM the bean serializer's generic path was 0.96 CPU seconds of a 100,000-member Feishu first
+     * sync, plus about as much again for C2 compiling it. Relations and attributes are still
+     * Jackson's own, so numbers and nested vendor values keep its exact form.
+     */
+    private static byte[] memberUtf8(Member member) throws IOException {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("kind", member.kind());
+            g.writeStringField("source", member.source());
+            g.writeStringField("tenant", member.tenant());
+            g.writeStringField("id", member.id());
+            g.writeStringField("name", member.name());
+            g.writeStringField("role", member.role() == null ? null : member.role().wireName());
+            g.writeArrayFieldStart("departmentIds");
+            for (String department : member.departmentIds()) {
+                g.writeString(department);
+            }
+            g.writeEndArray();
+            g.writeStringField("mobile", member.mobile());
+            g.writeStringField("email", member.email());
+            g.writeStringField("status", member.status() == null ? null : member.status().wireName());
+            g.writeFieldName("relations");
+            if (member.relations().isEmpty()) {
+                g.writeStartArray();
+                g.writeEndArray();
+            } else {
+                MAPPER.writeValue(g, member.relations());
+            }
+            g.writeFieldName("attributes");
+            MAPPER.writeTree(g, member.attributes());
+            g.writeEndObject();
+        }
+        return out.toByteArray();
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orgsync.model.CanonicalJson;
 
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /** Builds a record's {@code attributes} from the vendor fields no normaliser mapped. */
@@ -16,8 +17,10 @@ public final class Attributes {
     /** Sorted by key, so the same vendor data always serialises to the same text. */
     public static ObjectNode of(Map<String, JsonNode> unmapped) {
         ObjectNode attributes = CanonicalJson.emptyObject();
-        if (unmapped != null) {
-            new TreeMap<>(unmapped).forEach(attributes::set);
+        if (unmapped instanceof SortedMap<String, JsonNode> sorted && sorted.comparator() == null) {
+            attributes.setAll(sorted);
+        } else if (unmapped != null) {
+            attributes.setAll(new TreeMap<>(unmapped));
         }
         return attributes;
     }

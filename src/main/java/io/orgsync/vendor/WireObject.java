@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.run.RunFailedException;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * One object of a vendor answer, read straight from the parsed answer by the rules Jackson's
@@ -84,9 +85,13 @@ public final class WireObject {
         return node.get(field);
     }
 
-    /** Every field not in {@code mapped}, as sent: they become the record's attributes. */
-    public Map<String, JsonNode> rest(Set<String> mapped) {
-        Map<String, JsonNode> rest = new HashMap<>();
+    /**
+     * Every field not in {@code mapped}, as sent: they become the record's attributes. Sorted
+     * already and the caller's own, so a normaliser adds to it and {@link Attributes#of} takes it
+     * without copying.
+     */
+    public SortedMap<String, JsonNode> rest(Set<String> mapped) {
+        SortedMap<String, JsonNode> rest = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
             if (!mapped.contains(field.getKey())) {

@@ -1,6 +1,11 @@
 package io.orgsync.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -52,6 +57,33 @@ class CanonicalJsonTest {
             }
             Map<String, String> value = Map.of("name", new String(text));
             assertThat(CanonicalJson.toUtf8Line(value)).isEqualTo(viaText(value));
+        }
+    }
+
+    @Test
+    void aMemberIsWrittenByteForByteAsJacksonsBeanSerializerWritesIt() throws Exception {
+        ObjectNode attributes = CanonicalJson.emptyObject();
+        attributes.put("decimal", new BigDecimal("1.50"));
+        attributes.put("big", new BigInteger("123456789012345678901234567890"));
+        attributes.put("long", Long.MAX_VALUE);
+        attributes.put("flag", false);
+        attributes.putNull("nothing");
+        attributes.putArray("orders").addObject().put("department_id", "od-1").put("user_order", 3);
+        attributes.putObject("status").put("is_frozen", false).put("is_activated", true);
+        attributes.put("名", "值 \"quoted\" \n \u0001 \u2028 😀");
+        List<Member> members = List.of(
+                new Member("feishu", "t", "ou_1", "李雷", Role.EMPLOYEE, List.of("od-1", "od-2"), "+86 138", "a@b.c",
+                        Status.ACTIVE, List.of(), attributes),
+                new Member("wecom-school", "t", "s1", null, null, null, null, null, null, null, null),
+                new Member("wecom-school", "t", "p1", "王\u5C0F", Role.PARENT, List.of(), null, "", Status.INACTIVE,
+                        List.of(new Relation("s1", Role.STUDENT, "爸爸"), new Relation("s2", null, null)),
+                        CanonicalJson.emptyObject()),
+                new Member("wuhan-edu", "t", "x", "broken \uD800 name", Role.TEACHER, List.of("c"), null, null,
+                        Status.ACTIVE, List.of(), attributes));
+        for (Member member : members) {
+            assertThat(new String(CanonicalJson.toUtf8Line(member), StandardCharsets.UTF_8)).as(member.id())
+                    .isEqualTo(CanonicalJson.escapeUnpairedSurrogates(
+                            CanonicalJson.MAPPER.writer().writeValueAsString(member)));
         }
     }
 

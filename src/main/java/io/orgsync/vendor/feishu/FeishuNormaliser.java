@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -242,7 +243,8 @@ public final class FeishuNormaliser {
     }
 
     private Member member(RunContext run, User user, String listedIn) {
-        Map<String, JsonNode> unmapped = new HashMap<>(user.extra() == null ? Map.of() : user.extra());
+        // the wire record's own sorted map, filled by this mapping and taken by Attributes.of as it is
+        Map<String, JsonNode> unmapped = user.extra() == null ? new TreeMap<>() : user.extra();
         String id = switch (userIdType) {
             case "union_id" -> user.unionId();
             case "user_id" -> user.userId();

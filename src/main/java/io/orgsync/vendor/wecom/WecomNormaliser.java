@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -304,7 +305,8 @@ public final class WecomNormaliser {
     // ---------------------------------------------------------------- mapping
 
     private static Member member(RunContext run, User user, List<String> departments) {
-        Map<String, JsonNode> unmapped = user.extra() == null ? new HashMap<>() : new HashMap<>(user.extra());
+        // the wire record's own sorted map, filled by this mapping and taken by Attributes.of as it is
+        Map<String, JsonNode> unmapped = user.extra() == null ? new TreeMap<>() : user.extra();
         Status status = Status.ACTIVE;
         if (user.status() != null && !user.status().isNull()) {
             unmapped.put("status", user.status());
