@@ -59,6 +59,39 @@ public final class WireObject {
         return objects;
     }
 
+    /**
+     * One object of an answer, e.g. a page's {@code data} for its paging fields. Read this way
+     * rather than bound with Jackson: binding a record with a creator copies every field it does
+     * not know (a member page's whole {@code items}) into a buffer, only to skip it.
+     */
+    public static WireObject of(JsonNode object, String source, String type) {
+        if (object == null || !object.isObject()) {
+            throw new RunFailedException(source + ": the answer has no data object for " + type);
+        }
+        return new WireObject(object, source, type);
+    }
+
+    /**
+     * A yes/no field as Jackson binds a {@code Boolean}: a JSON boolean, the text {@code true}
+     * (any case), or a number other than 0 is yes; absent, null and anything else is no.
+     */
+    public boolean flag(String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (value.isContainerNode()) {
+            throw shape(source, type, field + " is " + kind(value) + ", not a boolean");
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isNumber()) {
+            return !value.asText().equals("0");
+        }
+        return value.asText().trim().equalsIgnoreCase("true");
+    }
+
     /** A text field: a number or boolean as its JSON text; null when absent or null. */
     public String text(String field) {
         return scalar(node.get(field), field);

@@ -61,6 +61,31 @@ class WireObjectTest {
         }
     }
 
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Paging(Boolean hasMore, String pageToken) {
+    }
+
+    @Test
+    void pagingFieldsReadAsJacksonBindsThem() throws Exception {
+        String[] pages = {"{\"has_more\":true,\"page_token\":\"t1\"}", "{\"has_more\":false}", "{}",
+                "{\"has_more\":null,\"page_token\":null}", "{\"has_more\":\"true\",\"page_token\":7}",
+                "{\"has_more\":\"TRUE\"}", "{\"has_more\":\"false\"}", "{\"has_more\":1}", "{\"has_more\":0}",
+                "{\"has_more\":true,\"items\":[{\"a\":1}]}"};
+        for (String text : pages) {
+            JsonNode data = json(text);
+            Paging bound = CanonicalJson.MAPPER.treeToValue(data, Paging.class);
+
+            WireObject read = WireObject.of(data, "feishu", "UserPage");
+
+            assertThat(read.flag("has_more")).as(text).isEqualTo(Boolean.TRUE.equals(bound.hasMore()));
+            assertThat(read.text("page_token")).as(text).isEqualTo(bound.pageToken());
+        }
+        assertThatThrownBy(() -> WireObject.of(json("{\"has_more\":[true]}"), "feishu", "UserPage").flag("has_more"))
+                .isInstanceOf(RunFailedException.class).hasMessageContaining("has_more is an array, not a boolean");
+        assertThatThrownBy(() -> WireObject.of(json("[]"), "feishu", "UserPage"))
+                .isInstanceOf(RunFailedException.class).hasMessageContaining("no data object for UserPage");
+    }
+
     @Test
     void anAbsentOrNullListIsNoObjects() throws Exception {
         assertThat(WireObject.list(json("{}"), "items", "feishu", "User")).isEmpty();

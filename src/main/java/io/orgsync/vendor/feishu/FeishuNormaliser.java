@@ -21,7 +21,6 @@ import io.orgsync.vendor.VendorFailure;
 import io.orgsync.vendor.WireObject;
 import io.orgsync.vendor.feishu.FeishuWire.DepartmentPage;
 import io.orgsync.vendor.feishu.FeishuWire.User;
-import io.orgsync.vendor.feishu.FeishuWire.UserPage;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,11 +181,11 @@ public final class FeishuNormaliser {
             return;
         }
         JsonNode data = body.path("data");
-        UserPage users = read(data, UserPage.class);
+        WireObject users = WireObject.of(data, SOURCE, "UserPage");
         for (WireObject listed : WireObject.list(data, "items", SOURCE, "User")) {
             run.snapshot().addMember(member(run, User.from(listed), department));
         }
-        page.advance(users.pageToken(), Boolean.TRUE.equals(users.hasMore()));
+        page.advance(users.text("page_token"), users.flag("has_more"));
         VendorApi.answerMapped(exchange);
     }
 
