@@ -70,8 +70,20 @@ class CanonicalJsonTest {
         attributes.putNull("nothing");
         attributes.putArray("orders").addObject().put("department_id", "od-1").put("user_order", 3);
         attributes.putObject("status").put("is_frozen", false).put("is_activated", true);
-        attributes.put("名", "值 \"quoted\" \n \u0001 \u2028 😀");
+        attributes.put("int", -7);
+        attributes.put("double", 0.1d);
+        attributes.put("float", 2.5f);
+        attributes.put("short", (short) 3);
+        attributes.putArray("empty");
+        attributes.putObject("nested").putArray("deep").add(1).add("x").addNull().add(new BigDecimal("1E+3"));
+        attributes.putPOJO("pojo", List.of("a"));
+        attributes.put("名", "值 \"quoted\" \n \u0001 \u2028");
+        ObjectNode parsed = (ObjectNode) CanonicalJson.MAPPER.readTree("{\"a\":1.50,\"b\":1e3,\"c\":-0.0,"
+                + "\"d\":123456789012345678901234567890,\"e\":2147483648,\"f\":[true,null,{\"g\":\"\\u00e9\"}],"
+                + "\"h\":{},\"i\":[],\"j\":\"\\u0000\\u001f\"}");
         List<Member> members = List.of(
+                new Member("feishu", "t", "parsed", "n", Role.EMPLOYEE, List.of(), null, null, Status.ACTIVE, null,
+                        parsed),
                 new Member("feishu", "t", "ou_1", "李雷", Role.EMPLOYEE, List.of("od-1", "od-2"), "+86 138", "a@b.c",
                         Status.ACTIVE, List.of(), attributes),
                 new Member("wecom-school", "t", "s1", null, null, null, null, null, null, null, null),
@@ -80,6 +92,10 @@ class CanonicalJsonTest {
                         CanonicalJson.emptyObject()),
                 new Member("wuhan-edu", "t", "x", "broken \uD800 name", Role.TEACHER, List.of("c"), null, null,
                         Status.ACTIVE, List.of(), attributes));
+        ObjectNode emoji = parsed.deepCopy().put("emoji", "😀");
+        members = new java.util.ArrayList<>(members);
+        members.add(new Member("feishu", "t", "emoji", "😀", Role.EMPLOYEE, List.of(), null, null, Status.ACTIVE, null,
+                emoji));
         for (Member member : members) {
             assertThat(new String(CanonicalJson.toUtf8Line(member), StandardCharsets.UTF_8)).as(member.id())
                     .isEqualTo(CanonicalJson.escapeUnpairedSurrogates(
