@@ -106,10 +106,6 @@ public final class PageState {
         return true;
     }
 
-    public boolean restarted() {
-        return restarted;
-    }
-
     /** For APIs that page by number: more pages follow while the vendor says so. */
     public void advanceByNumber(boolean hasMore) {
         pagesRead++;

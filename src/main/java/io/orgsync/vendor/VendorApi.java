@@ -5,7 +5,6 @@ import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.TypeConverter;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
