@@ -171,6 +171,7 @@ public final class FaultInjector {
     private final AtomicLong rejections = new AtomicLong();
     private volatile boolean feishuRecursionForbidden;
     private volatile boolean wecomDepartmentListRefused;
+    private volatile boolean wecomDepartmentListTooLarge;
     private volatile boolean wecomUserSimplelistRefused;
     private volatile boolean wuhanChildListUnavailable;
 
@@ -407,6 +408,12 @@ public final class FaultInjector {
         return this;
     }
 
+    /** WeCom {@code department/list} answers 45029: the tree is too large for one answer. */
+    public FaultInjector wecomDepartmentListTooLarge() {
+        wecomDepartmentListTooLarge = true;
+        return this;
+    }
+
     /**
      * WeCom {@code user/simplelist} answers 48009 as well, as it may for a contact-sync secret on a
      * new IP; only the id APIs ({@code department/simplelist}, {@code department/get},
@@ -433,6 +440,7 @@ public final class FaultInjector {
         orphans.clear();
         feishuRecursionForbidden = false;
         wecomDepartmentListRefused = false;
+        wecomDepartmentListTooLarge = false;
         wecomUserSimplelistRefused = false;
         wuhanChildListUnavailable = false;
         tokens.cancelCountdown();
@@ -558,6 +566,10 @@ public final class FaultInjector {
 
     boolean wecomDepartmentListRefusedOn() {
         return wecomDepartmentListRefused;
+    }
+
+    boolean wecomDepartmentListTooLargeOn() {
+        return wecomDepartmentListTooLarge;
     }
 
     boolean wecomUserSimplelistRefusedOn() {

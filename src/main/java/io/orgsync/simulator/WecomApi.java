@@ -211,6 +211,9 @@ final class WecomApi implements VendorApi {
         if (full && faults.wecomDepartmentListRefusedOn()) {
             return error(48009, "api forbidden for contact-sync secret from new ip");
         }
+        if (full && faults.wecomDepartmentListTooLargeOn()) {
+            return error(45029, "response size too large");
+        }
         String idParam = r.query("id");
         if (idParam != null && !idParam.isEmpty() && !isInt(idParam)) {
             return error(60123, "invalid party id");

@@ -95,7 +95,7 @@ public final class WecomDialect implements VendorDialect {
             // a type of its own: the wecom routes switch to the id-only APIs on it
             case 48009 -> throw new ContactSyncRefused(where, path, detail);
             // every listing is already one department at a time, so there is no smaller request to re-plan to
-            case 45029 -> throw VendorFailure.fail(where + ": the answer is too large for WeCom to send, " + detail);
+            case 45029 -> throw new AnswerTooLarge(where, detail);
             case 60020 -> throw VendorFailure.fail(where + ": this machine's IP is not in the app's trusted IPs, "
                     + detail);
             case 60003, 60123, 60011, 60111 -> throw new VendorFailure.Skip(detail);

@@ -109,18 +109,24 @@ public final class WecomNormaliser {
         return List.copyOf(ids);
     }
 
-    /** doCatch of department/list's 48009: switch to simplelist + get, unless the user forbade it. */
+    /**
+     * doCatch of department/list's 48009 (contact-sync secret on a new IP) or 45029 (the whole tree
+     * too large for one answer): switch to simplelist + get, unless the user forbade it.
+     */
     public void departmentListRefused(Exchange exchange) {
         WecomPlan plan = planOf(exchange);
-        ContactSyncRefused refused = caught(exchange);
+        RunFailedException refused = caught(exchange);
+        boolean tooLarge = refused instanceof AnswerTooLarge;
         if (plan.departmentMode() == DepartmentMode.LIST) {
-            throw new VendorFailure.Misconfigured(keys + "department-mode", "is 'list', which this "
-                    + "credential cannot use from this IP (" + refused.getMessage() + "); set it to auto or simplelist");
+            throw new VendorFailure.Misconfigured(keys + "department-mode", "is 'list', which "
+                    + (tooLarge ? "cannot read a tree this large in one answer" : "this credential cannot use from this IP")
+                    + " (" + refused.getMessage() + "); set it to auto or simplelist");
         }
         plan.switchDepartmentsToIds();
-        LOG.warn("{}: department/list refused with errcode 48009 (contact-sync secret on a new IP): reading the tree "
-                + "with department/simplelist and department/get for the rest of this run "
-                + "(orgsync.wecom.department-mode=simplelist skips the attempt)", SOURCE);
+        LOG.warn("{}: department/list refused with errcode {}: reading the tree with department/simplelist and "
+                + "department/get for the rest of this run (orgsync.wecom.department-mode=simplelist skips the attempt)",
+                SOURCE, tooLarge ? "45029 (the whole tree is too large for one answer)"
+                        : "48009 (contact-sync secret on a new IP)");
     }
 
     /** {@code department/simplelist}: the ids to fetch one by one with {@code department/get}. */
@@ -202,7 +208,7 @@ public final class WecomNormaliser {
     /** doCatch of user/list's 48009: switch to list_id + simplelist, unless the user forbade it. */
     public void userListRefused(Exchange exchange) {
         WecomPlan plan = planOf(exchange);
-        ContactSyncRefused refused = caught(exchange);
+        RunFailedException refused = caught(exchange);
         if (plan.memberMode() == MemberMode.LIST) {
             throw new VendorFailure.Misconfigured(keys + "member-mode", "is 'list', which this credential "
                     + "cannot use from this IP (" + refused.getMessage() + "); set it to auto or list_id");
@@ -345,16 +351,17 @@ public final class WecomNormaliser {
                 + " (check " + keys + "root-department-id and the app's visible range)");
     }
 
-    private static ContactSyncRefused caught(Exchange exchange) {
+    /** The refusal a doCatch caught: 48009 ({@link ContactSyncRefused}) or 45029 ({@link AnswerTooLarge}). */
+    private static RunFailedException caught(Exchange exchange) {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        while (caught != null && !(caught instanceof ContactSyncRefused)) {
+        while (caught != null && !(caught instanceof ContactSyncRefused) && !(caught instanceof AnswerTooLarge)) {
             caught = caught.getCause();
         }
         if (caught == null) {
-            throw new IllegalStateException("no 48009 refusal caught: bind this method to a doCatch of "
-                    + ContactSyncRefused.class.getSimpleName());
+            throw new IllegalStateException("no 48009 or 45029 refusal caught: bind this method to a doCatch of "
+                    + ContactSyncRefused.class.getSimpleName() + " or " + AnswerTooLarge.class.getSimpleName());
         }
-        return (ContactSyncRefused) caught;
+        return (RunFailedException) caught;
     }
 
     private static RunContext run(Exchange exchange) {

@@ -67,8 +67,10 @@ class WecomDialectTest {
     }
 
     @Test
-    void anAnswerTooLargeFailsBecauseListingsAreAlreadyPerDepartment() {
-        assertThat(answer(45029)).isInstanceOf(VendorFailure.Fatal.class).hasMessageContaining("too large");
+    void anAnswerTooLargeHasItsOwnTypeSoTheRoutesCanReadTheTreeDepartmentByDepartment() {
+        // the routes catch it from department/list only; user/list is already per department
+        assertThat(answer(45029)).isInstanceOf(AnswerTooLarge.class).hasMessageContaining("too large")
+                .hasMessageContaining("45029");
     }
 
     @Test

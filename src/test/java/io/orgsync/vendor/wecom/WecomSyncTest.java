@@ -227,6 +227,33 @@ class WecomSyncTest {
     }
 
     @Test
+    void aTreeTooLargeForOneDepartmentListAnswerIsReadDepartmentByDepartmentWithTheSameRecords() {
+        List<Department> expectedDepartments = Harness.departments(runDir(detailedDir, detailed));
+        List<Member> expectedMembers = Harness.members(runDir(detailedDir, detailed));
+        simulator.faults().wecomDepartmentListTooLarge();
+
+        Manifest replanned = syncOnce(Map.of());
+
+        assertThat(replanned.status()).as(String.valueOf(replanned.error())).isEqualTo(RunStatus.SUCCESS);
+        assertThat(Harness.departments(runDir(replanned))).isEqualTo(expectedDepartments);
+        // members still come from user/list, one department at a time: every field as before
+        assertThat(Harness.members(runDir(replanned))).isEqualTo(expectedMembers);
+        assertThat(simulator.calls(DEPARTMENT_LIST)).isEqualTo(1);
+        assertThat(simulator.calls(DEPARTMENT_SIMPLELIST)).isEqualTo(1);
+        assertThat(simulator.calls(DEPARTMENT_GET)).isEqualTo(company.departments().size());
+        assertThat(simulator.calls(USER_LIST_ID) + simulator.calls(USER_SIMPLELIST)).isZero();
+        assertThat(warnings("errcode 45029")).as("the switch is logged once").isEqualTo(1);
+        Map<Path, String> before = Harness.tree(exports);
+
+        OrgSyncApp.RunOutcome forbidden = sync(exports, Map.of("orgsync.wecom.department-mode", "list"));
+
+        assertThat(forbidden.misconfiguredKey()).isEqualTo("orgsync.wecom.department-mode");
+        assertThat(forbidden.manifest().status()).isEqualTo(RunStatus.FAILED);
+        assertThat(forbidden.manifest().error()).contains("45029").contains("too large").contains("simplelist");
+        assertThat(Harness.tree(exports)).as("exports untouched by the failed run").isEqualTo(before);
+    }
+
+    @Test
     void configuredIdModesSkipTheDetailedCallsAndPageUserListIdWithItsCursor() {
         Manifest manifest = syncOnce(Map.of("orgsync.wecom.department-mode", "simplelist",
                 "orgsync.wecom.member-mode", "list_id"));
