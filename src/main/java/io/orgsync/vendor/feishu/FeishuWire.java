@@ -47,10 +47,9 @@ public final class FeishuWire {
     }
 
     /**
-     * One of the {@code items} of {@code GET /contact/v3/users/find_by_department} (direct members
-     * of one department; its paging fields {@code has_more} and {@code page_token} are read with
-     * {@link WireObject#flag} and {@link WireObject#text}), read with {@link User#from} (see
-     * {@link WireObject} for why not with Jackson).
+     * One of the {@code items} of {@code GET /contact/v3/users/find_by_department} (a department's
+     * direct members), read with {@link User#from}, not bound with Jackson (see {@link WireObject});
+     * the page's {@code has_more} and {@code page_token} are read the same way.
      * {@code department_ids} lists every department of the user, not only the one asked for, so
      * the first sighting already carries the union. {@code status} is kept raw:
      * {@code {is_frozen, is_resigned, is_activated, is_exited, is_unjoin}}.

@@ -94,7 +94,7 @@ public final class WecomDialect implements VendorDialect {
                     "this app's secret may not call " + path + ", " + detail);
             // a type of its own: the wecom routes switch to the id-only APIs on it
             case 48009 -> throw new ContactSyncRefused(where, path, detail);
-            // every listing is already one department at a time, so there is no smaller request to re-plan to
+            // a type of its own: the wecom routes re-plan department/list's whole tree per department on it
             case 45029 -> throw new AnswerTooLarge(where, detail);
             case 60020 -> throw VendorFailure.fail(where + ": this machine's IP is not in the app's trusted IPs, "
                     + detail);
