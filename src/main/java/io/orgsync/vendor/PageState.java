@@ -4,6 +4,7 @@ import io.orgsync.run.RunFailedException;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The three facts of a paginated listing, kept explicit: where the next token comes from (the
@@ -12,12 +13,22 @@ import java.util.Set;
  * repeats a token or runs past {@code maxPages} fails the run instead of looping for ever.
  *
  * <p>Routes keep one in the exchange property {@value #PROPERTY}, created by
- * {@code bean: paging, method: start} just before the {@code loop}; the loop runs
- * {@code doWhile: ${exchangeProperty.orgsyncPage.more}}.
+ * {@code bean: paging, method: start} just before the {@code loop}, which also keeps its three
+ * facts in plain exchange properties after every change: the loop runs
+ * {@code doWhile: ${exchangeProperty.orgsyncPageMore}} and the call passes
+ * {@code ${exchangeProperty.orgsyncPageToken}} or {@code ${exchangeProperty.orgsyncPageNumber}}.
+ * Camel's simple language reads a plain property from a map; {@code orgsyncPage.more} took an
+ * OGNL bean invocation on every read, twice a page.
  */
 public final class PageState {
 
     public static final String PROPERTY = "orgsyncPage";
+    /** Whether another page is to be read: the loop's {@code doWhile}. */
+    public static final String MORE = "orgsyncPageMore";
+    /** The token for the next request, {@code ""} on the first page ({@link #getToken}). */
+    public static final String TOKEN = "orgsyncPageToken";
+    /** The 1-based number of the next page ({@link #getPage}). */
+    public static final String NUMBER = "orgsyncPageNumber";
 
     private final String listing;
     private final int maxPages;
@@ -27,10 +38,18 @@ public final class PageState {
     private int pagesRead;
     private boolean more = true;
     private boolean restarted;
+    private final Consumer<PageState> changed;
 
     public PageState(String listing, int maxPages) {
+        this(listing, maxPages, state -> { });
+    }
+
+    /** @param changed told of the state as it starts and after every change (the route's properties) */
+    public PageState(String listing, int maxPages, Consumer<PageState> changed) {
         this.listing = listing;
         this.maxPages = maxPages;
+        this.changed = changed;
+        changed.accept(this);
     }
 
     /**
@@ -66,6 +85,7 @@ public final class PageState {
         if (!hasMore) {
             more = false;
             token = null;
+            changed.accept(this);
             return;
         }
         if (nextToken == null || nextToken.isEmpty()) {
@@ -78,6 +98,7 @@ public final class PageState {
         }
         checkBound();
         token = nextToken;
+        changed.accept(this);
     }
 
     /** What is being listed, e.g. {@code feishu: users of od-123}. */
@@ -103,6 +124,7 @@ public final class PageState {
         page = 1;
         pagesRead = 0;
         more = true;
+        changed.accept(this);
         return true;
     }
 
@@ -114,6 +136,7 @@ public final class PageState {
         if (hasMore) {
             checkBound();
         }
+        changed.accept(this);
     }
 
     private void checkBound() {

@@ -13,7 +13,11 @@ public final class Paging {
 
     /** @param listing what is being listed, for error messages, e.g. {@code feishu: users of od-123} */
     public PageState start(Exchange exchange, String listing) {
-        PageState state = new PageState(listing, maxPages);
+        PageState state = new PageState(listing, maxPages, changed -> {
+            exchange.setProperty(PageState.MORE, changed.isMore());
+            exchange.setProperty(PageState.TOKEN, changed.getToken());
+            exchange.setProperty(PageState.NUMBER, changed.getPage());
+        });
         exchange.setProperty(PageState.PROPERTY, state);
         return state;
     }

@@ -1,6 +1,9 @@
 package io.orgsync.vendor;
 
 import io.orgsync.run.RunFailedException;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,5 +69,35 @@ class PageStateTest {
         assertThat(pages.isMore()).isFalse();
 
         assertThat(pages.restart()).as("once per listing").isFalse();
+    }
+
+    @Test
+    void theRoutesPropertiesFollowTheStateThroughEveryChange() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            Exchange exchange = new DefaultExchange(camel);
+            PageState pages = new Paging(10).start(exchange, "feishu: users of 0");
+            assertThat(exchange.getProperty(PageState.PROPERTY)).isSameAs(pages);
+            assertProperties(exchange, true, "", 1);
+
+            pages.advance("t1", true);
+            assertProperties(exchange, true, "t1", 2);
+            pages.restart();
+            assertProperties(exchange, true, "", 1);
+            pages.advance(null, false);
+            assertProperties(exchange, false, "", 2);
+
+            PageState numbered = new Paging(10).start(exchange, "wuhan-edu: members");
+            assertProperties(exchange, true, "", 1);
+            numbered.advanceByNumber(true);
+            assertProperties(exchange, true, "", 2);
+            numbered.advanceByNumber(false);
+            assertProperties(exchange, false, "", 3);
+        }
+    }
+
+    private static void assertProperties(Exchange exchange, boolean more, String token, int number) {
+        assertThat(exchange.getProperty(PageState.MORE)).isEqualTo(more);
+        assertThat(exchange.getProperty(PageState.TOKEN)).isEqualTo(token);
+        assertThat(exchange.getProperty(PageState.NUMBER)).isEqualTo(number);
     }
 }

@@ -72,7 +72,7 @@ class VendorApiTest {
             @Override
             public void configure() {
                 from("direct:page").bean("api", "get(*, '/cgi-bin/user/list', 'department_id', ${body}, "
-                        + "'cursor', ${exchangeProperty.orgsyncPage.token}, 'page', ${exchangeProperty.orgsyncPage.page}, "
+                        + "'cursor', ${exchangeProperty.orgsyncPageToken}, 'page', ${exchangeProperty.orgsyncPageNumber}, "
                         + "'need_type', 'dep,edu')");
                 from("direct:unset").bean("api", "get(*, '/cgi-bin/user/list', 'department_id', ${body}, "
                         + "'cursor', ${exchangeProperty.notSet}, 'size', '50')");
@@ -115,6 +115,9 @@ class VendorApiTest {
             exchange.getMessage().setBody(body);
             exchange.setProperty(RunContext.PROPERTY, new RunContext("wecom", null, Instant.now()));
             exchange.setProperty(PageState.PROPERTY, page);
+            // as Paging.start keeps them for a route
+            exchange.setProperty(PageState.TOKEN, page.getToken());
+            exchange.setProperty(PageState.NUMBER, page.getPage());
         });
         if (done.getException() != null) {
             throw done.getException();
