@@ -35,6 +35,14 @@ public final class RunMessage {
     public static final String RETRIES = "OrgSyncRetries";
     public static final String DEPARTMENTS = "OrgSyncDepartments";
     public static final String MEMBERS = "OrgSyncMembers";
+    /** The fetch's warnings, a JSON array of strings. */
+    public static final String WARNINGS = "OrgSyncWarnings";
+    /**
+     * What the fetch could not read, a JSON object of three arrays of department ids
+     * ({@code memberListings}, {@code subtrees}, {@code departments}): the sink side carries forward
+     * what was last published there, as the bundle's own routes do.
+     */
+    public static final String UNREAD = "OrgSyncUnread";
 
     private RunMessage() {
     }
@@ -59,6 +67,11 @@ public final class RunMessage {
         message.setHeader(RETRIES, run.retries());
         message.setHeader(DEPARTMENTS, run.snapshot().departmentCount());
         message.setHeader(MEMBERS, run.snapshot().memberCount());
+        message.setHeader(WARNINGS, CanonicalJson.toLine(run.warnings()));
+        message.setHeader(UNREAD, CanonicalJson.toLine(java.util.Map.of(
+                "memberListings", run.unread().memberListings(),
+                "subtrees", run.unread().subtrees(),
+                "departments", run.unread().departments())));
     }
 
     /**
@@ -78,6 +91,7 @@ public final class RunMessage {
         RunContext run = new RunContext(runId, source, tenant, startedAt);
         run.setRootDepartmentId(message.getHeader(ROOT_DEPARTMENT_ID, String.class));
         run.countEarlier(number(message, API_CALLS), number(message, RETRIES));
+        readUnread(message, run);
         String body = message.getBody(String.class);
         try (BufferedReader lines = new BufferedReader(new StringReader(body == null ? "" : body))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -105,6 +119,23 @@ public final class RunMessage {
                     + number(message, DEPARTMENTS) + " and " + number(message, MEMBERS));
         }
         return run;
+    }
+
+    /** Optional: a message of an earlier release has neither header. */
+    private static void readUnread(Message message, RunContext run) {
+        String warnings = message.getHeader(WARNINGS, String.class);
+        if (warnings != null && !warnings.isBlank()) {
+            CanonicalJson.fromLine(warnings, com.fasterxml.jackson.databind.JsonNode.class)
+                    .forEach(warning -> run.warn(warning.asText()));
+        }
+        String unread = message.getHeader(UNREAD, String.class);
+        if (unread != null && !unread.isBlank()) {
+            com.fasterxml.jackson.databind.JsonNode ids = CanonicalJson.fromLine(unread,
+                    com.fasterxml.jackson.databind.JsonNode.class);
+            ids.path("memberListings").forEach(id -> run.unread().memberListing(id.asText()));
+            ids.path("subtrees").forEach(id -> run.unread().subtree(id.asText()));
+            ids.path("departments").forEach(id -> run.unread().department(id.asText()));
+        }
     }
 
     private static String required(Message message, String header) {

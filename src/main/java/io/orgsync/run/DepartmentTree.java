@@ -1,8 +1,7 @@
 package io.orgsync.run;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orgsync.model.Department;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,41 +15,58 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns the flat departments a vendor returned into a rooted tree: the root gets
- * {@code parentId = null}, every department its {@code path} from the root. Walks parent links
- * iteratively with a visited set, so a vendor cycle is reported instead of looping for ever.
+ * Turns the flat departments a vendor returned into a forest: every department gets its
+ * {@code path} from the root it hangs from, itself included. A department is a root when it is the
+ * configured root, when the vendor gives it no parent, or when its parent is not among the fetched
+ * departments — an app whose visible range is part of the organisation gets lists without the
+ * vendor's root, as the vendors' own documented examples show (docs/sources.md). A root keeps the
+ * vendor's parent id as {@code attributes.vendorParentId} and gets {@code parentId = null}, so every
+ * published parent id names a published department. Walks parent links iteratively with a visited
+ * set, so a vendor cycle is reported instead of looping for ever.
  */
 public final class DepartmentTree {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DepartmentTree.class);
+    public static final String VENDOR_PARENT_ID = "vendorParentId";
 
     private DepartmentTree() {
     }
 
     /**
-     * @param rootId the configured root; departments that cannot be traced up to it are orphans
+     * @param rootId the configured root (or the vendor's): always a root, even where its parent was listed
      * @return departments in tree order (parents before children, siblings by id)
      * @throws DepartmentCycleException when parent links loop
      */
     public static Resolved resolve(Map<String, Department> byId, String rootId) {
         Map<String, List<String>> pathCache = new HashMap<>();
-        List<String> orphans = new ArrayList<>();
         List<Department> resolved = new ArrayList<>(byId.size());
+        List<String> roots = new ArrayList<>();
+        List<Department> cutOff = new ArrayList<>();
         for (Department department : byId.values()) {
-            List<String> path = pathOf(department.id(), byId, rootId, pathCache, orphans);
-            String parentId = department.id().equals(rootId) ? null : department.parentId();
-            resolved.add(department.withPath(parentId, path));
+            List<String> path = pathOf(department.id(), byId, rootId, pathCache);
+            if (path.size() > 1) {
+                resolved.add(department.withPath(department.parentId(), path));
+                continue;
+            }
+            roots.add(department.id());
+            if (department.parentId() == null) {
+                resolved.add(department.withPath(null, path));
+                continue;
+            }
+            if (!department.id().equals(rootId)) {
+                cutOff.add(department);
+            }
+            ObjectNode attributes = department.attributes().deepCopy();
+            attributes.put(VENDOR_PARENT_ID, department.parentId());
+            resolved.add(new Department(department.source(), department.tenant(), department.id(), null,
+                    department.name(), department.type(), department.order(), path, attributes));
         }
         resolved.sort(Comparator.comparing((Department d) -> String.join("\u0000", d.path())));
-        if (!orphans.isEmpty()) {
-            LOG.warn("{} department(s) cannot be traced to root {} and are kept under their top-most known ancestor: {}",
-                    orphans.size(), rootId, orphans.size() > 20 ? orphans.subList(0, 20) + " …" : orphans);
-        }
-        return new Resolved(resolved, List.copyOf(orphans));
+        roots.sort(null);
+        return new Resolved(resolved, List.copyOf(roots), List.copyOf(cutOff), byId.containsKey(rootId), rootId);
     }
 
     private static List<String> pathOf(String id, Map<String, Department> byId, String rootId,
-                                       Map<String, List<String>> cache, List<String> orphans) {
+                                       Map<String, List<String>> cache) {
         List<String> cached = cache.get(id);
         if (cached != null) {
             return cached;
@@ -70,7 +86,6 @@ public final class DepartmentTree {
             Department department = byId.get(current);
             String parent = department == null ? null : department.parentId();
             if (parent == null || !byId.containsKey(parent)) {
-                orphans.add(current);
                 break;
             }
             List<String> parentPath = cache.get(parent);
@@ -97,11 +112,46 @@ public final class DepartmentTree {
         return String.join(" → ", loop);
     }
 
-    public record Resolved(List<Department> departments, List<String> orphans) {
+    /**
+     * @param roots      the ids every published path starts at
+     * @param cutOff     departments other than the configured root whose vendor parent was not
+     *                   fetched (as the vendor gave them, before they became roots)
+     * @param rootListed whether the configured root was among the fetched departments
+     */
+    public record Resolved(List<Department> departments, List<String> roots, List<Department> cutOff,
+                           boolean rootListed, String rootId) {
+
         public Set<String> ids() {
             Set<String> ids = new HashSet<>();
             departments.forEach(d -> ids.add(d.id()));
             return ids;
+        }
+
+        /**
+         * What a manifest says of the tree's shape when it is not one tree under the root: an app
+         * that sees part of the organisation, or departments whose parent the vendor did not list.
+         */
+        public List<String> warnings(String source) {
+            if (departments.isEmpty()) {
+                return List.of();
+            }
+            if (!rootListed) {
+                return List.of(source + ": the department list does not contain the root department " + rootId
+                        + " (the app's visible range is part of the organisation); published as " + roots.size()
+                        + " tree(s) whose roots keep the vendor's parent as attributes." + VENDOR_PARENT_ID + ": "
+                        + sample(roots));
+            }
+            if (cutOff.isEmpty()) {
+                return List.of();
+            }
+            List<String> named = cutOff.stream().map(d -> d.id() + " (parent " + d.parentId() + ")").toList();
+            return List.of(source + ": " + cutOff.size() + " department(s) whose parent the vendor did not list are "
+                    + "published as roots, the parent kept as attributes." + VENDOR_PARENT_ID + ": " + sample(named));
+        }
+
+        static String sample(List<String> ids) {
+            return ids.size() > 20 ? String.join(", ", ids.subList(0, 20)) + " … (" + ids.size() + " in all)"
+                    : String.join(", ", ids);
         }
     }
 

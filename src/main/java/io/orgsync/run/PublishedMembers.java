@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -50,30 +52,33 @@ final class PublishedMembers {
 
     /**
      * @param previous sorted by id for the merge to stream; any other order is sorted first
+     * @param carried  members this run could not read, by id ({@link CarriedForward}): published
+     *                 as they were, merged into a fetched member of the same id
      * @throws IllegalArgumentException when the previous snapshot lists an id twice or a record
      *                                  without an id, as {@link ChangeDetector} would
      */
-    static PublishedMembers prepare(Snapshot snapshot, Privacy privacy, List<Member> previous) {
+    static PublishedMembers prepare(Snapshot snapshot, Publication publication, List<Member> previous,
+                                    NavigableMap<String, Member> carried) {
         RecordSpool spool = snapshot.spool();
         MVMap<String, byte[]> fetched = snapshot.memberMap();
         Previous before = Previous.of(previous);
-        if (privacy.isPlain() && before.size() == 0) {
+        boolean asFetched = publication.isPlain() && carried.isEmpty();
+        if (asFetched && before.size() == 0) {
             // a first run without privacy rules: every fetched member is published as it is, and created
             return new PublishedMembers(fetched, null, List.of(), Math.toIntExact(fetched.sizeAsLong()));
         }
-        // without privacy rules the published members are the fetched ones, byte for byte
-        MVMap<String, byte[]> published = privacy.isPlain() ? fetched : spool.appendedLines("published");
+        // without privacy rules, scoping or carried members the published members are the fetched ones, byte for byte
+        MVMap<String, byte[]> published = asFetched ? fetched : spool.appendedLines("published");
         MVMap<String, String> changed = before.size() == 0 ? null : spool.appendedMap("changed");
 
         int created = 0;
         List<Integer> gone = new ArrayList<>();
         int p = 0;
-        Cursor<String, byte[]> cursor = fetched.cursor(null);
-        while (cursor.hasNext()) {
-            String id = cursor.next();
-            byte[] line = cursor.getValue();
-            if (!privacy.isPlain()) {
-                line = SpooledRecords.encode(privacy.apply(SpooledRecords.decode(line)));
+        Lines lines = new Lines(fetched.cursor(null), carried, publication, asFetched);
+        while (lines.advance()) {
+            String id = lines.id;
+            byte[] line = lines.line;
+            if (!asFetched) {
                 published.append(id, line);
             }
             while (p < before.size() && before.id(p).compareTo(id) < 0) {
@@ -94,13 +99,63 @@ final class PublishedMembers {
         while (p < before.size()) {
             gone.add(before.index(p++));
         }
-        // the cursor gave the ids in ascending order, each once, as append requires
+        // the walk gave the ids in ascending order, each once, as append requires
         published.flushAndGetRoot();
         if (changed != null) {
             changed.flushAndGetRoot();
         }
         int[] goneInPreviousOrder = gone.stream().mapToInt(Integer::intValue).sorted().toArray();
         return new PublishedMembers(published, changed, before.lastKnown(goneInPreviousOrder), created);
+    }
+
+    /**
+     * The published members in id order, one at a time: the fetched ones as {@link Publication}
+     * turns them, and the carried ones slotted in by id (merged into a fetched one of the same id,
+     * what was read first). No object per member when the fetched line is published as it is.
+     */
+    private static final class Lines {
+        private final Cursor<String, byte[]> fetched;
+        private final Iterator<Map.Entry<String, Member>> carried;
+        private final Publication publication;
+        private final boolean asFetched;
+        private String fetchedId;
+        private Map.Entry<String, Member> nextCarried;
+        String id;
+        byte[] line;
+
+        Lines(Cursor<String, byte[]> fetched, NavigableMap<String, Member> carried, Publication publication,
+              boolean asFetched) {
+            this.fetched = fetched;
+            this.carried = carried.entrySet().iterator();
+            this.publication = publication;
+            this.asFetched = asFetched;
+            this.fetchedId = fetched.hasNext() ? fetched.next() : null;
+            this.nextCarried = this.carried.hasNext() ? this.carried.next() : null;
+        }
+
+        boolean advance() {
+            if (fetchedId == null && nextCarried == null) {
+                return false;
+            }
+            int order = fetchedId == null ? 1 : nextCarried == null ? -1 : fetchedId.compareTo(nextCarried.getKey());
+            if (order > 0) {
+                id = nextCarried.getKey();
+                line = SpooledRecords.encode(publication.carried(nextCarried.getValue()));
+                nextCarried = carried.hasNext() ? carried.next() : null;
+                return true;
+            }
+            id = fetchedId;
+            byte[] read = fetched.getValue();
+            if (order == 0) {
+                Member merged = Snapshot.merge(publication.fetched(SpooledRecords.decode(read)), nextCarried.getValue());
+                line = SpooledRecords.encode(publication.carried(merged));
+                nextCarried = carried.hasNext() ? carried.next() : null;
+            } else {
+                line = asFetched ? read : SpooledRecords.encode(publication.fetched(SpooledRecords.decode(read)));
+            }
+            fetchedId = fetched.hasNext() ? fetched.next() : null;
+            return true;
+        }
     }
 
     List<Member> members() {

@@ -6,7 +6,11 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -23,6 +27,8 @@ public final class RunContext {
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
+    static final int MAX_WARNINGS = 1000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.orgsync.run");
 
     private final String runId;
     private final String source;
@@ -33,6 +39,10 @@ public final class RunContext {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
     private final AtomicLong tokensRejected = new AtomicLong();
+    private final Unread unread = new Unread();
+    private final AtomicLong moreWarnings = new AtomicLong();
+    /** In the order they arose; a set, so parallel fetches reporting the same thing report it once. */
+    private final Set<String> warnings = Collections.synchronizedSet(new LinkedHashSet<>());
     private volatile String rootDepartmentId;
     /** The previous run's state, read while this one fetches; null where nobody started reading it. */
     private volatile Future<PreviousRun> previous;
@@ -134,6 +144,41 @@ public final class RunContext {
 
     public synchronized boolean failed() {
         return failure != null;
+    }
+
+    /** What the vendor refused to show this run; what was published there before is carried forward. */
+    public Unread unread() {
+        return unread;
+    }
+
+    /**
+     * Something the run skipped or doubted without failing, for the manifest's {@code warnings};
+     * logged once, now. At most {@value #MAX_WARNINGS} are kept, then one line counts the rest:
+     * a vendor refusing every department must not turn the manifest into megabytes.
+     */
+    public void warn(String warning) {
+        synchronized (warnings) {
+            if (warnings.contains(warning)) {
+                return;
+            }
+            if (warnings.size() < MAX_WARNINGS) {
+                warnings.add(warning);
+                LOG.warn("run {} warning: {}", runId, warning);
+            } else {
+                moreWarnings.incrementAndGet();
+            }
+        }
+    }
+
+    public List<String> warnings() {
+        synchronized (warnings) {
+            List<String> all = new java.util.ArrayList<>(warnings);
+            long more = moreWarnings.get();
+            if (more > 0) {
+                all.add("… and " + more + " more warning(s); see the log");
+            }
+            return List.copyOf(all);
+        }
     }
 
     public void countApiCall() {

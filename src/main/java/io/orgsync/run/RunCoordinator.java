@@ -187,14 +187,31 @@ public final class RunCoordinator implements AutoCloseable {
         LOG.info("run fetched runId={} source={} tenant={} seconds={} departments={} members={} apiCalls={}",
                 run.runId(), run.source(), run.tenant(), fetchSeconds, snapshot.departmentCount(), fetchedMembers,
                 run.apiCalls());
-        String root = run.rootDepartmentId();
-        List<Department> departments = root == null
-                ? List.copyOf(snapshot.departmentsById().values())
-                : DepartmentTree.resolve(snapshot.departmentsById(), root).departments();
         PreviousRun previous = previous(run);
+        Map<String, Department> fetchedDepartments = snapshot.departmentsById();
+        CarriedForward carried = CarriedForward.departments(run.source(), run.unread(), previous, fetchedDepartments);
+        Map<String, Department> byId = fetchedDepartments;
+        if (!carried.departments().isEmpty()) {
+            byId = new java.util.HashMap<>(fetchedDepartments);
+            carried.departments().forEach(byId::putIfAbsent);
+        }
+        String root = run.rootDepartmentId();
+        List<Department> departments;
+        if (root == null) {
+            departments = List.copyOf(byId.values());
+        } else {
+            DepartmentTree.Resolved tree = DepartmentTree.resolve(byId, root);
+            departments = tree.departments();
+            LOG.info("run department tree runId={} source={} tenant={} roots={}: {}", run.runId(), run.source(),
+                    run.tenant(), tree.roots().size(), DepartmentTree.Resolved.sample(tree.roots()));
+            tree.warnings(run.source()).forEach(run::warn);
+        }
         List<Change> departmentChanges = ChangeDetector.diffDepartments(previous.departments(), departments);
+        java.util.NavigableMap<String, Member> carriedMembers = carried.members(previous, snapshot.memberMap());
+        carried.warnings().forEach(run::warn);
         // privacy before change detection, so the state store, every sink and the diff hold the same value
-        PublishedMembers members = PublishedMembers.prepare(snapshot, settings.privacy(), previous.members());
+        PublishedMembers members = PublishedMembers.prepare(snapshot,
+                publication(run, departments, carriedMembers.isEmpty()), previous.members(), carriedMembers);
         ChangeCounts counts = ChangeCounts.of(departmentChanges).plusMembers(members.created(), members.updated(),
                 members.deleted());
         String heldBecause = guard(previous, counts, departments.isEmpty() && members.members().isEmpty());
@@ -202,7 +219,7 @@ public final class RunCoordinator implements AutoCloseable {
                 heldBecause == null ? RunStatus.SUCCESS : RunStatus.HELD, timestamp(run.startedAt()),
                 timestamp(clock.instant()), departments.size(), members.members().size(),
                 counts.created(), counts.updated(), counts.deleted(),
-                run.apiCalls(), run.retries(), 0, heldBecause);
+                run.apiCalls(), run.retries(), 0, heldBecause, run.warnings());
         exchange.setProperty(HELD, heldBecause != null);
         exchange.setProperty(MANIFEST, manifest);
         // created here, before the recipient list copies the exchange: every sink's copy then adds
@@ -390,7 +407,7 @@ public final class RunCoordinator implements AutoCloseable {
                     timestamp(run.startedAt()), timestamp(clock.instant()), run.snapshot().departmentCount(),
                     // not memberCount(): merging a failed fetch's records is work for nothing, and the
                     // failure may be the spool's own
-                    run.snapshot().membersListed(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error);
+                    run.snapshot().membersListed(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error, run.warnings());
         });
         exchange.setProperty(MANIFEST, manifest);
         if (!first[0]) {
@@ -438,6 +455,24 @@ public final class RunCoordinator implements AutoCloseable {
             return null;
         }
         return verdict.message();
+    }
+
+    /**
+     * How fetched members are published: privacy applied, and department ids cut to the published
+     * tree only when some member names a department the run does not publish (checked on the ids
+     * the snapshot collected, not by reading every member).
+     */
+    private Publication publication(RunContext run, List<Department> departments, boolean nothingCarried) {
+        java.util.Set<String> published = new java.util.HashSet<>();
+        departments.forEach(d -> published.add(d.id()));
+        java.util.Set<String> outside = new java.util.TreeSet<>(run.snapshot().namedDepartmentIds());
+        outside.removeAll(published);
+        if (!outside.isEmpty()) {
+            LOG.info("run {}: members name {} department(s) the run does not publish (outside the app's visible "
+                    + "range or the configured root); kept as their attributes.{}: {}", run.runId(), outside.size(),
+                    Publication.OUT_OF_SCOPE, DepartmentTree.Resolved.sample(List.copyOf(outside)));
+        }
+        return new Publication(settings.privacy(), outside.isEmpty() && nothingCarried ? null : published);
     }
 
     /** An exchange that never reached runs.prepare has nothing staged. */

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,6 +37,7 @@ public final class Snapshot implements AutoCloseable {
             Math.max(1L << 20, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 32)));
 
     private final Map<String, Department> departments = new ConcurrentHashMap<>();
+    private final Set<String> namedDepartments = ConcurrentHashMap.newKeySet();
     private RecordSpool spool;
     private volatile SortedRuns fetching;
     /** Set once fetching is over: the members by id. */
@@ -49,7 +51,21 @@ public final class Snapshot implements AutoCloseable {
     }
 
     public void addMember(Member member) {
+        for (String departmentId : member.departmentIds()) {
+            // read before written: after the first few members every id is known, and a read takes no lock
+            if (!namedDepartments.contains(departmentId)) {
+                namedDepartments.add(departmentId);
+            }
+        }
         sortedRuns().add(member.id(), SpooledRecords.encode(member));
+    }
+
+    /**
+     * Every department id any member names, so that the run knows without reading its members
+     * again whether some name departments it does not publish (see {@link Publication}).
+     */
+    public Set<String> namedDepartmentIds() {
+        return Set.copyOf(namedDepartments);
     }
 
     /**

@@ -138,7 +138,8 @@ public final class VendorClient {
                 }
             });
         } catch (VendorFailure.Skip skip) {
-            LOG.warn("{}: skipped {} {}: {}", source, method, path, skip.getMessage());
+            // the item is out of reach, never gone: the normaliser carries forward what it held
+            run.warn(source + ": " + method + " " + path + describe(query) + " skipped: " + skip.getMessage());
             return MissingNode.getInstance();
         } catch (VendorFailure.TokenRejected rejected) {
             throw VendorFailure.fail(source + ": the vendor rejected a freshly issued access token on " + method
@@ -146,6 +147,17 @@ public final class VendorClient {
         } catch (FailsafeException wrapped) {
             throw unwrap(wrapped);
         }
+    }
+
+    /** The query as a warning names the item: ids and page tokens, never the access token (added later). */
+    private static String describe(Map<String, String> query) {
+        StringJoiner shown = new StringJoiner("&", "?", "").setEmptyValue("");
+        query.forEach((k, v) -> {
+            if (v != null && !v.isEmpty()) {
+                shown.add(k + "=" + v);
+            }
+        });
+        return shown.toString();
     }
 
     private VendorHttp unauthenticated(RunContext run) {

@@ -88,7 +88,7 @@ class DepartmentTreeTest {
     }
 
     @Test
-    void orphansAreKeptUnderTheirTopMostKnownAncestorAndReported() {
+    void aDepartmentWhoseParentWasNotListedIsARootThatKeepsTheVendorsParent() {
         add("1", null);
         add("20", "404");
         add("21", "20");
@@ -97,9 +97,50 @@ class DepartmentTreeTest {
         Map<String, Department> tree = resolved.departments().stream()
                 .collect(Collectors.toMap(Department::id, Function.identity()));
 
-        assertThat(resolved.orphans()).containsExactly("20");
+        assertThat(resolved.roots()).containsExactly("1", "20");
+        assertThat(resolved.cutOff()).extracting(Department::id).containsExactly("20");
+        assertThat(tree.get("20").parentId()).as("every published parent id names a published department").isNull();
+        assertThat(tree.get("20").attributes().path("vendorParentId").asText()).isEqualTo("404");
+        assertThat(tree.get("20").path()).containsExactly("20");
         assertThat(tree.get("21").path()).containsExactly("20", "21");
-        assertThat(tree.get("20").parentId()).as("the vendor's parent link is not invented away").isEqualTo("404");
+        assertThat(tree.get("21").parentId()).isEqualTo("20");
+        assertThat(resolved.warnings("wecom")).singleElement().asString()
+                .contains("1 department(s) whose parent the vendor did not list").contains("20 (parent 404)");
+    }
+
+    /** WeCom school's documented department list: two departments under a root 1 the app cannot see. */
+    @Test
+    void aListWithoutTheRootIsAForestOfTheTopMostVisibleDepartments() {
+        add("2", "1");
+        add("3", "1");
+        add("4", "2");
+
+        DepartmentTree.Resolved resolved = DepartmentTree.resolve(byId, "1");
+        Map<String, Department> tree = resolved.departments().stream()
+                .collect(Collectors.toMap(Department::id, Function.identity()));
+
+        assertThat(resolved.rootListed()).isFalse();
+        assertThat(resolved.roots()).containsExactly("2", "3");
+        assertThat(tree.get("2").parentId()).isNull();
+        assertThat(tree.get("3").attributes().path("vendorParentId").asText()).isEqualTo("1");
+        assertThat(tree.get("4").path()).containsExactly("2", "4");
+        assertThat(resolved.warnings("wecom-school")).singleElement().asString()
+                .contains("does not contain the root department 1").contains("2 tree(s)").contains("2, 3");
+    }
+
+    @Test
+    void aConfiguredRootKeepsItsVendorParentAsAnAttributeWithoutAWarning() {
+        add("3", "1");
+        add("5", "3");
+
+        DepartmentTree.Resolved resolved = DepartmentTree.resolve(byId, "3");
+        Map<String, Department> tree = resolved.departments().stream()
+                .collect(Collectors.toMap(Department::id, Function.identity()));
+
+        assertThat(tree.get("3").parentId()).isNull();
+        assertThat(tree.get("3").attributes().path("vendorParentId").asText()).isEqualTo("1");
+        assertThat(tree.get("5").path()).containsExactly("3", "5");
+        assertThat(resolved.warnings("wecom-school")).isEmpty();
     }
 
     @Test

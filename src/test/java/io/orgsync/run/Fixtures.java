@@ -62,7 +62,8 @@ public final class Fixtures {
     public static RunResult spooledRun(Snapshot snapshot, String runId, PreviousRun previous,
                                        List<Department> departments, List<Member> fetched, Privacy privacy) {
         fetched.forEach(snapshot::addMember);
-        PublishedMembers published = PublishedMembers.prepare(snapshot, privacy, previous.members());
+        PublishedMembers published = PublishedMembers.prepare(snapshot, new Publication(privacy, null), previous.members(),
+                new java.util.TreeMap<>());
         List<Change> changes = Concatenated.changes(
                 ChangeDetector.diffDepartments(previous.departments(), departments), published.changes());
         return new RunResult(manifest(runId, departments, published.members(), changes), departments,

@@ -95,7 +95,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             + "(source, tenant, member_id, related_id, role, relation) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_RUN = "INSERT INTO orgsync_run (run_id, source, tenant, started_at, "
             + "finished_at, status, departments, members, created, updated, deleted, api_calls, retries, "
-            + "delivery_failures, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "delivery_failures, error, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final ObjectReader DEPARTMENT_READER = reader(Department.class);
     private static final ObjectReader MEMBER_READER = reader(Member.class);
@@ -959,6 +959,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             insert.setLong(13, m.retries());
             insert.setLong(14, m.deliveryFailures());
             setString(insert, 15, DbText.column(m.error()));
+            setString(insert, 16, DbText.column(CanonicalJson.toLine(m.warnings())));
             insert.executeUpdate();
         }
     }

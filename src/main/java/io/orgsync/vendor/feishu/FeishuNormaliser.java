@@ -11,6 +11,7 @@ import io.orgsync.model.Member;
 import io.orgsync.model.Role;
 import io.orgsync.model.Status;
 import io.orgsync.run.DepartmentTree;
+import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
@@ -149,7 +150,10 @@ public final class FeishuNormaliser {
             if (root.equals(parent)) {
                 throw rootUnreadable("the department listing");
             }
-            page.advance(null, false); // out of scope or gone since its parent listed it; logged by the client
+            // out of scope or gone since its parent listed it (the client named why): what was last
+            // published below it is carried forward, never deleted for being unreadable
+            run(exchange).unread().subtree(parent);
+            page.advance(null, false);
             return;
         }
         addDepartments(exchange, body, walk(exchange), page);
@@ -177,13 +181,16 @@ public final class FeishuNormaliser {
             if (root.equals(department)) {
                 throw rootUnreadable("users/find_by_department");
             }
+            // refused on any page (the client named why): the department's members are carried forward
+            run.unread().memberListing(department);
             page.advance(null, false);
             return;
         }
         JsonNode data = body.path("data");
         WireObject users = WireObject.of(data, SOURCE, "UserPage");
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": users/find_by_department of " + department);
         for (WireObject listed : WireObject.list(data, "items", SOURCE, "User")) {
-            run.snapshot().addMember(member(run, User.from(listed), department));
+            answer.add(member(run, User.from(listed), department));
         }
         page.advance(users.text("page_token"), users.flag("has_more"));
         VendorApi.answerMapped(exchange);

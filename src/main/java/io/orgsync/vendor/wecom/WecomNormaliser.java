@@ -9,6 +9,7 @@ import io.orgsync.model.Member;
 import io.orgsync.model.Role;
 import io.orgsync.model.Status;
 import io.orgsync.run.DepartmentTree;
+import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
@@ -145,9 +146,11 @@ public final class WecomNormaliser {
         String requested = exchange.getProperty(DEPARTMENT_PROPERTY, String.class);
         JsonNode body = exchange.getMessage().getBody(JsonNode.class);
         if (body == null || body.isMissingNode()) {
-            if (rootDepartmentId.equals(requested)) {
+            if (subtreeRoot() && rootDepartmentId.equals(requested)) {
                 throw rootNotVisible("department/get");
             }
+            // listed but unreadable (the client named why): its last known record is carried forward
+            run.unread().department(requested);
             return;
         }
         WireDepartment department = read(body, WecomWire.DepartmentGet.class).department();
@@ -163,11 +166,12 @@ public final class WecomNormaliser {
      */
     public List<String> tree(Exchange exchange) {
         Map<String, Department> byId = run(exchange).snapshot().departmentsById();
-        if (!byId.containsKey(rootDepartmentId)) {
+        if (subtreeRoot() && !byId.containsKey(rootDepartmentId)) {
             throw rootNotVisible("department/get");
         }
         DepartmentTree.resolve(byId, rootDepartmentId);
-        return planOf(exchange).listedDepartmentIds().stream().filter(byId::containsKey).toList();
+        // a department whose details were refused is still asked for its members: they may be readable
+        return List.copyOf(planOf(exchange).listedDepartmentIds());
     }
 
     private Department department(RunContext run, WireDepartment wire) {
@@ -196,11 +200,15 @@ public final class WecomNormaliser {
         RunContext run = run(exchange);
         JsonNode body = exchange.getMessage().getBody(JsonNode.class);
         if (body == null || body.isMissingNode()) {
-            return; // the department vanished between listing and fetching; the client logged the skip
+            // refused or vanished since the listing (the client named why): never evidence that people left
+            run.unread().memberListing(exchange.getProperty(DEPARTMENT_PROPERTY, String.class));
+            return;
         }
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": user/list of department "
+                + exchange.getProperty(DEPARTMENT_PROPERTY, String.class));
         for (WireObject listed : WireObject.list(body, "userlist", SOURCE, "User")) {
             User user = User.from(listed);
-            run.snapshot().addMember(member(run, user, user.department()));
+            answer.add(member(run, user, user.department()));
         }
         VendorApi.answerMapped(exchange);
     }
@@ -340,10 +348,18 @@ public final class WecomNormaliser {
         return body;
     }
 
+    /**
+     * Only a configured sub-tree root must be visible: without one, a list lacking department 1 is
+     * an app whose visible range is part of the corp, published as a forest (DepartmentTree).
+     */
     private void requireRoot(List<String> ids, String api) {
-        if (!ids.contains(rootDepartmentId)) {
+        if (subtreeRoot() && !ids.contains(rootDepartmentId)) {
             throw rootNotVisible(api);
         }
+    }
+
+    private boolean subtreeRoot() {
+        return !VENDOR_ROOT.equals(rootDepartmentId);
     }
 
     private RunFailedException rootNotVisible(String api) {

@@ -12,6 +12,7 @@ import io.orgsync.model.Relation;
 import io.orgsync.model.Role;
 import io.orgsync.model.Status;
 import io.orgsync.run.DepartmentTree;
+import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
@@ -34,6 +35,8 @@ public final class WecomSchoolNormaliser {
     public static final String SOURCE = "wecom-school";
     /** WeCom's school root is fixed at 1 and reports parentid 0. */
     static final String VENDOR_ROOT = "1";
+    /** The class a {@code school/user/list} call asked for, set by the route before the call. */
+    public static final String CLASS_PROPERTY = "wecomSchoolClassId";
 
     private final String rootDepartmentId;
     /** {@code orgsync.wecom-school.} or a named tenant's {@code orgsync.tenants.<name>.}. */
@@ -59,7 +62,14 @@ public final class WecomSchoolNormaliser {
         WecomSchoolWire.DepartmentList list = body == null || body.isMissingNode() ? null
                 : read(body, WecomSchoolWire.DepartmentList.class);
         List<SchoolDepartment> departments = list == null ? null : list.departments();
-        if (departments == null || departments.stream().noneMatch(d -> rootDepartmentId.equals(d.id()))) {
+        if (departments == null) {
+            throw new RunFailedException(SOURCE + ": school/department/list "
+                    + (list == null ? "was refused (see the warning above)" : "answered without a department list")
+                    + "; nothing can be synced (check the app's visible range)");
+        }
+        // without a configured root, a list lacking root 1 is an app that sees part of the school: a forest
+        // (DepartmentTree); a configured root the app cannot see is a setting to fix
+        if (!VENDOR_ROOT.equals(rootDepartmentId) && departments.stream().noneMatch(d -> rootDepartmentId.equals(d.id()))) {
             throw new RunFailedException(SOURCE + ": the department list does not contain the root department "
                     + rootDepartmentId + " (check " + keys + "root-department-id and the app's visible range)");
         }
@@ -77,15 +87,20 @@ public final class WecomSchoolNormaliser {
     public void students(Exchange exchange) {
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        String classId = exchange.getProperty(CLASS_PROPERTY, String.class);
         if (body == null || body.isMissingNode()) {
-            return; // the class vanished between listing and fetching; the client logged the skip
+            // refused or vanished since the listing (the client named why): never evidence that the
+            // class's students and parents left, so what was last published of them is carried forward
+            run.unread().memberListing(classId);
+            return;
         }
         List<Student> students = read(body, WecomSchoolWire.StudentList.class).students();
         if (students == null) {
             return;
         }
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": school/user/list of class " + classId);
         for (Student student : students) {
-            addStudent(run, student);
+            addStudent(run, answer, student);
         }
     }
 
@@ -128,13 +143,13 @@ public final class WecomSchoolNormaliser {
         };
     }
 
-    private static void addStudent(RunContext run, Student student) {
+    private static void addStudent(RunContext run, OneAnswer answer, Student student) {
         List<String> classes = student.department() == null ? List.of() : student.department();
         List<StudentParent> parents = student.parents() == null ? List.of() : student.parents();
         List<Relation> toParents = parents.stream()
                 .map(p -> new Relation(p.parentUserid(), Role.PARENT, p.relation()))
                 .toList();
-        run.snapshot().addMember(new Member(SOURCE, run.tenant(), student.studentUserid(), student.name(),
+        answer.add(new Member(SOURCE, run.tenant(), student.studentUserid(), student.name(),
                 Role.STUDENT, classes, null, null, Status.ACTIVE, toParents, Attributes.of(student.extra())));
         for (StudentParent parent : parents) {
             // WeCom school gives parents no name; their classes are their children's

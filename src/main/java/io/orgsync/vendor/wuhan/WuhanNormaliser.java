@@ -12,6 +12,7 @@ import io.orgsync.model.Relation;
 import io.orgsync.model.Role;
 import io.orgsync.model.Status;
 import io.orgsync.run.DepartmentTree;
+import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
@@ -173,9 +174,10 @@ public final class WuhanNormaliser {
         List<String> ids = new ArrayList<>(list.size());
         // below the school, nodes the walk did not reach are other parts of the school, not orphans
         boolean subtree = !rootOrgId.equals(topOrgId) && tree(exchange).available();
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": member list page " + pages.getPage());
         for (WireMember member : list) {
             ids.add(member.userId());
-            add(run, state, member, subtree ? tree(exchange) : null);
+            add(run, state, answer, member, subtree ? tree(exchange) : null);
         }
         CountPaging.of(exchange, pages).advance(pages, ids, page.pageSize(), MEMBER_PAGE_SIZE, page.count(),
                 SOURCE + ": members of " + rootOrgId);
@@ -199,6 +201,7 @@ public final class WuhanNormaliser {
         List<WireParent> list = page.memberList() == null ? List.of() : page.memberList();
         List<String> ids = new ArrayList<>(list.size());
         boolean anyNew = false;
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": parent list page " + pages.getPage());
         for (WireParent parent : list) {
             String id = parent.userId();
             ids.add(id);
@@ -208,7 +211,7 @@ public final class WuhanNormaliser {
                 state.parentsWithoutChild++;
                 continue;
             }
-            run.snapshot().addMember(new Member(SOURCE, run.tenant(), id, blankToNull(parent.name()),
+            answer.add(new Member(SOURCE, run.tenant(), id, blankToNull(parent.name()),
                     Role.PARENT, List.of(), blankToNull(parent.phone()), blankToNull(parent.email()), Status.ACTIVE,
                     List.of(), Attributes.of(parent.extra())));
         }
@@ -248,7 +251,7 @@ public final class WuhanNormaliser {
                     SOURCE, unlisted, state.parents.unlistedSample(SAMPLE_SIZE));
         }
         if (!state.nodesOutsideRoot.isEmpty()) {
-            LOG.info("{}: {} org node(s) on members lie outside {} ({}); left out of their departmentIds: {}",
+            LOG.info("{}: {} org node(s) on members lie outside {} ({}); kept as attributes.outOfScopeDepartmentIds: {}",
                     SOURCE, state.nodesOutsideRoot.size(), rootOrgId, rootKey,
                     sample(new ArrayList<>(state.nodesOutsideRoot)));
         }
@@ -261,8 +264,11 @@ public final class WuhanNormaliser {
 
     // ---------------------------------------------------------------- mapping
 
-    /** @param scope when a subtree is synced, its walked tree: org nodes outside it are left out */
-    private static void add(RunContext run, State state, WireMember member, OrgTreeWalk scope) {
+    /**
+     * @param scope when a subtree is synced, its walked tree: org nodes outside it are not made
+     *              departments (the run publishes them as the member's outOfScopeDepartmentIds)
+     */
+    private static void add(RunContext run, State state, OneAnswer answer, WireMember member, OrgTreeWalk scope) {
         String id = member.userId();
         if (id == null || id.isBlank()) {
             throw new RunFailedException(SOURCE + ": the member list has an entry without user_id (" + member.name()
@@ -274,11 +280,11 @@ public final class WuhanNormaliser {
                 if (org.orgId() == null || org.orgId().isBlank()) {
                     continue;
                 }
+                orgIds.add(org.orgId());
                 if (scope != null && !scope.contains(org.orgId())) {
                     state.nodesOutsideRoot.add(org.orgId());
                     continue;
                 }
-                orgIds.add(org.orgId());
                 state.nodesOnMembers.putIfAbsent(org.orgId(), org);
             }
         }
@@ -318,7 +324,7 @@ public final class WuhanNormaliser {
                 raw.add(entry);
             }
         }
-        run.snapshot().addMember(new Member(SOURCE, run.tenant(), id, blankToNull(member.name()), role,
+        answer.add(new Member(SOURCE, run.tenant(), id, blankToNull(member.name()), role,
                 departmentIds, null, null, Status.ACTIVE, relations, attributes));
     }
 

@@ -144,18 +144,26 @@ class WecomNormaliserTest {
     }
 
     @Test
-    void aListingWithoutTheRootOrAnInvisibleRootFailsTheRun() {
-        WecomNormaliser normaliser = new WecomNormaliser("1", DepartmentMode.AUTO, MemberMode.AUTO);
-        Exchange exchange = begin(normaliser);
+    void aListingWithoutTheVendorRootIsAVisibleRangeButAConfiguredRootMustBeVisible() {
+        WecomNormaliser whole = new WecomNormaliser("1", DepartmentMode.AUTO, MemberMode.AUTO);
+        Exchange exchange = begin(whole);
         answer(exchange, "{\"errcode\":0,\"department\":[{\"id\":5,\"name\":\"Sub\",\"parentid\":2,\"order\":1}]}");
-        assertThatThrownBy(() -> normaliser.departments(exchange)).isInstanceOf(RunFailedException.class)
-                .hasMessageContaining("root department 1");
+        assertThat(whole.departments(exchange)).as("the app's visible range: department 5 alone").containsExactly("5");
 
         exchange.getMessage().setBody(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
-        exchange.setProperty(WecomNormaliser.DEPARTMENT_PROPERTY, "1");
-        assertThatThrownBy(() -> normaliser.department(exchange)).hasMessageContaining("root department 1");
         exchange.setProperty(WecomNormaliser.DEPARTMENT_PROPERTY, "8");
-        normaliser.department(exchange); // another department that vanished is skipped
+        whole.department(exchange);
+        assertThat(exchange.getProperty(RunContext.PROPERTY, RunContext.class).unread().departments())
+                .as("a department listed but refused is carried forward, not dropped").containsExactly("8");
+
+        WecomNormaliser sub = new WecomNormaliser("7", DepartmentMode.AUTO, MemberMode.AUTO);
+        Exchange configured = begin(sub);
+        answer(configured, "{\"errcode\":0,\"department\":[{\"id\":5,\"name\":\"Sub\",\"parentid\":2,\"order\":1}]}");
+        assertThatThrownBy(() -> sub.departments(configured)).isInstanceOf(RunFailedException.class)
+                .hasMessageContaining("root department 7").hasMessageContaining("orgsync.wecom.root-department-id");
+        configured.getMessage().setBody(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+        configured.setProperty(WecomNormaliser.DEPARTMENT_PROPERTY, "7");
+        assertThatThrownBy(() -> sub.department(configured)).hasMessageContaining("root department 7");
     }
 
     private Exchange begin(WecomNormaliser normaliser) {
