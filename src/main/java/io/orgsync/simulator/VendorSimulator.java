@@ -52,6 +52,7 @@ public final class VendorSimulator implements AutoCloseable {
     private final LongAdder streamedBytes = new LongAdder();
     private final LongAdder bytesServed = new LongAdder();
     private final FaultInjector faults;
+    private final CannedAnswers cannedAnswers = new CannedAnswers();
     private final List<VendorApi> apis;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -128,6 +129,11 @@ public final class VendorSimulator implements AutoCloseable {
 
     public FaultInjector faults() {
         return faults;
+    }
+
+    /** Answers set by a test for particular requests, served in place of the organisation's. */
+    public CannedAnswers canned() {
+        return cannedAnswers;
     }
 
     /** Every request received since start or the last reset, token calls and failures included. */
@@ -274,7 +280,8 @@ public final class VendorSimulator implements AutoCloseable {
             if (refusal != null) {
                 return api.rateLimited(r, refusal);
             }
-            response = api.handle(r);
+            SimResponse canned = cannedAnswers.take(r);
+            response = canned != null ? canned : api.handle(r);
         } finally {
             faults.exitWecomCall(vendor, r.path);
         }
