@@ -89,10 +89,9 @@ final class CarriedForward {
     }
 
     /**
-     * The members to publish although this run did not (wholly) read them, by id: last known
-     * records of people it did not read, and for people it did read, the part of their last known
-     * record that lies in unreadable departments (departments and relations only), to be merged
-     * with what was read.
+     * The members to publish although this run did not (wholly) read them, by id: the last known
+     * records of people it did not read, and of people it did read who were related to one of
+     * those ({@link #merge} keeps of them only what lies in the unreadable departments).
      *
      * @param fetched the run's members by id
      */
@@ -110,22 +109,18 @@ final class CarriedForward {
             }
         }
         // the people read now who were related to someone carried: their side of that relation
-        Map<String, List<Relation>> relatedToCarried = new HashMap<>();
+        Set<String> relatedToCarried = new HashSet<>();
         for (Member member : carried.values()) {
             for (Relation relation : member.relations()) {
                 if (!carried.containsKey(relation.id()) && fetched.containsKey(relation.id())) {
-                    relatedToCarried.computeIfAbsent(relation.id(), id -> new ArrayList<>()).add(relation);
+                    relatedToCarried.add(relation.id());
                 }
             }
         }
         if (!relatedToCarried.isEmpty()) {
-            int[] indices = IntStream.range(0, before.size()).filter(i -> relatedToCarried.containsKey(ids.at(i)))
-                    .toArray();
+            int[] indices = IntStream.range(0, before.size()).filter(i -> relatedToCarried.contains(ids.at(i))).toArray();
             for (Member last : lastKnown(before, indices)) {
-                List<String> unreadDepartments = last.departmentIds().stream().filter(unreadMembers::contains).toList();
-                List<Relation> toCarried = last.relations().stream().filter(r -> carried.containsKey(r.id())).toList();
-                carried.put(last.id(), new Member(last.source(), last.tenant(), last.id(), null, last.role(),
-                        unreadDepartments, null, null, last.status(), toCarried, null));
+                carried.put(last.id(), last);
             }
         }
         if (!carried.isEmpty()) {
@@ -136,6 +131,31 @@ final class CarriedForward {
                     + count(relatedToCarried.size(), "member") + " read elsewhere keep their link to them");
         }
         return carried;
+    }
+
+    /**
+     * A person this run read, with what of their last known record lies where it could not read:
+     * the unreadable departments and the relations to people carried forward. Lists keep the last
+     * run's order where they still hold the same entries, so that a person whose readable part did
+     * not change is published exactly as before.
+     */
+    Member merge(Member read, Member last, java.util.function.Predicate<String> carriedId) {
+        List<String> departmentIds = ordered(read.departmentIds(), last.departmentIds(), unreadMembers::contains);
+        List<Relation> relations = ordered(read.relations(), last.relations(), r -> carriedId.test(r.id()));
+        return new Member(read.source(), read.tenant(), read.id(), read.name(), read.role(), departmentIds,
+                read.mobile(), read.email(), read.status(), relations, read.attributes());
+    }
+
+    /** {@code read} plus the entries of {@code last} that {@code kept}, in {@code last}'s order first. */
+    private static <T> List<T> ordered(List<T> read, List<T> last, java.util.function.Predicate<T> kept) {
+        java.util.LinkedHashSet<T> merged = new java.util.LinkedHashSet<>();
+        for (T entry : last) {
+            if (read.contains(entry) || kept.test(entry)) {
+                merged.add(entry);
+            }
+        }
+        merged.addAll(read);
+        return List.copyOf(merged);
     }
 
     /** What the manifest says of the carrying forward. */

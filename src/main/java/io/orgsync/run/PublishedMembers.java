@@ -52,13 +52,14 @@ final class PublishedMembers {
 
     /**
      * @param previous sorted by id for the merge to stream; any other order is sorted first
-     * @param carried  members this run could not read, by id ({@link CarriedForward}): published
-     *                 as they were, merged into a fetched member of the same id
+     * @param carried  last known members this run could not (wholly) read, by id
+     *                 ({@link CarriedForward#members}): published as they were, or merged into the
+     *                 fetched member of the same id by {@code carrying}
      * @throws IllegalArgumentException when the previous snapshot lists an id twice or a record
      *                                  without an id, as {@link ChangeDetector} would
      */
     static PublishedMembers prepare(Snapshot snapshot, Publication publication, List<Member> previous,
-                                    NavigableMap<String, Member> carried) {
+                                    NavigableMap<String, Member> carried, CarriedForward carrying) {
         RecordSpool spool = snapshot.spool();
         MVMap<String, byte[]> fetched = snapshot.memberMap();
         Previous before = Previous.of(previous);
@@ -74,7 +75,8 @@ final class PublishedMembers {
         int created = 0;
         List<Integer> gone = new ArrayList<>();
         int p = 0;
-        Lines lines = new Lines(fetched.cursor(null), carried, publication, asFetched);
+        Lines lines = new Lines(fetched.cursor(null), carried, publication, asFetched,
+                (read, last) -> carrying.merge(read, last, id -> carried.containsKey(id) && !fetched.containsKey(id)));
         while (lines.advance()) {
             String id = lines.id;
             byte[] line = lines.line;
@@ -118,14 +120,16 @@ final class PublishedMembers {
         private final Iterator<Map.Entry<String, Member>> carried;
         private final Publication publication;
         private final boolean asFetched;
+        private final java.util.function.BinaryOperator<Member> mergeRead;
         private String fetchedId;
         private Map.Entry<String, Member> nextCarried;
         String id;
         byte[] line;
 
         Lines(Cursor<String, byte[]> fetched, NavigableMap<String, Member> carried, Publication publication,
-              boolean asFetched) {
+              boolean asFetched, java.util.function.BinaryOperator<Member> mergeRead) {
             this.fetched = fetched;
+            this.mergeRead = mergeRead;
             this.carried = carried.entrySet().iterator();
             this.publication = publication;
             this.asFetched = asFetched;
@@ -147,7 +151,7 @@ final class PublishedMembers {
             id = fetchedId;
             byte[] read = fetched.getValue();
             if (order == 0) {
-                Member merged = Snapshot.merge(publication.fetched(SpooledRecords.decode(read)), nextCarried.getValue());
+                Member merged = mergeRead.apply(publication.fetched(SpooledRecords.decode(read)), nextCarried.getValue());
                 line = SpooledRecords.encode(publication.carried(merged));
                 nextCarried = carried.hasNext() ? carried.next() : null;
             } else {

@@ -211,7 +211,7 @@ public final class RunCoordinator implements AutoCloseable {
         carried.warnings().forEach(run::warn);
         // privacy before change detection, so the state store, every sink and the diff hold the same value
         PublishedMembers members = PublishedMembers.prepare(snapshot,
-                publication(run, departments, carriedMembers.isEmpty()), previous.members(), carriedMembers);
+                publication(run, departments, carriedMembers.isEmpty()), previous.members(), carriedMembers, carried);
         ChangeCounts counts = ChangeCounts.of(departmentChanges).plusMembers(members.created(), members.updated(),
                 members.deleted());
         String heldBecause = guard(previous, counts, departments.isEmpty() && members.members().isEmpty());

@@ -63,7 +63,7 @@ public final class Fixtures {
                                        List<Department> departments, List<Member> fetched, Privacy privacy) {
         fetched.forEach(snapshot::addMember);
         PublishedMembers published = PublishedMembers.prepare(snapshot, new Publication(privacy, null), previous.members(),
-                new java.util.TreeMap<>());
+                new java.util.TreeMap<>(), CarriedForward.none());
         List<Change> changes = Concatenated.changes(
                 ChangeDetector.diffDepartments(previous.departments(), departments), published.changes());
         return new RunResult(manifest(runId, departments, published.members(), changes), departments,

@@ -39,7 +39,7 @@ class PublishedMembersTest {
         List<Member> fetched = new ArrayList<>(current);
         java.util.Collections.reverse(fetched);
         fetched.forEach(snapshot::addMember);
-        return PublishedMembers.prepare(snapshot, new Publication(Privacy.PLAIN, null), previous, new java.util.TreeMap<>());
+        return PublishedMembers.prepare(snapshot, new Publication(Privacy.PLAIN, null), previous, new java.util.TreeMap<>(), CarriedForward.none());
     }
 
     private static void assertSameAsTheDetector(PublishedMembers published, List<Member> current,
