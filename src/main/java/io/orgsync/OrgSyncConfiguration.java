@@ -49,7 +49,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        FileSink fileSink = new FileSink(settings.fileDir(), settings.fileFormats());
+        FileSink fileSink = new FileSink(settings.fileDir(), settings.fileFormats(), settings.fileKeepRuns());
         try {
             // a crash mid-publish leaves a hidden temporary run directory; it was never visible, so it goes
             fileSink.cleanStaleTemporaryDirectories();
