@@ -1,5 +1,6 @@
 package io.orgsync;
 
+import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceName;
 import io.orgsync.config.SourceSettings;
@@ -28,6 +29,12 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.service.ServiceSupport;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +46,8 @@ import java.util.concurrent.ExecutorService;
  */
 public final class OrgSyncConfiguration implements CamelConfiguration {
 
+    private static final String FILE_DIR = "orgsync.file.dir";
+
     private final OrgSyncSettings settings;
     private final Clock clock;
 
@@ -49,12 +58,15 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        FileSink fileSink = new FileSink(settings.fileDir(), settings.fileFormats());
+        if (settings.sinks().contains(FileSink.NAME) || settings.sinks().contains(WebhookSink.NAME)) {
+            checkFileDir(settings.fileDir());
+        }
+        FileSink fileSink = new FileSink(settings.fileDir(), settings.fileFormats(), settings.fileKeepRuns());
         try {
             // a crash mid-publish leaves a hidden temporary run directory; it was never visible, so it goes
             fileSink.cleanStaleTemporaryDirectories();
-        } catch (java.io.IOException e) {
-            throw new io.orgsync.config.ConfigurationException("orgsync.file.dir",
+        } catch (IOException e) {
+            throw new ConfigurationException(FILE_DIR,
                     "cannot clean up " + settings.fileDir().toAbsolutePath() + ": " + e.getMessage());
         }
         Map<String, Sink> sinks = new LinkedHashMap<>();
@@ -80,6 +92,30 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind("orgsyncTenantRoutes", new TenantRoutes(settings.runnable()));
         context.getRegistry().bind(io.orgsync.kamelet.Kamelets.BEAN, new io.orgsync.kamelet.Kamelets(context, this, runs,
                 settings.fileDir()));
+    }
+
+    /**
+     * The file sink's runs and the webhook sink's dead letters live under {@code orgsync.file.dir};
+     * unchecked, a file there or a folder that cannot be made shows only when the first run
+     * publishes, after its whole fetch. Making the folder is the only sure test that it can be made.
+     */
+    static void checkFileDir(Path dir) {
+        Path absolute = dir.toAbsolutePath();
+        if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+            throw new ConfigurationException(FILE_DIR, absolute + " is not a directory; point " + FILE_DIR
+                    + " at a folder (runs go to <dir>/<source>/<tenant>/, dead letters to <dir>/dead-letter/)");
+        }
+        try {
+            Files.createDirectories(absolute);
+        } catch (IOException e) {
+            // the exception names the path it failed on, which may be a parent: say which, and why
+            String reason = e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file or a broken link is in the way"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+            String where = e instanceof FileSystemException f && f.getFile() != null
+                    && !Path.of(f.getFile()).toAbsolutePath().equals(absolute) ? " (at " + f.getFile() + ")" : "";
+            throw new ConfigurationException(FILE_DIR, "cannot create the folder " + absolute + ": " + reason + where);
+        }
     }
 
     /** A tenant's client, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import io.orgsync.sink.file.RunRetention;
 import io.orgsync.sink.webhook.WebhookSettings;
 
 /**
@@ -27,6 +28,7 @@ public record OrgSyncSettings(
         Set<String> sinks,
         Path fileDir,
         Set<String> fileFormats,
+        int fileKeepRuns,
         int deletesMaxPercent,
         int deletesMaxCount,
         boolean deletesForce,
@@ -145,6 +147,7 @@ public record OrgSyncSettings(
             formats.add(format);
         }
         Path fileDir = in.path("orgsync.file.dir", "exports");
+        int keepRuns = in.integer(RunRetention.KEY, RunRetention.DEFAULT_KEEP_RUNS, 0, Integer.MAX_VALUE);
         int maxPercent = in.integer("orgsync.deletes.max-percent", 20, 0, 100);
         int maxCount = in.integer("orgsync.deletes.max-count", 500, 0, Integer.MAX_VALUE);
         boolean force = in.bool("orgsync.deletes.force", false);
@@ -168,7 +171,7 @@ public record OrgSyncSettings(
         JdbcSettings jdbc = JdbcSettings.validated(in.get(JdbcSettings.URL_KEY).orElse(null),
                 in.get(JdbcSettings.USERNAME_KEY).orElse(""), in.get(JdbcSettings.PASSWORD_KEY).orElse(""));
         return new OrgSyncSettings(List.copyOf(enabled), Map.copyOf(sources), Set.copyOf(sinks), fileDir,
-                Set.copyOf(formats), maxPercent, maxCount, force, http, runOnce, jdbc,
+                Set.copyOf(formats), keepRuns, maxPercent, maxCount, force, http, runOnce, jdbc,
                 sinks.contains("webhook") ? webhook : Optional.empty(), io.orgsync.run.Privacy.load(in::get),
                 java.util.Collections.unmodifiableMap(tenants));
     }

@@ -3,6 +3,7 @@ package io.orgsync.kamelet;
 import io.orgsync.config.ConfigurationException;
 import io.orgsync.run.Sink;
 import io.orgsync.sink.file.FileSink;
+import io.orgsync.sink.file.RunRetention;
 import io.orgsync.sink.webhook.WebhookDelivery;
 import io.orgsync.sink.webhook.WebhookSettings;
 import io.orgsync.sink.webhook.WebhookSink;
@@ -31,6 +32,7 @@ public final class RunSink implements CamelContextAware {
     private String kind;
     private String dir;
     private String formats;
+    private String keepRuns;
     private String url;
     private String secret;
     private String batchSize;
@@ -46,6 +48,10 @@ public final class RunSink implements CamelContextAware {
 
     public void setFormats(String formats) {
         this.formats = formats;
+    }
+
+    public void setKeepRuns(String keepRuns) {
+        this.keepRuns = keepRuns;
     }
 
     public void setUrl(String url) {
@@ -90,7 +96,8 @@ public final class RunSink implements CamelContextAware {
                     }
                     all.add(format);
                 }
-                yield Optional.of(new FileSink(Path.of(dir == null || dir.isBlank() ? "exports" : dir), all));
+                yield Optional.of(new FileSink(Path.of(dir == null || dir.isBlank() ? "exports" : dir), all,
+                        keepRuns()));
             }
             case "webhook" -> {
                 // validated as the orgsync.webhook.* keys are; the dead letters go where the bundle's do
@@ -104,6 +111,22 @@ public final class RunSink implements CamelContextAware {
             }
             default -> throw new IllegalArgumentException("unknown sink kind '" + kind + "' in a sink Kamelet");
         };
+    }
+
+    private int keepRuns() {
+        if (keepRuns == null || keepRuns.isBlank()) {
+            return RunRetention.DEFAULT_KEEP_RUNS;
+        }
+        try {
+            int parsed = Integer.parseInt(keepRuns.strip());
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as a negative number is
+        }
+        throw new ConfigurationException("keepRuns", "'" + keepRuns + "' is not a whole number of 0 or more "
+                + "(0 keeps every run)");
     }
 
     private Kamelets kamelets() {

@@ -40,6 +40,15 @@ class OrgSyncSettingsTest {
         assertThat(settings.sinks()).containsExactly("file");
         assertThat(settings.deletesMaxPercent()).isEqualTo(20);
         assertThat(settings.deletesMaxCount()).isEqualTo(500);
+        assertThat(settings.fileKeepRuns()).isEqualTo(30);
+    }
+
+    @Test
+    void keepRunsZeroKeepsEveryRunAndIsAccepted() {
+        values.put("orgsync.file.keep-runs", "0");
+        assertThat(load().fileKeepRuns()).isZero();
+        values.put("orgsync.file.keep-runs", " 7 ");
+        assertThat(load().fileKeepRuns()).isEqualTo(7);
     }
 
     @Test
@@ -64,6 +73,9 @@ class OrgSyncSettingsTest {
             "orgsync.wecom-school.max-requests-per-minute|lots|orgsync.wecom-school.max-requests-per-minute",
             "orgsync.sinks|file,ftp|orgsync.sinks",
             "orgsync.file.formats|jsonl,xml|orgsync.file.formats",
+            "orgsync.file.keep-runs|-1|orgsync.file.keep-runs",
+            "orgsync.file.keep-runs|thirty|orgsync.file.keep-runs",
+            "orgsync.file.keep-runs|2.5|orgsync.file.keep-runs",
             "orgsync.deletes.max-percent|120|orgsync.deletes.max-percent",
             "orgsync.deletes.force|yes|orgsync.deletes.force",
             "orgsync.feishu.user-id-type|email|orgsync.feishu.user-id-type",

@@ -82,13 +82,20 @@ public final class FileSink implements Sink {
 
     private final Path dir;
     private final boolean csv;
+    private final RunRetention retention;
+
+    /** With {@code orgsync.file.keep-runs} at its default. */
+    public FileSink(Path dir, Set<String> formats) {
+        this(dir, formats, RunRetention.DEFAULT_KEEP_RUNS);
+    }
 
     /**
-     * @param dir     {@code orgsync.file.dir}; created on first publish
-     * @param formats {@code orgsync.file.formats}: a subset of {@code jsonl}, {@code csv} (case and
-     *                blanks ignored); JSONL is always written: the contract promises it in every run folder
+     * @param dir      {@code orgsync.file.dir}; created on first publish
+     * @param formats  {@code orgsync.file.formats}: a subset of {@code jsonl}, {@code csv} (case and
+     *                 blanks ignored); JSONL is always written: the contract promises it in every run folder
+     * @param keepRuns {@code orgsync.file.keep-runs}: runs kept per source and tenant, {@code 0} for all
      */
-    public FileSink(Path dir, Set<String> formats) {
+    public FileSink(Path dir, Set<String> formats, int keepRuns) {
         if (dir == null) {
             throw new IllegalArgumentException("orgsync.file.dir must be set");
         }
@@ -104,6 +111,7 @@ public final class FileSink implements Sink {
             normalised.add(f);
         }
         this.csv = normalised.contains(FileLayout.FORMAT_CSV);
+        this.retention = new RunRetention(keepRuns);
     }
 
     /** Reads {@code orgsync.file.formats} as written in the properties: {@code jsonl,csv}. */
@@ -204,6 +212,7 @@ public final class FileSink implements Sink {
             // from here on the new state is visible: failing now would break the all-or-nothing promise
             syncDirectoryQuietly(tenantDir);
             LOG.info("published run {} to {}", manifest.runId(), runDir);
+            retention.prune(tenantDir, manifest.source(), manifest.tenant());
         }
 
         @Override

@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -30,6 +32,12 @@ public final class Database implements AutoCloseable {
     static final String MIGRATIONS = "classpath:db/orgsync";
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    /**
+     * H2's DATABASE_ALREADY_OPEN: an embedded database's file is locked by another process. H2 says
+     * "Database may be already in use", which reads like a broken configuration.
+     */
+    static final int H2_DATABASE_ALREADY_OPEN = 90020;
 
     private final HikariDataSource dataSource;
     private final SqlDialect dialect;
@@ -158,12 +166,46 @@ public final class Database implements AutoCloseable {
                     + settings.redactedUrl() + " refused the login of user " + user + " (check "
                     + JdbcSettings.USERNAME_KEY + " and " + JdbcSettings.PASSWORD_KEY + "): " + reason);
         }
+        String embedded = code == H2_DATABASE_ALREADY_OPEN ? embeddedFile(settings.url()) : null;
+        if (embedded != null) {
+            return new ConfigurationException(JdbcSettings.URL_KEY, "another orgsync process (or other program) "
+                    + "holds the embedded database at " + embedded + "; stop it, or point " + JdbcSettings.URL_KEY
+                    + " at a server database (PostgreSQL, MariaDB or MySQL) for several processes to share");
+        }
         if (state.equals("3D000") || code == 1049) {
             return new ConfigurationException(JdbcSettings.URL_KEY, "the database named in "
                     + settings.redactedUrl() + " does not exist; create it first: " + reason);
         }
         return new ConfigurationException(JdbcSettings.URL_KEY, "cannot open or set up the database at "
                 + settings.redactedUrl() + ": " + reason);
+    }
+
+    /**
+     * Where an embedded H2 URL keeps its data, as H2 resolves it ({@code ~} is the home folder);
+     * {@code null} for any other URL (a server, an in-memory database, another product).
+     */
+    static String embeddedFile(String url) {
+        if (!url.regionMatches(true, 0, "jdbc:h2:", 0, 8)) {
+            return null;
+        }
+        String location = url.substring("jdbc:h2:".length());
+        int options = location.indexOf(';');
+        location = options < 0 ? location : location.substring(0, options);
+        if (location.regionMatches(true, 0, "file:", 0, 5)) {
+            location = location.substring(5);
+        }
+        // tcp://, ssl://, mem:, zip: and the like; a drive letter (C:) is a path
+        if (location.contains("://") || location.indexOf(':') > 1) {
+            return null;
+        }
+        if (location.startsWith("~")) {
+            location = System.getProperty("user.home") + location.substring(1);
+        }
+        try {
+            return Path.of(location + ".mv.db").toAbsolutePath().normalize().toString();
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     private static String rootMessage(Throwable failure) {

@@ -1002,6 +1002,8 @@ abstract class JdbcStoreContract {
         overrides.put("orgsync.jdbc.url", jdbc.url());
         overrides.put("orgsync.jdbc.username", jdbc.username());
         overrides.put("orgsync.jdbc.password", jdbc.password());
+        // the file sink would create ./exports at start in the project folder; these tests are about the database
+        overrides.put("orgsync.sinks", "jdbc");
         try (OrgSyncApp app = OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"), overrides,
                 true)) {
             app.start();
