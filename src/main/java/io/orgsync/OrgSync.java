@@ -1,6 +1,9 @@
 package io.orgsync;
 
 import io.orgsync.config.ConfigurationException;
+import io.orgsync.config.JdbcSettings;
+import io.orgsync.sink.jdbc.Database;
+import io.orgsync.sink.jdbc.JdbcStore;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.RunStatus;
 import io.orgsync.simulator.SimulatorConfig;
@@ -91,7 +94,11 @@ public final class OrgSync {
     /** Re-sends dead letters with their original ids, using the webhook settings of the configuration. */
     private int redeliver(CommandLine command) {
         var lookup = OrgSyncApp.lookup(command.configFile(), new java.util.Properties());
-        int exit = Redeliverer.run(command.redeliverDir(), lookup);
+        int exit;
+        // only runs the database records as committed are sent: a run a crash took back never reached anyone
+        try (JdbcStore database = new JdbcStore(Database.open(JdbcSettings.load(lookup)), java.time.Clock.systemUTC())) {
+            exit = Redeliverer.run(command.redeliverDir(), lookup, database);
+        }
         out.println(exit == EXIT_OK ? "orgsync: every dead letter under " + command.redeliverDir() + " was delivered"
                 : "orgsync: some dead letters under " + command.redeliverDir() + " still fail; they stay for a later "
                 + "--redeliver");

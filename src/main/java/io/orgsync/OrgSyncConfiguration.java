@@ -11,6 +11,7 @@ import io.orgsync.run.Sink;
 import io.orgsync.sink.webhook.WebhookDelivery;
 import io.orgsync.sink.webhook.WebhookSink;
 import io.orgsync.sink.file.FileSink;
+import io.orgsync.sink.file.UncommittedRuns;
 import io.orgsync.sink.jdbc.Database;
 import io.orgsync.sink.jdbc.JdbcStore;
 import io.orgsync.vendor.InSplitOrder;
@@ -69,11 +70,12 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
             throw new ConfigurationException(FILE_DIR,
                     "cannot clean up " + settings.fileDir().toAbsolutePath() + ": " + e.getMessage());
         }
+        JdbcStore state = openState(context);
+        takeBackUncommitted(state);
         Map<String, Sink> sinks = new LinkedHashMap<>();
         sinks.put(fileSink.name(), fileSink);
-        settings.webhook().ifPresent(webhook ->
-                sinks.put(WebhookSink.NAME, new WebhookSink(new WebhookDelivery(webhook, settings.fileDir()))));
-        JdbcStore state = openState(context);
+        settings.webhook().ifPresent(webhook -> sinks.put(WebhookSink.NAME,
+                new WebhookSink(new WebhookDelivery(webhook, settings.fileDir(), state))));
         RunCoordinator runs = new RunCoordinator(settings, state, sinks, clock);
         context.getRegistry().bind("runs", runs);
         runs.observe(RunMetrics.of(context));
@@ -119,6 +121,23 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     }
 
     /** A tenant's client, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */
+    /**
+     * Before any run: whatever a run published that the database does not record as successful
+     * (a crash took back its commit) is taken back, so that every sink agrees with the database
+     * the next run is compared with.
+     */
+    private void takeBackUncommitted(JdbcStore state) {
+        try {
+            UncommittedRuns.reconcile(settings.fileDir(), state);
+            WebhookDelivery.discardUncommitted(settings.fileDir(), state);
+        } catch (ConfigurationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ConfigurationException(FILE_DIR, "cannot check " + settings.fileDir().toAbsolutePath()
+                    + " against the database: " + e.getMessage());
+        }
+    }
+
     public void bindTenant(CamelContext context, SourceSettings tenant) {
         switch (tenant.name()) {
             case WECOM_SCHOOL -> bindWecomSchool(context, tenant);

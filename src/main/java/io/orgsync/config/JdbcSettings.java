@@ -38,6 +38,12 @@ public record JdbcSettings(String url, String username, String password) {
         password = password == null ? "" : password;
     }
 
+    /** The database keys as a configuration gives them, for commands that need the database alone. */
+    public static JdbcSettings load(java.util.function.Function<String, java.util.Optional<String>> lookup) {
+        return validated(lookup.apply(URL_KEY).orElse(null), lookup.apply(USERNAME_KEY).orElse(""),
+                lookup.apply(PASSWORD_KEY).orElse(""));
+    }
+
     static JdbcSettings validated(String url, String username, String password) {
         String effective = url == null || url.isBlank() ? DEFAULT_URL : url.strip();
         String lower = effective.toLowerCase(Locale.ROOT);

@@ -6,7 +6,7 @@ package io.orgsync.run;
  * before any other sink and commits it first, so that what the next run compares with is exactly
  * what was published.
  */
-public interface StateStore extends Sink {
+public interface StateStore extends Sink, CommittedRuns {
 
     /** What the last successful run of {@code source} and {@code tenant} left; {@link PreviousRun#none()} before the first. */
     PreviousRun load(String source, String tenant) throws Exception;

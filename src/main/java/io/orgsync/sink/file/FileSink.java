@@ -576,7 +576,7 @@ public final class FileSink implements Sink {
     }
 
     /** Write-fsync-rename: readers of {@code target} see the old bytes or the new, never a mix. */
-    private static void replaceAtomically(Path target, byte[] content) throws IOException {
+    static void replaceAtomically(Path target, byte[] content) throws IOException {
         Path temporary = temporaryName(target.getParent(), target.getFileName().toString());
         try {
             writeFile(temporary, out -> out.write(content));

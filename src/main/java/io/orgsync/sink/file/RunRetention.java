@@ -115,7 +115,7 @@ public final class RunRetention {
         return runId;
     }
 
-    private static List<String> runs(Path tenantDir) throws IOException {
+    static List<String> runs(Path tenantDir) throws IOException {
         List<String> runs = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(tenantDir)) {
             for (Path entry : entries) {
@@ -146,7 +146,7 @@ public final class RunRetention {
      * Renamed to a hidden name first, in one step, so that readers never see a half-deleted run; a
      * deletion cut short leaves a {@code .tmp-} folder that the next start removes.
      */
-    private static void remove(Path tenantDir, String run) throws IOException {
+    static void remove(Path tenantDir, String run) throws IOException {
         Path doomed = tenantDir.resolve(FileLayout.TEMP_PREFIX + run + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         Files.move(tenantDir.resolve(run), doomed, StandardCopyOption.ATOMIC_MOVE);

@@ -122,8 +122,28 @@ public final class Database implements AutoCloseable {
                     flyway.info().current() == null ? "?" : flyway.info().current().getVersion(),
                     result.migrationsExecuted > 0 ? " (" + result.migrationsExecuted + " migration(s) applied now)"
                             : "");
+            if (dialect == SqlDialect.MARIADB) {
+                warnUnlessDurable(connection);
+            }
         } catch (SQLException e) {
             throw startFailure(settings, e);
+        }
+    }
+
+    /**
+     * A run is published only once its commit would survive a crash; on MariaDB and MySQL that
+     * holds only with innodb_flush_log_at_trx_commit = 1 (the default), a server-wide setting orgsync
+     * cannot change for its own transactions.
+     */
+    private void warnUnlessDurable(Connection connection) {
+        try (java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet row = statement.executeQuery("SELECT @@innodb_flush_log_at_trx_commit")) {
+            if (row.next() && !"1".equals(row.getString(1))) {
+                LOG.warn("the database at {} has innodb_flush_log_at_trx_commit = {}: a run's commit can be lost in "
+                        + "a crash after orgsync published it; set it to 1", settings.redactedUrl(), row.getString(1));
+            }
+        } catch (SQLException e) {
+            LOG.debug("cannot read innodb_flush_log_at_trx_commit: {}", e.getMessage());
         }
     }
 

@@ -31,6 +31,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,6 +48,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -553,6 +557,12 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         boolean staged = false;
         try {
             connection.setAutoCommit(false);
+            String durable = database.dialect().inTransaction();
+            if (durable != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(durable);
+                }
+            }
             LocalDateTime now = firstLoad != null ? firstLoad.now() : utc(clock.instant());
             lockState(connection, manifest, comparedWith.runId(), now);
             if (!result.tables() && firstLoad == null) {
@@ -572,7 +582,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                 update.executeUpdate();
             }
             staged = true;
-            return new StagedTransaction(connection, manifest);
+            return new StagedTransaction(connection, manifest, database.dialect().afterCommit());
         } catch (SQLException e) {
             throw new RunFailedException("the database did not take run " + manifest.runId() + ": " + describe(e), e);
         } finally {
@@ -664,6 +674,30 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             }
         }
         CompactState.delete(connection, manifest.source(), manifest.tenant());
+    }
+
+    @Override
+    public Set<String> committed(Collection<String> runIds) throws SQLException {
+        Set<String> committed = new HashSet<>();
+        List<String> ids = List.copyOf(runIds);
+        try (Connection connection = database.dataSource().getConnection()) {
+            for (int from = 0; from < ids.size(); from += IN_LIST) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
+                try (PreparedStatement select = connection.prepareStatement("SELECT run_id FROM orgsync_run WHERE "
+                        + "status = 'success' AND run_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                        + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            committed.add(rows.getString(1));
+                        }
+                    }
+                }
+            }
+        }
+        return committed;
     }
 
     @Override
@@ -1097,13 +1131,19 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private static final class StagedTransaction implements Staged {
         private final Connection connection;
         private final Manifest manifest;
+        private final String afterCommit;
         private boolean done;
 
-        StagedTransaction(Connection connection, Manifest manifest) {
+        StagedTransaction(Connection connection, Manifest manifest, String afterCommit) {
             this.connection = connection;
             this.manifest = manifest;
+            this.afterCommit = afterCommit;
         }
 
+        /**
+         * Returns once the run is durable: every other sink publishes it after this, and a run a
+         * crash could still take back must never be visible anywhere.
+         */
         @Override
         public void commit() {
             if (done) {
@@ -1112,6 +1152,12 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             done = true;
             try (connection) {
                 connection.commit();
+                if (afterCommit != null) {
+                    connection.setAutoCommit(true);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.execute(afterCommit);
+                    }
+                }
             } catch (SQLException e) {
                 throw new RunFailedException("the database did not commit run " + manifest.runId() + ": "
                         + describe(e), e);

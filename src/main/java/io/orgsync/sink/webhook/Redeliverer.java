@@ -1,6 +1,7 @@
 package io.orgsync.sink.webhook;
 
 import io.orgsync.config.ConfigurationException;
+import io.orgsync.run.CommittedRuns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,11 +18,13 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * {@code --redeliver DIR}: re-sends dead letters to the URL each was meant for, with its original
+ * {@code --redeliver DIR}, and every webhook delivery before it sends a new run: re-sends the
+ * outbox and dead letters of committed runs to the URL each was meant for, with its original
  * {@code webhook-id} so that a receiver that did get the first copy recognises the repeat, and
  * deletes each file only once the receiver answered 2xx. The order of the first delivery holds:
  * oldest run first, by position within a run, and once a message to a URL fails again, nothing
- * later for that URL is sent in this redelivery.
+ * later for that URL is sent in this redelivery. Messages of a run the database does not record
+ * as successful are never sent: such a run was taken back, and a receiver must never hear of it.
  */
 public final class Redeliverer {
 
@@ -30,14 +33,16 @@ public final class Redeliverer {
     private static final Logger LOG = LoggerFactory.getLogger(Redeliverer.class);
 
     private final WebhookSettings settings;
+    private final CommittedRuns committed;
     private final WebhookTransport transport;
 
-    public Redeliverer(WebhookSettings settings) {
-        this(settings, Clock.systemUTC());
+    public Redeliverer(WebhookSettings settings, CommittedRuns committed) {
+        this(settings, committed, Clock.systemUTC());
     }
 
-    Redeliverer(WebhookSettings settings, Clock clock) {
+    Redeliverer(WebhookSettings settings, CommittedRuns committed, Clock clock) {
         this.settings = settings;
+        this.committed = committed;
         this.transport = new WebhookTransport(settings, clock);
     }
 
@@ -57,14 +62,15 @@ public final class Redeliverer {
     /**
      * The entry point for {@code java -jar orgsync.jar --redeliver DIR}.
      *
-     * @param dir    {@code <orgsync.file.dir>/dead-letter}, or one run's folder inside it
-     * @param lookup the configuration, as for a run: the secrets are needed to sign again
+     * @param dir       {@code <orgsync.file.dir>/dead-letter}, or one run's folder inside it
+     * @param lookup    the configuration, as for a run: the secrets are needed to sign again
+     * @param committed the runs the database records as successful: only their messages are sent
      * @return the exit code: {@code 0} every dead letter delivered (or none found), {@code 1} some still failing
      * @throws ConfigurationException for missing or invalid webhook settings, or a {@code dir} that is not a folder
      */
-    public static int run(Path dir, Function<String, Optional<String>> lookup) {
+    public static int run(Path dir, Function<String, Optional<String>> lookup, CommittedRuns committed) {
         WebhookSettings settings = WebhookSettings.load(lookup);
-        return new Redeliverer(settings).redeliver(dir).exitCode();
+        return new Redeliverer(settings, committed).redeliver(dir).exitCode();
     }
 
     public Result redeliver(Path dir) {
@@ -74,15 +80,79 @@ public final class Redeliverer {
         }
         List<Path> files;
         try {
-            files = DeadLetters.list(dir);
-        } catch (IOException e) {
+            files = committedOnly(DeadLetters.list(dir), null);
+        } catch (Exception e) {
             LOG.error("cannot list dead letters in {}: {}", dir, e.toString());
             return new Result(0, 0, 1);
         }
         if (files.isEmpty()) {
-            LOG.info("no dead letters in {}; nothing to redeliver", dir);
+            LOG.info("no dead letters of committed runs in {}; nothing to redeliver", dir);
             return new Result(0, 0, 0);
         }
+        Sent sent = send(files);
+        removeEmptyRunFolders(dir);
+        int left = files.size() - sent.delivered();
+        if (left == 0) {
+            LOG.info("redelivery from {}: all {} dead letter(s) delivered", dir, files.size());
+        } else {
+            LOG.warn("redelivery from {}: {} of {} dead letter(s) delivered, {} still failing", dir, sent.delivered(),
+                    files.size(), left);
+        }
+        return new Result(files.size(), sent.delivered(), left);
+    }
+
+    /**
+     * Before a run's own messages: what committed runs left in the outbox (a crash during their
+     * delivery, a receiver that was down) is sent first, oldest run first.
+     *
+     * @param root       {@code <orgsync.file.dir>/dead-letter}
+     * @param currentRun the run about to be delivered, whose own messages wait in the same folder
+     * @return the messages sent and still waiting, and the URLs whose waiting messages must stay
+     *         ahead of the current run's
+     */
+    Pending deliverPending(Path root, String currentRun) throws Exception {
+        if (!Files.isDirectory(root)) {
+            return new Pending(0, 0, Set.of());
+        }
+        List<Path> files = committedOnly(DeadLetters.list(root), currentRun);
+        if (files.isEmpty()) {
+            return new Pending(0, 0, Set.of());
+        }
+        Sent sent = send(files);
+        removeEmptyRunFolders(root);
+        int left = files.size() - sent.delivered();
+        if (left == 0) {
+            LOG.info("delivered {} waiting message(s) of earlier run(s) before run {}", sent.delivered(), currentRun);
+        } else {
+            LOG.warn("before run {}: {} waiting message(s) of earlier run(s) delivered, {} still failing; run {} waits "
+                    + "behind them for {} URL(s)", currentRun, sent.delivered(), left, currentRun, sent.stopped().size());
+        }
+        return new Pending(sent.delivered(), left, sent.stopped());
+    }
+
+    /** @param stoppedUrls the URLs for which a waiting message failed again */
+    record Pending(int delivered, int stillWaiting, Set<String> stoppedUrls) {
+    }
+
+    private record Sent(int delivered, Set<String> stopped) {
+    }
+
+    /** The files of runs the database records as successful, but never {@code exceptRun}'s. */
+    private List<Path> committedOnly(List<Path> files, String exceptRun) throws Exception {
+        Set<String> runs = new java.util.TreeSet<>();
+        files.forEach(file -> runs.add(file.getParent().getFileName().toString()));
+        runs.remove(exceptRun);
+        Set<String> ok = runs.isEmpty() ? Set.of() : committed.committed(runs);
+        for (String run : runs) {
+            if (!ok.contains(run)) {
+                LOG.warn("dead letters of run {} are not sent: the database does not record that run as successful",
+                        run);
+            }
+        }
+        return files.stream().filter(file -> ok.contains(file.getParent().getFileName().toString())).toList();
+    }
+
+    private Sent send(List<Path> files) {
         int delivered = 0;
         Set<String> stopped = new HashSet<>();
         Set<String> unknown = new HashSet<>();
@@ -139,15 +209,11 @@ public final class Redeliverer {
             LOG.warn("{}: {} still not delivered after {} attempt(s): {}; it and the later dead letters for this URL "
                     + "stay in place", endpoint.get(), message, outcome.attempts(), outcome.detail());
         }
-        removeEmptyRunFolders(dir);
-        int left = files.size() - delivered;
-        if (left == 0) {
-            LOG.info("redelivery from {}: all {} dead letter(s) delivered", dir, files.size());
-        } else {
-            LOG.warn("redelivery from {}: {} of {} dead letter(s) delivered, {} still failing", dir, delivered,
-                    files.size(), left);
+        if (interrupted) {
+            // shutting down: nothing later may overtake what was not sent
+            settings.endpoints().forEach(endpoint -> stopped.add(endpoint.url().toString()));
         }
-        return new Result(files.size(), delivered, left);
+        return new Sent(delivered, stopped);
     }
 
     /** Run folders emptied by this redelivery go; the folder the user named stays. */

@@ -1,5 +1,6 @@
 package io.orgsync.sink.webhook;
 
+import io.orgsync.run.CommittedRuns;
 import io.orgsync.run.RunResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,17 +40,34 @@ public final class WebhookDelivery {
     private final Path deadLetterRoot;
     private final Clock clock;
     private final WebhookTransport transport;
+    private final Redeliverer waiting;
+    private final java.util.concurrent.atomic.LongAdder redeliveredBeforeRuns = new java.util.concurrent.atomic.LongAdder();
 
-    /** @param fileDir {@code orgsync.file.dir}; dead letters go to its {@code dead-letter} folder */
+    /**
+     * Without the database's word on which runs committed: nothing waiting in the outbox is sent
+     * before a run (a sink Kamelet's own webhook, tests of delivery alone).
+     *
+     * @param fileDir {@code orgsync.file.dir}; dead letters go to its {@code dead-letter} folder
+     */
     public WebhookDelivery(WebhookSettings settings, Path fileDir) {
-        this(settings, fileDir, Clock.systemUTC());
+        this(settings, fileDir, CommittedRuns.NONE);
+    }
+
+    /** @param committed the runs the database records as successful, whose waiting messages go first */
+    public WebhookDelivery(WebhookSettings settings, Path fileDir, CommittedRuns committed) {
+        this(settings, fileDir, committed, Clock.systemUTC());
     }
 
     WebhookDelivery(WebhookSettings settings, Path fileDir, Clock clock) {
+        this(settings, fileDir, CommittedRuns.NONE, clock);
+    }
+
+    WebhookDelivery(WebhookSettings settings, Path fileDir, CommittedRuns committed, Clock clock) {
         this.settings = settings;
         this.deadLetterRoot = deadLetterRoot(fileDir);
         this.clock = clock;
         this.transport = new WebhookTransport(settings, clock);
+        this.waiting = new Redeliverer(settings, committed, clock);
     }
 
     /** {@code <orgsync.file.dir>/dead-letter}, the folder {@code --redeliver} is usually given. */
@@ -79,6 +98,56 @@ public final class WebhookDelivery {
         }
     }
 
+    /**
+     * At start, before any run: the outbox folders of runs the database does not record as
+     * successful go. They were staged by a run that a crash stopped before its durable commit;
+     * sending them later would tell receivers of changes that never happened, out of order.
+     *
+     * @return the run ids whose messages were removed
+     */
+    public static List<String> discardUncommitted(Path fileDir, CommittedRuns committed) throws Exception {
+        Path root = deadLetterRoot(fileDir);
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<String> runs = new ArrayList<>();
+        try (var folders = Files.list(root)) {
+            folders.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(WebhookDelivery::isRunId).forEach(runs::add);
+        }
+        Set<String> ok = runs.isEmpty() ? Set.of() : committed.committed(runs);
+        List<String> removed = new ArrayList<>();
+        for (String run : runs) {
+            if (!ok.contains(run)) {
+                deleteOutbox(DeadLetters.runDir(root, run));
+                removed.add(run);
+            }
+        }
+        if (!removed.isEmpty()) {
+            LOG.warn("removed the waiting webhook messages of {} run(s) the database does not record as successful "
+                    + "(staged before a crash took back their commit): {}", removed.size(), removed);
+        }
+        return removed;
+    }
+
+    private static boolean isRunId(String name) {
+        try {
+            io.orgsync.sink.file.FileLayout.segment("runId", name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void deleteOutbox(Path runDir) throws IOException {
+        try (var files = Files.list(runDir)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(runDir);
+    }
+
     /** The run failed before it was committed: its messages must never be sent. */
     public void discardOutbox(String runId) {
         Path runDir = DeadLetters.runDir(deadLetterRoot, runId);
@@ -106,9 +175,10 @@ public final class WebhookDelivery {
         Path runDir = DeadLetters.runDir(deadLetterRoot, runId);
         List<WebhookMessage> messages = WebhookMessage.of(result, settings.batchSize());
         List<WebhookEndpoint> endpoints = settings.endpoints();
+        Set<String> behindWaiting = deliverWaiting(runId);
         List<DeliveryReport.Target> targets = new ArrayList<>();
         if (endpoints.size() == 1) {
-            targets.add(deliverTo(endpoints.get(0), messages, runDir, result.changes().size()));
+            targets.add(deliverTo(endpoints.get(0), messages, runDir, result.changes().size(), behindWaiting));
             return new DeliveryReport(runId, targets);
         }
         AtomicInteger threads = new AtomicInteger();
@@ -119,7 +189,8 @@ public final class WebhookDelivery {
         });
         List<Future<DeliveryReport.Target>> futures = new ArrayList<>();
         for (WebhookEndpoint endpoint : endpoints) {
-            futures.add(pool.submit(() -> deliverTo(endpoint, messages, runDir, result.changes().size())));
+            futures.add(pool.submit(() -> deliverTo(endpoint, messages, runDir, result.changes().size(),
+                    behindWaiting)));
         }
         pool.shutdown();
         boolean interrupted = false;
@@ -144,13 +215,38 @@ public final class WebhookDelivery {
         return new DeliveryReport(runId, targets);
     }
 
+    /**
+     * Sends what committed runs left waiting in the outbox, oldest first, before this run's own
+     * messages (a crash during their delivery, a receiver that was down).
+     *
+     * @return the URLs for which a waiting message failed again: this run's messages queue behind it
+     */
+    private Set<String> deliverWaiting(String runId) {
+        try {
+            Redeliverer.Pending pending = waiting.deliverPending(deadLetterRoot, runId);
+            redeliveredBeforeRuns.add(pending.delivered());
+            return pending.stoppedUrls();
+        } catch (Exception e) {
+            // the database could not say which runs committed: sending nothing of them is the safe side
+            LOG.warn("cannot deliver the messages waiting in {} before run {}: {}; they wait for the next run or "
+                    + "--redeliver", deadLetterRoot, runId, e.toString());
+            return Set.of();
+        }
+    }
+
+    /** Messages of earlier runs delivered before a later run's, since start; for the metrics. */
+    public long redeliveredBeforeRuns() {
+        return redeliveredBeforeRuns.sum();
+    }
+
     private DeliveryReport.Target deliverTo(WebhookEndpoint endpoint, List<WebhookMessage> messages, Path runDir,
-                                            int changes) {
+                                            int changes, Set<String> behindWaiting) {
         String runId = runDir.getFileName().toString();
         int delivered = 0;
         boolean gone = false;
         boolean interrupted = false;
-        String heldBack = null;
+        String heldBack = behindWaiting.contains(endpoint.url().toString())
+                ? "an earlier run's message to this URL is still not delivered (receivers see runs in order)" : null;
         for (WebhookMessage message : messages) {
             if (heldBack != null) {
                 keep(runDir, endpoint, message, 0, "not sent: " + heldBack, null);
