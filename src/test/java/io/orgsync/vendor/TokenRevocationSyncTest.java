@@ -1,5 +1,8 @@
 package io.orgsync.vendor;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.model.Department;
@@ -15,12 +18,14 @@ import io.orgsync.testing.Harness;
 import io.orgsync.vendor.feishu.FeishuDialect;
 import io.orgsync.vendor.wecom.WecomDialect;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,6 +52,8 @@ class TokenRevocationSyncTest {
 
     @TempDir
     Path exports;
+
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
     /** The three sources with a token shared by parallel requests (Wuhan sends one request at a time). */
     enum Source {
@@ -79,6 +86,19 @@ class TokenRevocationSyncTest {
     void reset() {
         simulator.faults().clear();
         simulator.resetCounters();
+        log.start();
+        ((Logger) LoggerFactory.getLogger("io.orgsync")).addAppender(log);
+    }
+
+    @AfterEach
+    void noTokenLogged() {
+        ((Logger) LoggerFactory.getLogger("io.orgsync")).detachAppender(log);
+        assertThat(log.list).as("the bundle logged").isNotEmpty();
+        for (ILoggingEvent event : log.list) {
+            for (String token : simulator.issuedTokens()) {
+                assertThat(event.getFormattedMessage()).as("no token in a log line").doesNotContain(token);
+            }
+        }
     }
 
     @ParameterizedTest
