@@ -45,9 +45,9 @@ import java.util.StringJoiner;
 
 /**
  * Calls one vendor for one credential, with the mechanics every source shares: a cached token
- * refreshed when the vendor refuses it ({@link TokenCache}), pacing to the vendor's limit, bounded exponential back-off on
- * transient faults and rate-limit answers, a cap on answer size, and a count of every request in
- * the run's {@code apiCalls}. What an answer means is the {@link VendorDialect}'s business.
+ * refreshed when the vendor refuses it ({@link TokenCache}), pacing to the vendor's limit,
+ * bounded exponential back-off on transient faults and rate-limit answers, a cap on answer size,
+ * and a count of every request in the run's {@code apiCalls}. What an answer means is the {@link VendorDialect}'s business.
  *
  * <p>Tokens and secrets never reach a log line or an exception message: messages name the method
  * and path only, never the URL with its query.
@@ -56,9 +56,9 @@ public final class VendorClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(VendorClient.class);
     /**
-     * Token refusals one call may meet before the run fails. Each is a token revoked while the
-     * call was on its way, after serving others; the bound keeps a vendor that revokes tokens as
-     * fast as it issues them from holding a call forever.
+     * Token refusals one call may meet before the run fails. Past the first, each is a token
+     * revoked while the call was on its way, after other calls were served with it; the bound
+     * keeps a vendor that revokes tokens as fast as it issues them from holding a call forever.
      */
     static final int MAX_TOKEN_REFUSALS = 20;
 
