@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code count} matching requests and then stop.
  *
  * <p>{@link #clear()} switches every fault off and cancels a pending
- * {@link #expireTokensAfterCalls} countdown; tokens already revoked or expired stay so, as they
- * would at a vendor.
+ * {@link #expireTokensAfterCalls} countdown and {@link #revokeTokensEvery}; tokens already
+ * revoked or expired stay so, as they would at a vendor.
  */
 public final class FaultInjector {
 
@@ -206,6 +206,22 @@ public final class FaultInjector {
     public FaultInjector expireTokensAfterCalls(Vendor vendor, int calls) {
         tokens.expireAfterCalls(Objects.requireNonNull(vendor), requireNonNegative(calls));
         return this;
+    }
+
+    /**
+     * Repeatedly, each token of one vendor app answers {@code calls} business calls and the next
+     * call revokes it and is refused as invalid (WeCom 40014, Feishu 99991663, Wuhan 100001);
+     * tokens fetched afterwards work for the next {@code calls}. 0: every token is refused on its
+     * first use. Counts from zero again when switched on; {@link #clear()} switches it off.
+     */
+    public FaultInjector revokeTokensEvery(Vendor vendor, int calls) {
+        tokens.revokeEvery(Objects.requireNonNull(vendor), requireNonNegative(calls));
+        return this;
+    }
+
+    /** Tokens revoked by {@link #revokeTokensEvery} since it was last switched on for {@code vendor}. */
+    public long tokenRevocations(Vendor vendor) {
+        return tokens.revocations(Objects.requireNonNull(vendor));
     }
 
     /**
@@ -444,6 +460,7 @@ public final class FaultInjector {
         wecomUserSimplelistRefused = false;
         wuhanChildListUnavailable = false;
         tokens.cancelCountdown();
+        tokens.stopRevoking();
         return this;
     }
 

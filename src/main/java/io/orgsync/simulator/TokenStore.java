@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Tokens of all four apps. Revocation and forced expiry are recorded as serial-number thresholds
@@ -26,6 +27,16 @@ final class TokenStore {
     private record Countdown(Vendor vendor, AtomicInteger remaining) {
     }
 
+    /** {@link #revokeEvery}: calls accepted since the last revocation, guarded by the instance. */
+    private static final class Revoker {
+        final int every;
+        int accepted;
+
+        Revoker(int every) {
+            this.every = every;
+        }
+    }
+
     /** Feishu hands out a new tenant token only when the current one has less than this left. */
     static final long FEISHU_REUSE_MARGIN_MILLIS = Duration.ofMinutes(30).toMillis();
 
@@ -35,6 +46,8 @@ final class TokenStore {
     private final AtomicLongArray revokedBelow = new AtomicLongArray(Vendor.values().length);
     private final AtomicLongArray expiredBelow = new AtomicLongArray(Vendor.values().length);
     private final AtomicReference<Countdown> countdown = new AtomicReference<>();
+    private final AtomicReferenceArray<Revoker> revokers = new AtomicReferenceArray<>(Vendor.values().length);
+    private final AtomicLongArray revocations = new AtomicLongArray(Vendor.values().length);
     private final AtomicLong clockOffsetMillis = new AtomicLong();
     private final long lifetimeMillis;
 
@@ -106,6 +119,9 @@ final class TokenStore {
         if (expired(t, now())) {
             return Check.EXPIRED;
         }
+        if (revokers.get(t.vendor().ordinal()) != null && revokedNow(t)) {
+            return Check.INVALID;
+        }
         countBusinessCall(t.vendor());
         return expired(t, now()) ? Check.EXPIRED : Check.OK;
     }
@@ -139,6 +155,50 @@ final class TokenStore {
 
     void cancelCountdown() {
         countdown.set(null);
+    }
+
+    /**
+     * From now on the vendor's tokens each answer {@code calls} business calls; the next call
+     * revokes every token of the vendor issued so far and is refused, as a vendor that revokes
+     * tokens early does. Revoking on that call rather than after the last accepted one means
+     * every revocation is seen by a client, so its refreshes can be compared with
+     * {@link #revocations}. {@code calls} 0: every token is refused on its first use.
+     */
+    void revokeEvery(Vendor vendor, int calls) {
+        revocations.set(vendor.ordinal(), 0);
+        revokers.set(vendor.ordinal(), new Revoker(calls));
+    }
+
+    void stopRevoking() {
+        for (int i = 0; i < revokers.length(); i++) {
+            revokers.set(i, null);
+        }
+    }
+
+    /** Revocations by {@link #revokeEvery} since it was last switched on for the vendor. */
+    long revocations(Vendor vendor) {
+        return revocations.get(vendor.ordinal());
+    }
+
+    /** Counts a call with a good token towards {@link #revokeEvery}; true when it revoked the token instead. */
+    private boolean revokedNow(Token t) {
+        Revoker revoker = revokers.get(t.vendor().ordinal());
+        if (revoker == null) {
+            return false;
+        }
+        synchronized (revoker) {
+            if (revoked(t)) {
+                return true; // by a call in parallel that took the lock first
+            }
+            if (revoker.accepted < revoker.every) {
+                revoker.accepted++;
+                return false;
+            }
+            revoker.accepted = 0;
+            revokeAll(t.vendor());
+            revocations.incrementAndGet(t.vendor().ordinal());
+            return true;
+        }
     }
 
     private void countBusinessCall(Vendor vendor) {

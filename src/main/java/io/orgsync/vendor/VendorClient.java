@@ -45,9 +45,9 @@ import java.util.StringJoiner;
 
 /**
  * Calls one vendor for one credential, with the mechanics every source shares: a cached token
- * refreshed once when rejected, pacing to the vendor's limit, bounded exponential back-off on
- * transient faults and rate-limit answers, a cap on answer size, and a count of every request in
- * the run's {@code apiCalls}. What an answer means is the {@link VendorDialect}'s business.
+ * refreshed when the vendor refuses it ({@link TokenCache}), pacing to the vendor's limit,
+ * bounded exponential back-off on transient faults and rate-limit answers, a cap on answer size,
+ * and a count of every request in the run's {@code apiCalls}. What an answer means is the {@link VendorDialect}'s business.
  *
  * <p>Tokens and secrets never reach a log line or an exception message: messages name the method
  * and path only, never the URL with its query.
@@ -55,6 +55,12 @@ import java.util.StringJoiner;
 public final class VendorClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(VendorClient.class);
+    /**
+     * Token refusals one call may meet before the run fails. Past the first, each is a token
+     * revoked while the call was on its way, after other calls were served with it; the bound
+     * keeps a vendor that revokes tokens as fast as it issues them from holding a call forever.
+     */
+    static final int MAX_TOKEN_REFUSALS = 20;
 
     private final String source;
     private final URI baseUrl;
@@ -122,30 +128,41 @@ public final class VendorClient {
     }
 
     private JsonNode call(RunContext run, String method, String path, Map<String, String> query, Object body) {
-        RetryPolicy<Object> refreshOnce = RetryPolicy.builder()
-                .handle(VendorFailure.TokenRejected.class)
-                .withMaxRetries(1)
-                .onRetry(e -> run.countRetry())
-                .build();
         try {
-            return Failsafe.with(refreshOnce).get(() -> {
-                String token = tokens.get(() -> dialect.fetchToken(unauthenticated(run)));
+            for (int refusals = 1; ; refusals++) {
+                TokenCache.Lease lease = tokens.lease(() -> dialect.fetchToken(unauthenticated(run)));
                 try {
-                    return send(run, method, path, query, body, token);
+                    JsonNode answer = send(run, method, path, query, body, lease.token());
+                    lease.accepted();
+                    return answer;
                 } catch (VendorFailure.TokenRejected rejected) {
-                    tokens.invalidate(token);
-                    throw rejected;
+                    TokenCache.Refusal next = lease.refused();
+                    if (next == TokenCache.Refusal.FRESH_TOKEN_REFUSED) {
+                        throw VendorFailure.fail(source + ": the vendor rejected a freshly issued access token on "
+                                + method + " " + path + " (" + rejected.getMessage() + "); check the app's permissions");
+                    }
+                    if (refusals == MAX_TOKEN_REFUSALS) {
+                        throw VendorFailure.fail(source + ": " + method + " " + path + " was refused its access token "
+                                + refusals + " times in a row, with a new token each time ("
+                                + rejected.getMessage() + "); the vendor keeps revoking its tokens");
+                    }
+                    if (next == TokenCache.Refusal.REFRESH) {
+                        LOG.info("{}: the vendor refused the access token on {} {} ({}); fetching a new one",
+                                source, method, path, rejected.getMessage());
+                    }
+                    run.countRetry();
+                } catch (VendorFailure.Skip skip) {
+                    lease.accepted();
+                    throw skip;
+                } catch (RuntimeException | Error e) {
+                    lease.ended();
+                    throw e;
                 }
-            });
+            }
         } catch (VendorFailure.Skip skip) {
             // the item is out of reach, never gone: the normaliser carries forward what it held
             run.warn(source + ": " + method + " " + path + describe(query) + " skipped: " + skip.getMessage());
             return MissingNode.getInstance();
-        } catch (VendorFailure.TokenRejected rejected) {
-            throw VendorFailure.fail(source + ": the vendor rejected a freshly issued access token on " + method
-                    + " " + path + " (" + rejected.getMessage() + "); check the app's permissions");
-        } catch (FailsafeException wrapped) {
-            throw unwrap(wrapped);
         }
     }
 

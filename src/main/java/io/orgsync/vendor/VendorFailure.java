@@ -47,7 +47,11 @@ public sealed class VendorFailure extends RunFailedException {
         }
     }
 
-    /** REFRESH: drop the cached token, fetch a new one, retry once. */
+    /**
+     * REFRESH: drop the cached token if it is still the current one, retry with a new one
+     * ({@link TokenCache}); fails the run only when a token fetched to replace a refused one is
+     * refused without having served a call.
+     */
     public static final class TokenRejected extends VendorFailure {
         public TokenRejected(String message) {
             super(message);
