@@ -247,6 +247,11 @@ class RunCoordinatorStateTest {
         }
 
         @Override
+        public java.util.Set<String> committed(java.util.Collection<String> runIds) {
+            return java.util.Set.of();
+        }
+
+        @Override
         public void recordUnapplied(Manifest manifest) {
             if (failRecord) {
                 throw new RunFailedException("database unreachable");

@@ -141,7 +141,9 @@ public final class Redeliverer {
     private List<Path> committedOnly(List<Path> files, String exceptRun) throws Exception {
         Set<String> runs = new java.util.TreeSet<>();
         files.forEach(file -> runs.add(file.getParent().getFileName().toString()));
-        runs.remove(exceptRun);
+        if (exceptRun != null) {
+            runs.remove(exceptRun);
+        }
         Set<String> ok = runs.isEmpty() ? Set.of() : committed.committed(runs);
         for (String run : runs) {
             if (!ok.contains(run)) {

@@ -40,7 +40,8 @@ class RedelivererTest {
             assertThat(delivery.deliver(newer).failedMessages()).isEqualTo(2);
             assertThat(delivery.deliver(older).failedMessages()).isEqualTo(3);
 
-            int exit = Redeliverer.run(WebhookDelivery.deadLetterRoot(fileDir), lookup(values));
+            int exit = Redeliverer.run(WebhookDelivery.deadLetterRoot(fileDir), lookup(values),
+                    WebhookFixtures.ALL_COMMITTED);
 
             assertThat(exit).isZero();
             List<String> expected = new ArrayList<>();
@@ -63,7 +64,7 @@ class RedelivererTest {
             int attemptsBefore = down.requests().size();
             flaky.recover();
 
-            Redeliverer.Result redelivery = new Redeliverer(settings(values))
+            Redeliverer.Result redelivery = new Redeliverer(settings(values), WebhookFixtures.ALL_COMMITTED)
                     .redeliver(WebhookDelivery.deadLetterRoot(fileDir).resolve(OLDER));
 
             assertThat(redelivery).isEqualTo(new Redeliverer.Result(6, 3, 3));
@@ -86,7 +87,7 @@ class RedelivererTest {
         }
         Files.writeString(runDir.resolve("2-000001.json"), "{not json");
         try (Receiver current = new Receiver(SECRET)) {
-            Redeliverer.Result result = new Redeliverer(settings(fast(current.url())))
+            Redeliverer.Result result = new Redeliverer(settings(fast(current.url())), WebhookFixtures.ALL_COMMITTED)
                     .redeliver(WebhookDelivery.deadLetterRoot(fileDir));
 
             assertThat(result).isEqualTo(new Redeliverer.Result(2, 0, 2));
@@ -99,18 +100,19 @@ class RedelivererTest {
     void nothingToRedeliverIsSuccess() throws Exception {
         Path empty = Files.createDirectories(WebhookDelivery.deadLetterRoot(fileDir));
         try (Receiver receiver = new Receiver(SECRET)) {
-            assertThat(Redeliverer.run(empty, lookup(fast(receiver.url())))).isZero();
+            assertThat(Redeliverer.run(empty, lookup(fast(receiver.url())), WebhookFixtures.ALL_COMMITTED)).isZero();
         }
     }
 
     @Test
     void aPathThatIsNotAFolderOrMissingSettingsAreConfigurationErrors() throws Exception {
         try (Receiver receiver = new Receiver(SECRET)) {
-            assertThatThrownBy(() -> Redeliverer.run(fileDir.resolve("nope"), lookup(fast(receiver.url()))))
+            assertThatThrownBy(() -> Redeliverer.run(fileDir.resolve("nope"), lookup(fast(receiver.url())),
+                    WebhookFixtures.ALL_COMMITTED))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageStartingWith("--redeliver: ");
         }
-        assertThatThrownBy(() -> Redeliverer.run(fileDir, lookup(Map.of())))
+        assertThatThrownBy(() -> Redeliverer.run(fileDir, lookup(Map.of()), WebhookFixtures.ALL_COMMITTED))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("orgsync.webhook.url: ");
     }

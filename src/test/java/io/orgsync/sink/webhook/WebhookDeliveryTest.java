@@ -183,7 +183,8 @@ class WebhookDeliveryTest {
             assertThat(held.path("lastError").asText()).startsWith("not sent:");
 
             receiver.recover();
-            Redeliverer.Result redelivered = new Redeliverer(settings(values)).redeliver(fileDir.resolve("dead-letter"));
+            Redeliverer.Result redelivered = new Redeliverer(settings(values), WebhookFixtures.ALL_COMMITTED)
+                    .redeliver(fileDir.resolve("dead-letter"));
 
             assertThat(redelivered).isEqualTo(new Redeliverer.Result(3, 3, 0));
             assertThat(redelivered.exitCode()).isZero();
@@ -420,7 +421,7 @@ class WebhookDeliveryTest {
                 WebhookSettings settings = settings(values);
                 delivery(values).deliver(run(RUN_ID, 4));
                 refusing.recover();
-                new Redeliverer(settings).redeliver(fileDir.resolve("dead-letter"));
+                new Redeliverer(settings, WebhookFixtures.ALL_COMMITTED).redeliver(fileDir.resolve("dead-letter"));
 
                 String printed = settings + " " + settings.endpoints() + " " + settings.endpoints().get(0).secrets()
                         + " " + new StandardWebhookSigner(settings.endpoints().get(0).secrets());

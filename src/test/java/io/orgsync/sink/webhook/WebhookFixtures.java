@@ -29,6 +29,8 @@ import java.util.function.Function;
 final class WebhookFixtures {
 
     static final String SECRET = secret("orgsync-webhook-test-secret-0001");
+    /** Delivery tests without a database: every run whose messages they redeliver is one they committed. */
+    static final io.orgsync.run.CommittedRuns ALL_COMMITTED = java.util.Set::copyOf;
     static final String NEXT_SECRET = secret("orgsync-webhook-test-secret-0002");
     static final String WRONG_SECRET = secret("not-the-secret-the-receiver-has!");
 

@@ -2,6 +2,9 @@ package io.orgsync.sink.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.OrgSyncApp;
+import io.orgsync.config.JdbcSettings;
+import io.orgsync.sink.jdbc.Database;
+import io.orgsync.sink.jdbc.JdbcStore;
 import io.orgsync.config.SourceName;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.RunStatus;
@@ -134,7 +137,11 @@ class WebhookSyncTest {
         assertThat(deadIds).hasSize((int) expectedMessages);
 
         receiver.recover();
-        int exit = Redeliverer.run(deadLetters, key -> Optional.ofNullable(overrides(Map.of()).get(key)));
+        java.util.function.Function<String, Optional<String>> lookup = key -> Optional.ofNullable(overrides(Map.of()).get(key));
+        int exit;
+        try (JdbcStore database = new JdbcStore(Database.open(JdbcSettings.load(lookup)), java.time.Clock.systemUTC())) {
+            exit = Redeliverer.run(deadLetters, lookup, database);
+        }
 
         assertThat(exit).isZero();
         Set<String> redelivered = new HashSet<>();
