@@ -77,6 +77,8 @@ public final class RunMetrics implements RunCoordinator.RunObserver {
                 run.rateLimited());
         count("orgsync.vendor.rejections", REJECTIONS, manifest.source(), tenant, "reason", "token_rejected",
                 run.tokensRejected());
+        count("orgsync.webhook.earlier.delivered", "webhook messages earlier runs left waiting (a crash, a receiver "
+                + "down), delivered before this run's", manifest.source(), tenant, null, null, run.earlierDelivered());
     }
 
     @Override
@@ -105,6 +107,8 @@ public final class RunMetrics implements RunCoordinator.RunObserver {
                 source, tenant, null, null, manifest.retries());
         count("orgsync.webhook.delivery.failures", "webhook messages left in the dead-letter folder", source, tenant,
                 null, null, manifest.deliveryFailures());
+        count("orgsync.run.warnings", "what runs skipped or doubted without failing (the manifest's warnings)",
+                source, tenant, null, null, manifest.warnings().size());
         if (manifest.status() == RunStatus.SUCCESS) {
             // a held run's counts are what it would have done, not what it did
             count("orgsync.changes", "changes applied", source, tenant, "op", "create", manifest.created());

@@ -41,6 +41,7 @@ public final class RunContext {
     private final AtomicLong tokensRejected = new AtomicLong();
     private final Unread unread = new Unread();
     private final AtomicLong moreWarnings = new AtomicLong();
+    private final AtomicLong earlierDelivered = new AtomicLong();
     /** In the order they arose; a set, so parallel fetches reporting the same thing report it once. */
     private final Set<String> warnings = Collections.synchronizedSet(new LinkedHashSet<>());
     private volatile String rootDepartmentId;
@@ -197,6 +198,15 @@ public final class RunContext {
     /** An answer rejecting the access token (expired, revoked); the refresh and retry are counted apart. */
     public void countTokenRejected() {
         tokensRejected.incrementAndGet();
+    }
+
+    /** Messages that earlier runs left waiting, delivered by this run's sinks before its own. */
+    public void countEarlierDelivered(long messages) {
+        earlierDelivered.addAndGet(messages);
+    }
+
+    public long earlierDelivered() {
+        return earlierDelivered.get();
     }
 
     public long rateLimited() {

@@ -343,13 +343,14 @@ public final class RunCoordinator implements AutoCloseable {
             }
         }
         long deliveryFailures = staged.stream().mapToLong(Sink.Staged::deliveryFailures).sum();
+        staged.forEach(work -> run.countEarlierDelivered(work.earlierDelivered()));
         finish(run);
         if (deliveryFailures > 0) {
             manifest = manifest.withDeliveryFailures(deliveryFailures);
             exchange.setProperty(MANIFEST, manifest);
             amendEverywhere(manifest, kameletSink(exchange));
-            LOG.warn("run {}: {} webhook message(s) not delivered; they wait in the dead-letter folder for "
-                    + "--redeliver", run.runId(), deliveryFailures);
+            LOG.warn("run {}: {} webhook message(s) not delivered; they wait in the dead-letter folder and go "
+                    + "before the next run's (or with --redeliver)", run.runId(), deliveryFailures);
         }
         LOG.info(manifest.summaryLine());
         ended(run, manifest);

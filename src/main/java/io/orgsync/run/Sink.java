@@ -37,6 +37,11 @@ public interface Sink {
             return 0;
         }
 
+        /** Messages of earlier runs this sink delivered first during {@link #commit()}; only a webhook has any. */
+        default long earlierDelivered() {
+            return 0;
+        }
+
         /** Discards the staged run unless it was committed; never throws. */
         @Override
         void close();

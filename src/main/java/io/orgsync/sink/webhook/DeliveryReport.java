@@ -6,8 +6,10 @@ import java.util.List;
 /**
  * What one run's delivery achieved, per URL. {@link #failedMessages()} is the manifest's
  * {@code deliveryFailures}: messages some URL did not accept, each kept as a dead letter.
+ * {@code earlierDelivered} counts the messages earlier committed runs had left waiting that went
+ * out first.
  */
-public record DeliveryReport(String runId, List<Target> targets) {
+public record DeliveryReport(String runId, List<Target> targets, long earlierDelivered) {
 
     public DeliveryReport {
         targets = List.copyOf(targets);

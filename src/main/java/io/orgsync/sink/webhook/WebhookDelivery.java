@@ -41,7 +41,6 @@ public final class WebhookDelivery {
     private final Clock clock;
     private final WebhookTransport transport;
     private final Redeliverer waiting;
-    private final java.util.concurrent.atomic.LongAdder redeliveredBeforeRuns = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * Without the database's word on which runs committed: nothing waiting in the outbox is sent
@@ -175,11 +174,12 @@ public final class WebhookDelivery {
         Path runDir = DeadLetters.runDir(deadLetterRoot, runId);
         List<WebhookMessage> messages = WebhookMessage.of(result, settings.batchSize());
         List<WebhookEndpoint> endpoints = settings.endpoints();
-        Set<String> behindWaiting = deliverWaiting(runId);
+        Redeliverer.Pending waited = deliverWaiting(runId);
+        Set<String> behindWaiting = waited.stoppedUrls();
         List<DeliveryReport.Target> targets = new ArrayList<>();
         if (endpoints.size() == 1) {
             targets.add(deliverTo(endpoints.get(0), messages, runDir, result.changes().size(), behindWaiting));
-            return new DeliveryReport(runId, targets);
+            return new DeliveryReport(runId, targets, waited.delivered());
         }
         AtomicInteger threads = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(endpoints.size(), r -> {
@@ -212,31 +212,25 @@ public final class WebhookDelivery {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return new DeliveryReport(runId, targets);
+        return new DeliveryReport(runId, targets, waited.delivered());
     }
 
     /**
      * Sends what committed runs left waiting in the outbox, oldest first, before this run's own
      * messages (a crash during their delivery, a receiver that was down).
      *
-     * @return the URLs for which a waiting message failed again: this run's messages queue behind it
+     * @return what went, and the URLs for which a waiting message failed again: this run's
+     *         messages queue behind it
      */
-    private Set<String> deliverWaiting(String runId) {
+    private Redeliverer.Pending deliverWaiting(String runId) {
         try {
-            Redeliverer.Pending pending = waiting.deliverPending(deadLetterRoot, runId);
-            redeliveredBeforeRuns.add(pending.delivered());
-            return pending.stoppedUrls();
+            return waiting.deliverPending(deadLetterRoot, runId);
         } catch (Exception e) {
             // the database could not say which runs committed: sending nothing of them is the safe side
             LOG.warn("cannot deliver the messages waiting in {} before run {}: {}; they wait for the next run or "
                     + "--redeliver", deadLetterRoot, runId, e.toString());
-            return Set.of();
+            return new Redeliverer.Pending(0, 0, Set.of());
         }
-    }
-
-    /** Messages of earlier runs delivered before a later run's, since start; for the metrics. */
-    public long redeliveredBeforeRuns() {
-        return redeliveredBeforeRuns.sum();
     }
 
     private DeliveryReport.Target deliverTo(WebhookEndpoint endpoint, List<WebhookMessage> messages, Path runDir,

@@ -65,17 +65,22 @@ public final class WebhookSink implements Sink {
             return report == null ? 0 : report.failedMessages();
         }
 
+        @Override
+        public long earlierDelivered() {
+            return report == null ? 0 : report.earlierDelivered();
+        }
+
         /** Empty until {@link #commit()} returned. */
         public Optional<DeliveryReport> report() {
             return Optional.ofNullable(report);
         }
 
-        /** The run is applied; its undelivered messages stay in the outbox for {@code --redeliver}. */
+        /** The run is applied; its undelivered messages wait in the outbox for the next run or {@code --redeliver}. */
         @Override
         public void closeAfterStateCommitted() {
             if (report == null) {
                 LOG.warn("run {} is applied but its webhook messages were not sent; they wait in the dead-letter "
-                        + "folder for --redeliver", result.manifest().runId());
+                        + "folder and go before the next run's (or with --redeliver)", result.manifest().runId());
             }
         }
 

@@ -99,6 +99,7 @@ class WebhookOutboxTest {
             staged.commit();
 
             assertThat(staged.deliveryFailures()).isZero();
+            assertThat(staged.earlierDelivered()).as("counted: 3 of the older run, 2 of the old").isEqualTo(5);
             assertThat(receiver.accepted()).extracting(Receiver.Request::id).containsExactly(
                     "msg_" + older + "_1", "msg_" + older + "_2", "msg_" + older + "_completed",
                     "msg_" + old + "_1", "msg_" + old + "_completed",
