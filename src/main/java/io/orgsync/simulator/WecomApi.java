@@ -162,7 +162,7 @@ final class WecomApi implements VendorApi {
     private List<Object> corpDepartments(String idParam) {
         List<Object> out = new ArrayList<>();
         if (idParam == null || idParam.isEmpty()) {
-            for (int p = 0; p < company.departmentCount(); p++) {
+            for (int p = 0; p < company.liveDepartmentCount(); p++) {
                 out.add(company.preorderAt(p));
             }
             out.addAll(injectedAll(Vendor.WECOM));
@@ -178,7 +178,7 @@ final class WecomApi implements VendorApi {
             return out;
         }
         int idx = id - 1;
-        if (idx < 0 || idx >= company.departmentCount()) {
+        if (!company.hasDepartment(idx)) {
             return null;
         }
         out.add(idx);
@@ -264,7 +264,7 @@ final class WecomApi implements VendorApi {
             g.writeNumberField("parentid", inj.parentId);
             g.writeNumberField("order", 1);
         } else {
-            CompanyOrg.Department dept = company.departments().get((Integer) d);
+            CompanyOrg.Department dept = company.dept((Integer) d);
             g.writeNumberField("id", dept.id());
             g.writeStringField("name", dept.name());
             g.writeStringField("name_en", dept.nameEn());
@@ -286,7 +286,7 @@ final class WecomApi implements VendorApi {
             g.writeNumberField("parentid", inj.parentId);
             g.writeNumberField("order", 1);
         } else {
-            CompanyOrg.Department dept = company.departments().get((Integer) d);
+            CompanyOrg.Department dept = company.dept((Integer) d);
             g.writeNumberField("id", dept.id());
             g.writeNumberField("parentid", dept.parentId());
             g.writeNumberField("order", dept.order());
@@ -314,7 +314,7 @@ final class WecomApi implements VendorApi {
             });
         }
         int idx = id - 1;
-        if (idx < 0 || idx >= company.departmentCount()) {
+        if (!company.hasDepartment(idx)) {
             return error(60003, "department not found");
         }
         return ok(g -> {
