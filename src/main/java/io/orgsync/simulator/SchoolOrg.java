@@ -528,6 +528,10 @@ public final class SchoolOrg {
         if (v != null) {
             return v.subtreeStudents(idx);
         }
+        if (departments.get(idx).type() == TYPE_CLASS) {
+            // an elective class lies outside the contiguous range of its grade's regular classes
+            return studentsOfDept(idx);
+        }
         int from = subtreeStudentFrom(idx);
         int[] out = new int[subtreeStudentTo(idx) - from];
         for (int i = 0; i < out.length; i++) {

@@ -321,8 +321,8 @@ final class WuhanApi implements VendorApi {
                     teacherSet.add(t);
                 }
             }
-            if (school.changed()) {
-                // a changed school's subtrees no longer hold contiguous student ranges
+            if (school.changed() || school.dept(root).type() == SchoolOrg.TYPE_CLASS) {
+                // a changed school's subtrees, and an elective class, hold no contiguous student range
                 scope = new Scope(toArray(teacherSet), 0, 0, students ? school.subtreeStudents(root) : new int[0]);
             } else {
                 scope = new Scope(toArray(teacherSet), school.subtreeStudentFrom(root),
