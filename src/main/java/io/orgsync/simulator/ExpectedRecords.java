@@ -157,7 +157,7 @@ final class ExpectedRecords {
 
     /**
      * get-org-info for the school, get-child-list level by level, the member list of the whole
-     * school (teachers, then students in order) and the parent list. A child node's
+     * school (every teacher, then every student) and the parent list. A child node's
      * {@code display_order} is its own order or, without one, its place among its siblings, and
      * {@code has_child} says whether it has any: both are kept, so deleting or adding a sibling
      * or a child updates a node. A student's relations are the part of the family title after 的;
@@ -177,12 +177,10 @@ final class ExpectedRecords {
             }
         }
         Map<String, String> members = new LinkedHashMap<>();
-        for (int idx : school.subtreeDepts(0)) {
-            for (int t : school.teachersOfDept(idx)) {
-                SchoolOrg.Teacher teacher = school.teacherAt(t);
-                members.putIfAbsent(teacher.wuhanId(), String.join("|", "teacher", teacher.name(),
-                        String.valueOf(teacherOrgs(school, teacher))));
-            }
+        // the whole school is in scope (top_org_id), so a teacher whose departments are all gone is still listed
+        for (SchoolOrg.Teacher teacher : school.teachers()) {
+            members.put(teacher.wuhanId(), String.join("|", "teacher", teacher.name(),
+                    String.valueOf(teacherOrgs(school, teacher))));
         }
         Map<Integer, Union> parents = new LinkedHashMap<>();
         int[] live = school.liveStudentList();
