@@ -205,16 +205,8 @@ public final class CompanyOrg {
         return new CompanyOrg(this);
     }
 
-    long seed() {
-        return seed;
-    }
-
     CompanyLayout generatedLayout() {
         return generated.layout;
-    }
-
-    CompanyEdits edits() {
-        return state.edits;
     }
 
     /** Serves the generated company with {@code edits} applied; checked before anything is swapped. */

@@ -19,6 +19,10 @@ import java.util.Optional;
  * <p>Layout: departments are numbered in depth-first preorder (WeCom id = preorder index + 1), so
  * every subtree is a contiguous id range; students are numbered class by class, so every subtree
  * holds a contiguous student range (electives stay inside their grade).
+ *
+ * <p>Changes ({@link #change()}) break that layout, so once one is applied every accessor answers
+ * from a {@link SchoolView} instead; indices stay what they were, and new departments and people
+ * take the next ones. A school never changed pays one null check per access.
  */
 public final class SchoolOrg {
 
@@ -368,11 +372,6 @@ public final class SchoolOrg {
     /** The school as generated, whatever was changed since. */
     SchoolOrg generated() {
         return new SchoolOrg(this, null);
-    }
-
-    SchoolEdits edits() {
-        SchoolView v = edited;
-        return v == null ? null : v.edits;
     }
 
     /** Serves the generated school with {@code edits} applied; checked before anything is swapped. */

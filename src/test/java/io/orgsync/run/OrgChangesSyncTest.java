@@ -80,6 +80,20 @@ class OrgChangesSyncTest {
         syncsCompanyChanges(SourceName.FEISHU, Vendor.FEISHU);
     }
 
+    /** Another read of the same tree (department/simplelist, then department/get one by one) must publish the same. */
+    @Test
+    void wecomReadingDepartmentsOneByOneReportsTheSame() {
+        simulator.faults().wecomDepartmentListTooLarge();
+        syncsCompanyChanges(SourceName.WECOM, Vendor.WECOM);
+    }
+
+    /** Another read of the same tree (children level by level after 43010) must publish the same. */
+    @Test
+    void feishuWalkingTheTreeLevelByLevelReportsTheSame() {
+        simulator.faults().feishuRecursionForbidden();
+        syncsCompanyChanges(SourceName.FEISHU, Vendor.FEISHU);
+    }
+
     // ---------------------------------------------------------------- the school
 
     private void syncsSchoolChanges(SourceName source, Vendor vendor) {
