@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,7 +112,7 @@ class OrgChangesSyncTest {
                         && s.parents().stream().allMatch(p -> school.parent(p.parentId()).children().size() == 1))
                 .findFirst().orElseThrow();
         SchoolOrg.Student twoParents = school.students().stream()
-                .filter(s -> s != onlyChild && s.parents().size() == 2 && !s.id().equals(onlyChild.id()))
+                .filter(s -> !s.id().equals(onlyChild.id()) && s.parents().size() == 2)
                 .reduce((a, b) -> b).orElseThrow();
         String leavingParent = twoParents.parents().get(1).parentId();
         SchoolOrg.Teacher leavingTeacher = school.teacher(otherGrade.admins().get(0).userId());
@@ -174,7 +173,7 @@ class OrgChangesSyncTest {
                 .filter(d -> !d.isRoot() && d.parentId() != 1 && company.departments().stream()
                         .noneMatch(c -> c.parentId() == d.id()))
                 .filter(d -> company.employees().stream().noneMatch(e -> e.departmentIds().indexOf(d.id()) > 0))
-                .findFirst().orElseThrow(() -> new AssertionError("the company has no leaf only main departments name"));
+                .findFirst().orElseThrow(() -> new AssertionError("no leaf department that is nobody's second one"));
         CompanyOrg.Department renamed = company.departments().stream()
                 .filter(d -> d.depth() == 1 && d.id() != closing.parentId()).findFirst().orElseThrow();
         CompanyOrg.Department moved = company.departments().stream()
@@ -189,7 +188,7 @@ class OrgChangesSyncTest {
         int lab = change.addDepartment(renamed.id(), "创新实验室");
         change.addEmployee("林晓", lab);
         // renamed
-        change.renameDepartment(renamed.id(), "研发中心").renameEmployee(leavingLater(company, leaving), "改名员工");
+        change.renameDepartment(renamed.id(), "研发中心").renameEmployee(stayingEmployee(company, leaving), "改名员工");
         // moved: a department under the root, and everyone out of the department that closes
         change.moveDepartment(moved.id(), 1);
         for (CompanyOrg.Employee e : company.employees()) {
@@ -216,8 +215,7 @@ class OrgChangesSyncTest {
         assertThat(revived.deleted()).isZero();
     }
 
-    /** Someone staying, to rename. */
-    private static String leavingLater(CompanyOrg company, List<String> leaving) {
+    private static String stayingEmployee(CompanyOrg company, List<String> leaving) {
         return company.employees().stream().map(CompanyOrg.Employee::id).filter(id -> !leaving.contains(id))
                 .skip(1).findFirst().orElseThrow();
     }
@@ -269,7 +267,7 @@ class OrgChangesSyncTest {
 
     private static Map<String, Set<String>> emptyByOpAndKind() {
         Map<String, Set<String>> out = new TreeMap<>();
-        for (String op : new ArrayList<>(List.of("create", "update", "delete"))) {
+        for (String op : List.of("create", "update", "delete")) {
             for (String kind : List.of("department", "member")) {
                 out.put(op + " " + kind, new TreeSet<>());
             }
