@@ -2,7 +2,6 @@ package io.orgsync.simulator;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -68,45 +67,42 @@ public final class CompanyOrg {
         }
     }
 
+    /**
+     * What a change replaces, swapped whole, so a request sees the company before or after a
+     * change, never half of it. {@code departments} is by index, deleted ones included (as they
+     * were last), and {@code edits} is null while nothing was changed.
+     */
+    private record State(CompanyLayout layout, List<Department> departments, CompanyEdits edits, int[] liveEmployees) {
+    }
+
     private final long seed;
     private final CompanyShape shape;
     private final String name;
-    private final List<Department> departments;
-    private final int[] parent;
-    private final int[] preorder;
-    private final int[] preorderPos;
-    private final int[] subtreeSize;
-    private final int[][] children;
-    private final int[] empDeptStart;
-    private final int[] empDeptList;
-    private final int[] deptMemberStart;
-    private final int[] deptMemberList;
-    private final int[] leader;
-    private final int[] memberCount;
-    private final int[] primaryMemberCount;
     private final Map<Integer, String> awkwardNames;
+    private final State generated;
+    private final boolean frozen;
+    private volatile State state;
 
-    private CompanyOrg(long seed, CompanyShape shape, String name, List<Department> departments, int[] parent,
-                       int[] preorder, int[] preorderPos, int[] subtreeSize, int[][] children, int[] empDeptStart,
-                       int[] empDeptList, int[] deptMemberStart, int[] deptMemberList, int[] leader, int[] memberCount,
-                       int[] primaryMemberCount, Map<Integer, String> awkwardNames) {
+    private CompanyOrg(long seed, CompanyShape shape, String name, CompanyLayout layout, List<Department> departments,
+                       Map<Integer, String> awkwardNames) {
         this.seed = seed;
         this.shape = shape;
         this.name = name;
-        this.departments = departments;
-        this.parent = parent;
-        this.preorder = preorder;
-        this.preorderPos = preorderPos;
-        this.subtreeSize = subtreeSize;
-        this.children = children;
-        this.empDeptStart = empDeptStart;
-        this.empDeptList = empDeptList;
-        this.deptMemberStart = deptMemberStart;
-        this.deptMemberList = deptMemberList;
-        this.leader = leader;
-        this.memberCount = memberCount;
-        this.primaryMemberCount = primaryMemberCount;
         this.awkwardNames = awkwardNames;
+        this.generated = new State(layout, departments, null, null);
+        this.frozen = false;
+        this.state = generated;
+    }
+
+    /** The company as it is now, unaffected by later changes: what a diff compares. */
+    private CompanyOrg(CompanyOrg live) {
+        this.seed = live.seed;
+        this.shape = live.shape;
+        this.name = live.name;
+        this.awkwardNames = live.awkwardNames;
+        this.generated = live.generated;
+        this.frozen = true;
+        this.state = live.state;
     }
 
     // ---------------------------------------------------------------- public ground truth
@@ -120,46 +116,53 @@ public final class CompanyOrg {
     }
 
     public Department root() {
-        return departments.get(0);
+        return dept(0);
     }
 
-    /** Every department, root first, by WeCom id. */
+    /** Every department, root first, by WeCom id; deleted ones are left out. */
     public List<Department> departments() {
-        return departments;
+        State s = state;
+        if (s.edits == null) {
+            return s.departments;
+        }
+        return s.departments.stream().filter(d -> s.layout.isLive(d.id() - 1)).toList();
     }
 
-    /** The department with this WeCom id, or null. */
+    /** The department with this WeCom id, or null (also once deleted). */
     public Department department(int id) {
-        return id >= 1 && id <= departments.size() ? departments.get(id - 1) : null;
+        return hasDepartment(id - 1) ? dept(id - 1) : null;
     }
 
     /** By Feishu id of either type ("0", "D12" or "od-..."). */
     public Optional<Department> departmentByFeishuId(String feishuId) {
         int idx = deptIndexByFeishuId(feishuId, feishuId != null && feishuId.startsWith("od-"));
-        return idx < 0 ? Optional.empty() : Optional.of(departments.get(idx));
+        return idx < 0 ? Optional.empty() : Optional.of(dept(idx));
     }
 
+    /** Employees now, deleted ones left out. */
     public int employeeCount() {
-        return empDeptStart.length - 1;
+        State s = state;
+        return s.liveEmployees == null ? s.layout.employeeTotal() : s.liveEmployees.length;
     }
 
     /** Every employee, built on access. */
     public List<Employee> employees() {
+        State s = state;
         return new AbstractList<>() {
             @Override
             public Employee get(int index) {
-                Objects.checkIndex(index, employeeCount());
-                return employee(index);
+                Objects.checkIndex(index, size());
+                return employee(s.liveEmployees == null ? index : s.liveEmployees[index]);
             }
 
             @Override
             public int size() {
-                return employeeCount();
+                return s.liveEmployees == null ? s.layout.employeeTotal() : s.liveEmployees.length;
             }
         };
     }
 
-    /** The employee with this userid, or null. */
+    /** The employee with this userid, or null (also once deleted). */
     public Employee employee(String userId) {
         int e = employeeIndex(userId);
         return e < 0 ? null : employee(e);
@@ -168,10 +171,22 @@ public final class CompanyOrg {
     /** Maximum distance from the root. */
     public int depth() {
         int max = 0;
-        for (Department d : departments) {
+        for (Department d : departments()) {
             max = Math.max(max, d.depth());
         }
         return max;
+    }
+
+    /**
+     * A batch of changes to this company, served by WeCom and Feishu alike once applied. Apply
+     * between sync runs: a run reading while a change lands may see some answers before it and
+     * some after, as it would at a real vendor.
+     */
+    public CompanyChanges change() {
+        if (frozen) {
+            throw new IllegalStateException("a snapshot of the company cannot be changed; change the simulator's");
+        }
+        return new CompanyChanges(this, state.edits == null ? new CompanyEdits() : state.edits.copy());
     }
 
     static FeishuStatus feishuStatus(int wecomStatus) {
@@ -183,74 +198,141 @@ public final class CompanyOrg {
         };
     }
 
+    // ---------------------------------------------------------------- changes
+
+    /** This company now, unaffected by later changes. */
+    CompanyOrg frozen() {
+        return new CompanyOrg(this);
+    }
+
+    CompanyLayout generatedLayout() {
+        return generated.layout;
+    }
+
+    /** Serves the generated company with {@code edits} applied; checked before anything is swapped. */
+    synchronized void publish(CompanyEdits edits) {
+        CompanyLayout layout = edits.layout(generated.layout);
+        List<Department> departments = new ArrayList<>(layout.departmentTotal());
+        for (int i = 0; i < layout.departmentTotal(); i++) {
+            departments.add(changedDepartment(i, layout, edits));
+        }
+        int[] live = java.util.stream.IntStream.range(0, layout.employeeTotal())
+                .filter(e -> !edits.deletedEmployees.get(e)).toArray();
+        state = new State(layout, Collections.unmodifiableList(departments), edits, live);
+    }
+
+    private Department changedDepartment(int idx, CompanyLayout layout, CompanyEdits edits) {
+        int base = generated.layout.departmentTotal();
+        String deptName;
+        String nameEn;
+        long order;
+        if (idx < base) {
+            Department d = generated.departments.get(idx);
+            deptName = edits.renamedDepartments.getOrDefault(idx, d.name());
+            nameEn = d.nameEn();
+            order = d.order();
+        } else {
+            CompanyEdits.NewDepartment added = edits.addedDepartments.get(idx - base);
+            deptName = edits.renamedDepartments.getOrDefault(idx, added.name());
+            nameEn = "Dept " + (idx + 1);
+            order = added.order();
+        }
+        return department(seed, idx, layout.parent[idx], deptName, nameEn, order, layout.leader[idx], layout.depth[idx]);
+    }
+
+    private static Department department(long seed, int idx, int parent, String deptName, String nameEn, long order,
+                                         int leader, int depth) {
+        String openId = idx == 0 ? "0" : "od-" + Mix.hex32(seed, Mix.FEISHU_DEPT, idx);
+        String customId = idx == 0 ? "0" : "D" + (idx + 1);
+        String feishuParent = parent < 0 ? null : parent == 0 ? "0" : "D" + (parent + 1);
+        String feishuOpenParent = parent < 0 ? null : parent == 0 ? "0" : "od-" + Mix.hex32(seed, Mix.FEISHU_DEPT, parent);
+        List<String> leaders = leader < 0 ? List.of() : List.of(userIdOf(leader));
+        return new Department(idx + 1, parent + 1, deptName, nameEn, order, customId, openId, feishuParent,
+                feishuOpenParent, leaders, depth);
+    }
+
     // ---------------------------------------------------------------- compact accessors for the vendor APIs
 
-    int departmentCount() {
-        return departments.size();
+    private CompanyLayout layout() {
+        return state.layout;
+    }
+
+    /** The department record at this index, deleted or not. */
+    Department dept(int idx) {
+        return state.departments.get(idx);
+    }
+
+    boolean hasDepartment(int idx) {
+        return layout().isLive(idx);
+    }
+
+    /** Live departments; {@link #preorderAt} runs over [0, this). */
+    int liveDepartmentCount() {
+        return layout().preorder.length;
     }
 
     int[] childrenOf(int idx) {
-        return children[idx];
+        return layout().children[idx];
     }
 
     /** Descendants of {@code idx} (itself excluded) as a preorder slice: positions [from, to) of {@link #preorderAt}. */
     int descendantsFrom(int idx) {
-        return preorderPos[idx] + 1;
+        return layout().preorderPos[idx] + 1;
     }
 
     int descendantsTo(int idx) {
-        return preorderPos[idx] + subtreeSize[idx];
+        CompanyLayout l = layout();
+        return l.preorderPos[idx] + l.subtreeSize[idx];
     }
 
     int preorderAt(int position) {
-        return preorder[position];
+        return layout().preorder[position];
     }
 
     int memberCountOf(int idx) {
-        return memberCount[idx];
+        return layout().memberCount[idx];
     }
 
     int primaryMemberCountOf(int idx) {
-        return primaryMemberCount[idx];
+        return layout().primaryMemberCount[idx];
     }
 
     int leaderOf(int idx) {
-        return leader[idx];
+        return layout().leader[idx];
     }
 
     int directMemberCount(int idx) {
-        return deptMemberStart[idx + 1] - deptMemberStart[idx];
+        CompanyLayout l = layout();
+        return l.deptMemberStart[idx + 1] - l.deptMemberStart[idx];
     }
 
     int directMember(int idx, int i) {
-        return deptMemberList[deptMemberStart[idx] + i];
+        CompanyLayout l = layout();
+        return l.deptMemberList[l.deptMemberStart[idx] + i];
     }
 
     /** (employee, department) pairs, the rows of WeCom {@code user/list_id}. */
     int membershipCount() {
-        return empDeptList.length;
+        return layout().empDeptList.length;
     }
 
     /** Employee owning membership row {@code row}. */
     int membershipEmployee(int row) {
-        int pos = Arrays.binarySearch(empDeptStart, row);
-        if (pos >= 0) {
-            // several employees may start at the same row only if some had no department, which never happens
-            return pos;
-        }
-        return -pos - 2;
+        return layout().membershipEmployee(row);
     }
 
     int membershipDept(int row) {
-        return empDeptList[row];
+        return layout().empDeptList[row];
     }
 
     int employeeDeptCount(int e) {
-        return empDeptStart[e + 1] - empDeptStart[e];
+        CompanyLayout l = layout();
+        return l.empDeptStart[e + 1] - l.empDeptStart[e];
     }
 
     int employeeDept(int e, int j) {
-        return empDeptList[empDeptStart[e] + j];
+        CompanyLayout l = layout();
+        return l.empDeptList[l.empDeptStart[e] + j];
     }
 
     int deptIndexByFeishuId(String id, boolean open) {
@@ -260,34 +342,41 @@ public final class CompanyOrg {
         if (id.equals("0")) {
             return 0;
         }
+        CompanyLayout l = layout();
         if (open) {
             if (!id.startsWith("od-")) {
                 return -1;
             }
             long idx = Mix.decodeHex32(seed, Mix.FEISHU_DEPT, id.substring(3));
-            return idx >= 1 && idx < departments.size() ? (int) idx : -1;
+            return idx >= 1 && idx < l.departmentTotal() && l.isLive((int) idx) ? (int) idx : -1;
         }
         if (id.length() < 2 || id.charAt(0) != 'D') {
             return -1;
         }
         try {
             int n = Integer.parseInt(id.substring(1));
-            return n >= 2 && n <= departments.size() && id.equals("D" + n) ? n - 1 : -1;
+            return n >= 2 && n <= l.departmentTotal() && id.equals("D" + n) && l.isLive(n - 1) ? n - 1 : -1;
         } catch (NumberFormatException e) {
             return -1;
         }
     }
 
+    /** Index of a live employee, or -1. */
     int employeeIndex(String userId) {
         if (userId == null || userId.length() < 2 || userId.charAt(0) != 'u') {
             return -1;
         }
         try {
             int n = Integer.parseInt(userId.substring(1)) - 1;
-            return n >= 0 && n < employeeCount() && userId.equals(userIdOf(n)) ? n : -1;
+            return n >= 0 && n < layout().employeeTotal() && userId.equals(userIdOf(n)) && isLiveEmployee(n) ? n : -1;
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    boolean isLiveEmployee(int e) {
+        State s = state;
+        return e >= 0 && e < s.layout.employeeTotal() && (s.edits == null || !s.edits.deletedEmployees.get(e));
     }
 
     static String userIdOf(int e) {
@@ -307,6 +396,17 @@ public final class CompanyOrg {
     }
 
     String employeeName(int e) {
+        CompanyEdits edits = state.edits;
+        if (edits != null) {
+            String renamed = edits.renamedEmployees.get(e);
+            if (renamed != null) {
+                return renamed;
+            }
+            int base = generated.layout.employeeTotal();
+            if (e >= base) {
+                return edits.addedEmployees.get(e - base).name();
+            }
+        }
         String awkward = awkwardNames.get(e);
         return awkward != null ? awkward : Names.person(seed, Mix.OPEN_ID, e);
     }
@@ -328,13 +428,14 @@ public final class CompanyOrg {
 
     /** Direct leader: the main department's leader, or the parent department's when that is oneself. */
     int directLeader(int e) {
+        CompanyLayout l = layout();
         int main = employeeDept(e, 0);
-        int l = leader[main];
-        if (l == e) {
-            int p = parent[main];
-            l = p >= 0 ? leader[p] : -1;
+        int lead = l.leader[main];
+        if (lead == e) {
+            int p = l.parent[main];
+            lead = p >= 0 ? l.leader[p] : -1;
         }
-        return l == e ? -1 : l;
+        return lead == e ? -1 : lead;
     }
 
     Employee employee(int e) {
@@ -347,7 +448,7 @@ public final class CompanyOrg {
             int d = employeeDept(e, j);
             depts.add(d + 1);
             orders.add(userOrder(e, j));
-            leaderFlags.add(leader[d] == e ? 1 : 0);
+            leaderFlags.add(leaderOf(d) == e ? 1 : 0);
         }
         String mobile = e == 4 || (h & 63) == 0 ? null : "13" + Mix.pad((e * 7919L + (seed & 0xFFFFFF)) % 1_000_000_000L, 9);
         String email = e == 5 || ((h >>> 6) & 31) == 0 ? null : userIdOf(e) + "@chenguang.example";
@@ -379,49 +480,15 @@ public final class CompanyOrg {
         int[] eligible = new int[d];
         int eligibleCount = 0;
         eligible[eligibleCount++] = 0;
+        int[] childCount = new int[d];
+        int[] siblingIndex = new int[d];
         for (int i = 1; i < d; i++) {
             int p = i <= maxDepth ? i - 1 : i <= maxDepth + wide ? 0 : eligible[Mix.pick(seed, 60, i, eligibleCount)];
             parent[i] = p;
             depth[i] = depth[p] + 1;
+            siblingIndex[i] = childCount[p]++;
             if (depth[i] < maxDepth) {
                 eligible[eligibleCount++] = i;
-            }
-        }
-        int[] childCount = new int[d];
-        for (int i = 1; i < d; i++) {
-            childCount[parent[i]]++;
-        }
-        int[][] children = new int[d][];
-        for (int i = 0; i < d; i++) {
-            children[i] = new int[childCount[i]];
-            childCount[i] = 0;
-        }
-        int[] siblingIndex = new int[d];
-        for (int i = 1; i < d; i++) {
-            int p = parent[i];
-            siblingIndex[i] = childCount[p];
-            children[p][childCount[p]++] = i;
-        }
-        int[] preorder = new int[d];
-        int[] preorderPos = new int[d];
-        int[] subtreeSize = new int[d];
-        int[] stack = new int[d];
-        int top = 0;
-        int pos = 0;
-        stack[top++] = 0;
-        while (top > 0) {
-            int x = stack[--top];
-            preorderPos[x] = pos;
-            preorder[pos++] = x;
-            for (int c = children[x].length - 1; c >= 0; c--) {
-                stack[top++] = children[x][c];
-            }
-        }
-        for (int p = d - 1; p >= 0; p--) {
-            int x = preorder[p];
-            subtreeSize[x] += 1;
-            if (parent[x] >= 0) {
-                subtreeSize[parent[x]] += subtreeSize[x];
             }
         }
 
@@ -436,7 +503,6 @@ public final class CompanyOrg {
             empDeptStart[e + 1] = empDeptStart[e] + 1 + extra[e];
         }
         int[] empDeptList = new int[empDeptStart[employees]];
-        int[] deptMemberCount = new int[d + 1];
         for (int e = 0; e < employees; e++) {
             int at = empDeptStart[e];
             int main = e < wide ? 0 : Mix.pick(seed, 62, e, d);
@@ -448,39 +514,8 @@ public final class CompanyOrg {
                 }
                 empDeptList[at + j] = x;
             }
-            for (int j = at; j < empDeptStart[e + 1]; j++) {
-                deptMemberCount[empDeptList[j] + 1]++;
-            }
         }
-        int[] deptMemberStart = new int[d + 1];
-        for (int i = 0; i < d; i++) {
-            deptMemberStart[i + 1] = deptMemberStart[i] + deptMemberCount[i + 1];
-        }
-        int[] deptMemberList = new int[deptMemberStart[d]];
-        int[] fill = new int[d];
-        int[] leader = new int[d];
-        Arrays.fill(leader, -1);
-        int[] memberCount = new int[d];
-        int[] primaryMemberCount = new int[d];
-        int[] lastSeen = new int[d];
-        Arrays.fill(lastSeen, -1);
-        for (int e = 0; e < employees; e++) {
-            for (int j = empDeptStart[e]; j < empDeptStart[e + 1]; j++) {
-                int dept = empDeptList[j];
-                deptMemberList[deptMemberStart[dept] + fill[dept]++] = e;
-                if (leader[dept] < 0) {
-                    leader[dept] = e;
-                }
-                // an ancestor already stamped for e has all its ancestors stamped too
-                for (int x = dept; x >= 0 && lastSeen[x] != e; x = parent[x]) {
-                    lastSeen[x] = e;
-                    memberCount[x]++;
-                }
-            }
-            for (int x = empDeptList[empDeptStart[e]]; x >= 0; x = parent[x]) {
-                primaryMemberCount[x]++;
-            }
-        }
+        CompanyLayout layout = CompanyLayout.of(parent, new java.util.BitSet(), empDeptStart, empDeptList);
 
         Map<Integer, String> awkwardDepts = new java.util.HashMap<>();
         for (int i = 0; i < AWKWARD_DEPARTMENTS.length && d > 1; i++) {
@@ -500,19 +535,11 @@ public final class CompanyOrg {
                 String suffix = LEVEL_SUFFIX[Math.min(depth[i], LEVEL_SUFFIX.length - 1)];
                 deptName = depth[i] == 1 ? word + suffix : word + Names.chineseNumber(1 + siblingIndex[i] % 9) + suffix;
             }
-            String openId = i == 0 ? "0" : "od-" + Mix.hex32(seed, Mix.FEISHU_DEPT, i);
-            String customId = i == 0 ? "0" : "D" + (i + 1);
-            int p = parent[i];
-            String feishuParent = p < 0 ? null : p == 0 ? "0" : "D" + (p + 1);
-            String feishuOpenParent = p < 0 ? null : p == 0 ? "0" : "od-" + Mix.hex32(seed, Mix.FEISHU_DEPT, p);
-            List<String> leaders = leader[i] < 0 ? List.of() : List.of(userIdOf(leader[i]));
-            departments.add(new Department(i + 1, p + 1, deptName, i == 0 ? "Chenguang Group" : "Dept " + (i + 1),
-                    (siblingIndex[i] + 1) * 100L, customId, openId, feishuParent, feishuOpenParent, leaders, depth[i]));
+            departments.add(department(seed, i, parent[i], deptName, i == 0 ? "Chenguang Group" : "Dept " + (i + 1),
+                    (siblingIndex[i] + 1) * 100L, layout.leader[i], depth[i]));
         }
-        Map<Integer, String> awkwardNames = Names.awkward(seed, Mix.OPEN_ID, employees);
-        return new CompanyOrg(seed, shape, companyName, Collections.unmodifiableList(departments), parent, preorder,
-                preorderPos, subtreeSize, children, empDeptStart, empDeptList, deptMemberStart, deptMemberList, leader,
-                memberCount, primaryMemberCount, awkwardNames);
+        return new CompanyOrg(seed, shape, companyName, layout, Collections.unmodifiableList(departments),
+                Names.awkward(seed, Mix.OPEN_ID, employees));
     }
 
     private static boolean contains(int[] a, int from, int to, int x) {

@@ -385,7 +385,7 @@ final class FeishuApi implements VendorApi {
             return;
         }
         int idx = (Integer) d;
-        CompanyOrg.Department dept = company.departments().get(idx);
+        CompanyOrg.Department dept = company.dept(idx);
         g.writeStringField("name", dept.name());
         writeI18n(g, dept.name(), dept.nameEn());
         if (!dept.isRoot()) {

@@ -19,6 +19,10 @@ import java.util.Optional;
  * <p>Layout: departments are numbered in depth-first preorder (WeCom id = preorder index + 1), so
  * every subtree is a contiguous id range; students are numbered class by class, so every subtree
  * holds a contiguous student range (electives stay inside their grade).
+ *
+ * <p>Changes ({@link #change()}) break that layout, so once one is applied every accessor answers
+ * from a {@link SchoolView} instead; indices stay what they were, and new departments and people
+ * take the next ones. A school never changed pays one null check per access.
  */
 public final class SchoolOrg {
 
@@ -130,6 +134,11 @@ public final class SchoolOrg {
     private final Map<Integer, String> awkwardStudents;
     private final Map<Integer, String> awkwardParents;
 
+    /** The school as changed, or null while it is as generated: every accessor below asks it first. */
+    private volatile SchoolView edited;
+    private final boolean frozen;
+    private int versions;
+
     private SchoolOrg(Builder b) {
         this.seed = b.seed;
         this.shape = b.shape;
@@ -158,6 +167,40 @@ public final class SchoolOrg {
         this.teachers = Collections.unmodifiableList(b.teachers);
         this.awkwardStudents = b.awkwardStudents;
         this.awkwardParents = b.awkwardParents;
+        this.frozen = false;
+    }
+
+    /** The same generated school, as {@code view} has it (null: as generated), never to change. */
+    private SchoolOrg(SchoolOrg from, SchoolView view) {
+        this.seed = from.seed;
+        this.shape = from.shape;
+        this.name = from.name;
+        this.rootWuhanId = from.rootWuhanId;
+        this.departments = from.departments;
+        this.subtreeEnd = from.subtreeEnd;
+        this.children = from.children;
+        this.regularOrdinal = from.regularOrdinal;
+        this.regularFrom = from.regularFrom;
+        this.regularTo = from.regularTo;
+        this.gradeOfDept = from.gradeOfDept;
+        this.electiveDept = from.electiveDept;
+        this.electiveMembers = from.electiveMembers;
+        this.deptTeachers = from.deptTeachers;
+        this.elective = from.elective;
+        this.parent1 = from.parent1;
+        this.parent2 = from.parent2;
+        this.relation1 = from.relation1;
+        this.relation2 = from.relation2;
+        this.parentCount = from.parentCount;
+        this.parentWithoutMobile = from.parentWithoutMobile;
+        this.parentUnsubscribed = from.parentUnsubscribed;
+        this.childStart = from.childStart;
+        this.childList = from.childList;
+        this.teachers = from.teachers;
+        this.awkwardStudents = from.awkwardStudents;
+        this.awkwardParents = from.awkwardParents;
+        this.edited = view;
+        this.frozen = true;
     }
 
     /** Generates the school; {@code rootWuhanId} null means derive it from the seed. */
@@ -185,22 +228,23 @@ public final class SchoolOrg {
     }
 
     public Department root() {
-        return departments.get(0);
+        return dept(0);
     }
 
-    /** Every department, in tree preorder (root first). */
+    /** Every department, in tree preorder (root first); deleted ones are left out. */
     public List<Department> departments() {
-        return departments;
+        SchoolView v = edited;
+        return v == null ? departments : v.liveDepartments;
     }
 
-    /** The department with this WeCom id, or null. */
+    /** The department with this WeCom id, or null (also once deleted). */
     public Department department(int id) {
-        return id >= 1 && id <= departments.size() ? departments.get(id - 1) : null;
+        return hasDept(id - 1) ? dept(id - 1) : null;
     }
 
     public Optional<Department> departmentByWuhanId(String wuhanId) {
         int idx = deptIndexByWuhanId(wuhanId);
-        return idx < 0 ? Optional.empty() : Optional.of(departments.get(idx));
+        return idx < 0 ? Optional.empty() : Optional.of(dept(idx));
     }
 
     /** WeCom department id for a Wuhan org id, or -1. */
@@ -209,16 +253,21 @@ public final class SchoolOrg {
         return idx < 0 ? -1 : idx + 1;
     }
 
+    /** Students now, deleted ones left out; likewise parents and teachers. */
     public int studentCount() {
-        return parent1.length;
+        SchoolView v = edited;
+        return v == null ? parent1.length : v.liveStudents.length;
     }
 
+    /** Parents with a child at school: one whose children all left is gone too. */
     public int parentCount() {
-        return parentCount;
+        SchoolView v = edited;
+        return v == null ? parentCount : v.liveParents.length;
     }
 
     public int teacherCount() {
-        return teachers.size();
+        SchoolView v = edited;
+        return v == null ? teachers.size() : v.liveTeachers.length;
     }
 
     /** Students, parents and teachers. */
@@ -228,56 +277,63 @@ public final class SchoolOrg {
 
     /** Every student, built on access. */
     public List<Student> students() {
+        SchoolView v = edited;
+        int[] live = v == null ? null : v.liveStudents;
+        int size = live == null ? parent1.length : live.length;
         return new AbstractList<>() {
             @Override
             public Student get(int index) {
-                Objects.checkIndex(index, studentCount());
-                return student(index);
+                Objects.checkIndex(index, size);
+                return student(live == null ? index : live[index]);
             }
 
             @Override
             public int size() {
-                return studentCount();
+                return size;
             }
         };
     }
 
     /** Every parent with all children, built on access. */
     public List<Parent> parents() {
+        SchoolView v = edited;
+        int[] live = v == null ? null : v.liveParents;
+        int size = live == null ? parentCount : live.length;
         return new AbstractList<>() {
             @Override
             public Parent get(int index) {
-                Objects.checkIndex(index, parentCount);
-                return parent(index);
+                Objects.checkIndex(index, size);
+                return parent(live == null ? index : live[index]);
             }
 
             @Override
             public int size() {
-                return parentCount;
+                return size;
             }
         };
     }
 
     public List<Teacher> teachers() {
-        return teachers;
+        SchoolView v = edited;
+        return v == null ? teachers : v.liveTeacherList;
     }
 
-    /** The student with this WeCom student_userid, or null. */
+    /** The student with this WeCom student_userid, or null (also once deleted). */
     public Student student(String wecomId) {
-        int s = indexOf(wecomId, 's', studentCount());
-        return s < 0 ? null : student(s);
+        int s = indexOf(wecomId, 's', studentTotal());
+        return s < 0 || !isLiveStudent(s) ? null : student(s);
     }
 
-    /** The parent with this WeCom parent_userid, or null. */
+    /** The parent with this WeCom parent_userid, or null (also once deleted or without a child). */
     public Parent parent(String wecomId) {
-        int p = indexOf(wecomId, 'p', parentCount);
-        return p < 0 ? null : parent(p);
+        int p = indexOf(wecomId, 'p', parentTotal());
+        return p < 0 || !isLiveParent(p) ? null : parent(p);
     }
 
-    /** The teacher with this WeCom userid (as on department_admins), or null. */
+    /** The teacher with this WeCom userid (as on department_admins), or null (also once deleted). */
     public Teacher teacher(String wecomId) {
-        int t = indexOf(wecomId, 't', teachers.size());
-        return t < 0 ? null : teachers.get(t);
+        int t = indexOf(wecomId, 't', teacherTotal());
+        return t < 0 || !isLiveTeacher(t) ? null : teacherAt(t);
     }
 
     public Optional<Student> studentByWuhanId(String wuhanId) {
@@ -292,7 +348,45 @@ public final class SchoolOrg {
 
     public Optional<Teacher> teacherByWuhanId(String wuhanId) {
         int t = teacherIndexByWuhanId(wuhanId);
-        return t < 0 ? Optional.empty() : Optional.of(teachers.get(t));
+        return t < 0 ? Optional.empty() : Optional.of(teacherAt(t));
+    }
+
+    /**
+     * A batch of changes to this school, served by WeCom school and Wuhan alike once applied.
+     * Apply between sync runs: a run reading while a change lands may see some answers before it
+     * and some after, as it would at a real vendor.
+     */
+    public SchoolChanges change() {
+        if (frozen) {
+            throw new IllegalStateException("a snapshot of the school cannot be changed; change the simulator's");
+        }
+        SchoolView v = edited;
+        return new SchoolChanges(this, v == null ? new SchoolEdits() : v.edits.copy());
+    }
+
+    /** This school now, unaffected by later changes. */
+    SchoolOrg frozen() {
+        return new SchoolOrg(this, edited);
+    }
+
+    /** The school as generated, whatever was changed since. */
+    SchoolOrg generated() {
+        return new SchoolOrg(this, null);
+    }
+
+    /** Serves the generated school with {@code edits} applied; checked before anything is swapped. */
+    synchronized void publish(SchoolEdits edits) {
+        edited = new SchoolView(generated(), edits, ++versions);
+    }
+
+    /** 0 while as generated; another number after every applied batch. */
+    int version() {
+        SchoolView v = edited;
+        return v == null ? 0 : v.version;
+    }
+
+    boolean changed() {
+        return edited != null;
     }
 
     private static int indexOf(String id, char prefix, int count) {
@@ -309,8 +403,62 @@ public final class SchoolOrg {
 
     // ---------------------------------------------------------------- compact accessors for the vendor APIs
 
-    int departmentCount() {
-        return departments.size();
+    /** Departments ever, deleted ones included: indices run over [0, this). */
+    int departmentTotal() {
+        SchoolView v = edited;
+        return v == null ? departments.size() : v.departmentTotal;
+    }
+
+    int studentTotal() {
+        SchoolView v = edited;
+        return v == null ? parent1.length : v.studentTotal;
+    }
+
+    int parentTotal() {
+        SchoolView v = edited;
+        return v == null ? parentCount : v.parentTotal;
+    }
+
+    int teacherTotal() {
+        SchoolView v = edited;
+        return v == null ? teachers.size() : v.teacherTotal;
+    }
+
+    boolean hasDept(int idx) {
+        SchoolView v = edited;
+        return v == null ? idx >= 0 && idx < departments.size() : v.isLiveDepartment(idx);
+    }
+
+    /** The department record at this index, as changed. */
+    Department dept(int idx) {
+        SchoolView v = edited;
+        return v == null ? departments.get(idx) : v.departments[idx];
+    }
+
+    boolean isLiveStudent(int s) {
+        SchoolView v = edited;
+        return v == null ? s >= 0 && s < parent1.length : s >= 0 && s < v.studentTotal && v.studentClasses[s] != null;
+    }
+
+    boolean isLiveParent(int p) {
+        SchoolView v = edited;
+        return v == null ? p >= 0 && p < parentCount : p >= 0 && v.parentLive.get(p);
+    }
+
+    boolean isLiveTeacher(int t) {
+        SchoolView v = edited;
+        return v == null ? t >= 0 && t < teachers.size() : t >= 0 && t < v.teacherTotal && !v.edits.deletedTeachers.get(t);
+    }
+
+    /** The teacher record at this index, as changed. */
+    Teacher teacherAt(int t) {
+        SchoolView v = edited;
+        return v == null ? teachers.get(t) : v.teachers[t];
+    }
+
+    /** Index of a teacher id ("t12"), whether or not such a teacher exists. */
+    static int teacherIndex(String userId) {
+        return Integer.parseInt(userId.substring(1)) - 1;
     }
 
     int deptIndexByWuhanId(String wuhanId) {
@@ -321,28 +469,42 @@ public final class SchoolOrg {
             return 0;
         }
         long idx = Mix.decodeHex32(seed, Mix.SCHOOL_ORG, wuhanId);
-        return idx >= 1 && idx < departments.size() ? (int) idx : -1;
+        return idx >= 1 && idx < departmentTotal() && hasDept((int) idx) ? (int) idx : -1;
     }
 
     String deptWuhanId(int idx) {
         return idx == 0 ? rootWuhanId : Mix.hex32(seed, Mix.SCHOOL_ORG, idx);
     }
 
-    /** Exclusive end of the preorder range holding {@code idx} and its descendants. */
-    int subtreeEnd(int idx) {
-        return subtreeEnd[idx];
+    /** A live department and its descendants, in preorder. */
+    int[] subtreeDepts(int idx) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.preorder(idx);
+        }
+        int[] out = new int[subtreeEnd[idx] - idx];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = idx + i;
+        }
+        return out;
     }
 
     int[] childrenOf(int idx) {
-        return children[idx];
+        SchoolView v = edited;
+        return v == null ? children[idx] : v.children[idx];
     }
 
     int[] teachersOfDept(int idx) {
-        return deptTeachers[idx];
+        SchoolView v = edited;
+        return v == null ? deptTeachers[idx] : v.deptTeachers[idx];
     }
 
     /** Students whose class list contains this department (only classes have any). */
     int[] studentsOfDept(int idx) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.studentsOfDept[idx];
+        }
         int r = regularOrdinal[idx];
         int n = shape.studentsPerClass();
         if (r >= 0) {
@@ -359,7 +521,43 @@ public final class SchoolOrg {
         return new int[0];
     }
 
-    /** First student of the subtree's contiguous student range. */
+    /** Students in any class of the subtree, in student order. */
+    int[] subtreeStudents(int idx) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.subtreeStudents(idx);
+        }
+        if (departments.get(idx).type() == TYPE_CLASS) {
+            // an elective class lies outside the contiguous range of its grade's regular classes
+            return studentsOfDept(idx);
+        }
+        int from = subtreeStudentFrom(idx);
+        int[] out = new int[subtreeStudentTo(idx) - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = from + i;
+        }
+        return out;
+    }
+
+    /** Live students, or null while the school is as generated (all of [0, studentCount)). */
+    int[] liveStudentList() {
+        SchoolView v = edited;
+        return v == null ? null : v.liveStudents;
+    }
+
+    /** Live parents, or null while the school is as generated (all of [0, parentCount)). */
+    int[] liveParentList() {
+        SchoolView v = edited;
+        return v == null ? null : v.liveParents;
+    }
+
+    /** Live teachers, or null while the school is as generated (all of [0, teacherCount)). */
+    int[] liveTeacherList() {
+        SchoolView v = edited;
+        return v == null ? null : v.liveTeachers;
+    }
+
+    /** First student of the subtree's contiguous student range; only while the school is as generated. */
     int subtreeStudentFrom(int idx) {
         return regularFrom[idx] * shape.studentsPerClass();
     }
@@ -379,16 +577,27 @@ public final class SchoolOrg {
 
     int studentIndexByWuhanId(String id) {
         long s = Mix.decodeHex32(seed, Mix.STUDENT, id);
-        return s >= 0 && s < studentCount() ? (int) s : -1;
+        return s >= 0 && s < studentTotal() && isLiveStudent((int) s) ? (int) s : -1;
     }
 
     String studentName(int s) {
+        SchoolView v = edited;
+        if (v != null) {
+            String changed = v.edits.studentNames.get(s);
+            if (changed != null) {
+                return changed;
+            }
+        }
         String awkward = awkwardStudents.get(s);
         return awkward != null ? awkward : Names.person(seed, Mix.STUDENT, s);
     }
 
     /** Department indices of the student's classes, home class first. */
     int[] studentClassDepts(int s) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.studentClasses[s];
+        }
         int r = s / shape.studentsPerClass();
         int home = regularClassDept(r);
         if (elective.get(s)) {
@@ -409,21 +618,33 @@ public final class SchoolOrg {
     }
 
     int studentParentCount(int s) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.studentParents[s].length;
+        }
         return parent2[s] >= 0 ? 2 : 1;
     }
 
     int studentParent(int s, int slot) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.studentParents[s][slot];
+        }
         return slot == 0 ? parent1[s] : parent2[s];
     }
 
     String studentRelation(int s, int slot) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.studentRelations[s][slot];
+        }
         return RELATIONS[slot == 0 ? relation1[s] : relation2[s]];
     }
 
     /** Wuhan's family title: "张三的妈妈", or the bare relation for a guardian ("监护人"). */
     String familyName(int s, int slot) {
-        int rel = slot == 0 ? relation1[s] : relation2[s];
-        return rel == GUARDIAN ? RELATIONS[rel] : studentName(s) + "的" + RELATIONS[rel];
+        String rel = studentRelation(s, slot);
+        return rel.equals(RELATIONS[GUARDIAN]) ? rel : studentName(s) + "的" + rel;
     }
 
     String parentId(int p) {
@@ -435,6 +656,13 @@ public final class SchoolOrg {
     }
 
     String parentName(int p) {
+        SchoolView v = edited;
+        if (v != null) {
+            String changed = v.edits.parentNames.get(p);
+            if (changed != null) {
+                return changed;
+            }
+        }
         String awkward = awkwardParents.get(p);
         return awkward != null ? awkward : Names.person(seed, Mix.PARENT, p);
     }
@@ -458,6 +686,10 @@ public final class SchoolOrg {
     }
 
     int[] childrenOfParent(int p) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.parentChildren[p].clone();
+        }
         int from = childStart[p];
         int to = childStart[p + 1];
         int[] out = new int[to - from];
@@ -467,6 +699,10 @@ public final class SchoolOrg {
 
     /** Relation of parent {@code p} to student {@code s}. */
     String relationOf(int p, int s) {
+        SchoolView v = edited;
+        if (v != null) {
+            return v.relationOf(p, s);
+        }
         return studentRelation(s, parent1[s] == p ? 0 : 1);
     }
 
@@ -476,12 +712,12 @@ public final class SchoolOrg {
 
     int teacherIndexByWuhanId(String id) {
         long t = Mix.decodeHex32(seed, Mix.TEACHER, id);
-        return t >= 0 && t < teachers.size() ? (int) t : -1;
+        return t >= 0 && t < teacherTotal() && isLiveTeacher((int) t) ? (int) t : -1;
     }
 
     int parentIndexByWuhanId(String id) {
         long p = Mix.decodeHex32(seed, Mix.PARENT, id);
-        return p >= 0 && p < parentCount ? (int) p : -1;
+        return p >= 0 && p < parentTotal() && isLiveParent((int) p) ? (int) p : -1;
     }
 
     Student student(int s) {

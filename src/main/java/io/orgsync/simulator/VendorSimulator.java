@@ -136,6 +136,20 @@ public final class VendorSimulator implements AutoCloseable {
         return cannedAnswers;
     }
 
+    /**
+     * The organisation as served now, to compare a later state with: take one when a sync runs,
+     * change {@link #school()} or {@link #company()}, then ask {@link #changesSince} what the
+     * next sync should report.
+     */
+    public OrgSnapshot snapshot() {
+        return new OrgSnapshot(school, company);
+    }
+
+    /** What a sync of {@code source} now should report against one run when {@code before} was taken. */
+    public OrgDiff changesSince(OrgSnapshot before, Vendor source) {
+        return before.diffTo(snapshot(), source);
+    }
+
     /** Every request received since start or the last reset, token calls and failures included. */
     public long calls() {
         return total.sum();

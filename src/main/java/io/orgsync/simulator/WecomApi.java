@@ -162,7 +162,7 @@ final class WecomApi implements VendorApi {
     private List<Object> corpDepartments(String idParam) {
         List<Object> out = new ArrayList<>();
         if (idParam == null || idParam.isEmpty()) {
-            for (int p = 0; p < company.departmentCount(); p++) {
+            for (int p = 0; p < company.liveDepartmentCount(); p++) {
                 out.add(company.preorderAt(p));
             }
             out.addAll(injectedAll(Vendor.WECOM));
@@ -178,7 +178,7 @@ final class WecomApi implements VendorApi {
             return out;
         }
         int idx = id - 1;
-        if (idx < 0 || idx >= company.departmentCount()) {
+        if (!company.hasDepartment(idx)) {
             return null;
         }
         out.add(idx);
@@ -264,7 +264,7 @@ final class WecomApi implements VendorApi {
             g.writeNumberField("parentid", inj.parentId);
             g.writeNumberField("order", 1);
         } else {
-            CompanyOrg.Department dept = company.departments().get((Integer) d);
+            CompanyOrg.Department dept = company.dept((Integer) d);
             g.writeNumberField("id", dept.id());
             g.writeStringField("name", dept.name());
             g.writeStringField("name_en", dept.nameEn());
@@ -286,7 +286,7 @@ final class WecomApi implements VendorApi {
             g.writeNumberField("parentid", inj.parentId);
             g.writeNumberField("order", 1);
         } else {
-            CompanyOrg.Department dept = company.departments().get((Integer) d);
+            CompanyOrg.Department dept = company.dept((Integer) d);
             g.writeNumberField("id", dept.id());
             g.writeNumberField("parentid", dept.parentId());
             g.writeNumberField("order", dept.order());
@@ -314,7 +314,7 @@ final class WecomApi implements VendorApi {
             });
         }
         int idx = id - 1;
-        if (idx < 0 || idx >= company.departmentCount()) {
+        if (!company.hasDepartment(idx)) {
             return error(60003, "department not found");
         }
         return ok(g -> {
@@ -430,7 +430,7 @@ final class WecomApi implements VendorApi {
         String idParam = r.query("id");
         List<Object> depts = new ArrayList<>();
         if (idParam == null || idParam.isEmpty()) {
-            for (int i = 0; i < school.departmentCount(); i++) {
+            for (int i : school.subtreeDepts(0)) {
                 depts.add(i);
             }
             depts.addAll(injectedAll(Vendor.WECOM_SCHOOL));
@@ -447,10 +447,10 @@ final class WecomApi implements VendorApi {
                 }
             } else {
                 int idx = id - 1;
-                if (idx < 0 || idx >= school.departmentCount()) {
+                if (!school.hasDept(idx)) {
                     return error(60003, "department not found");
                 }
-                for (int i = idx; i < school.subtreeEnd(idx); i++) {
+                for (int i : school.subtreeDepts(idx)) {
                     depts.add(i);
                 }
             }
@@ -477,7 +477,7 @@ final class WecomApi implements VendorApi {
             g.writeEndObject();
             return;
         }
-        SchoolOrg.Department dept = school.departments().get((Integer) d);
+        SchoolOrg.Department dept = school.dept((Integer) d);
         g.writeNumberField("id", dept.id());
         g.writeNumberField("parentid", dept.parentId());
         g.writeStringField("name", dept.name());
@@ -524,7 +524,7 @@ final class WecomApi implements VendorApi {
             return new int[0];
         }
         int idx = id - 1;
-        if (idx < 0 || idx >= school.departmentCount()) {
+        if (!school.hasDept(idx)) {
             return error(60003, "department not found");
         }
         return school.studentsOfDept(idx);

@@ -225,7 +225,7 @@ final class WuhanApi implements VendorApi {
         int campus = -1;
         if (topSchool != null) {
             campus = school.deptIndexByWuhanId(topSchool);
-            if (campus < 0 || school.departments().get(campus).type() != SchoolOrg.TYPE_CAMPUS) {
+            if (campus < 0 || school.dept(campus).type() != SchoolOrg.TYPE_CAMPUS) {
                 return fail("校区不存在：" + topSchool);
             }
         }
@@ -298,7 +298,7 @@ final class WuhanApi implements VendorApi {
     }
 
     private Scope memberScope(int[] orgs, boolean recursion, int campus, boolean students, boolean teachers) {
-        String key = Arrays.toString(orgs) + recursion + campus + students + teachers;
+        String key = school.version() + Arrays.toString(orgs) + recursion + campus + students + teachers;
         synchronized (scopes) {
             Scope cached = scopes.get(key);
             if (cached != null) {
@@ -307,18 +307,27 @@ final class WuhanApi implements VendorApi {
         }
         Scope scope;
         if (orgs.length == 0 && campus < 0) {
-            scope = new Scope(teachers ? range(0, school.teacherCount()) : new int[0], 0,
-                    students ? school.studentCount() : 0, null);
+            int[] liveTeachers = school.liveTeacherList();
+            int[] liveStudents = school.liveStudentList();
+            int[] teacherList = !teachers ? new int[0] : liveTeachers != null ? liveTeachers : range(0, school.teacherCount());
+            scope = liveStudents == null
+                    ? new Scope(teacherList, 0, students ? school.studentCount() : 0, null)
+                    : new Scope(teacherList, 0, 0, students ? liveStudents : new int[0]);
         } else if (campus >= 0 || recursion) {
             int root = campus >= 0 ? campus : orgs[0];
             TreeSet<Integer> teacherSet = new TreeSet<>();
-            for (int d = root; teachers && d < school.subtreeEnd(root); d++) {
+            for (int d : teachers ? school.subtreeDepts(root) : new int[0]) {
                 for (int t : school.teachersOfDept(d)) {
                     teacherSet.add(t);
                 }
             }
-            scope = new Scope(toArray(teacherSet), school.subtreeStudentFrom(root),
-                    students ? school.subtreeStudentTo(root) : school.subtreeStudentFrom(root), null);
+            if (school.changed() || school.dept(root).type() == SchoolOrg.TYPE_CLASS) {
+                // a changed school's subtrees, and an elective class, hold no contiguous student range
+                scope = new Scope(toArray(teacherSet), 0, 0, students ? school.subtreeStudents(root) : new int[0]);
+            } else {
+                scope = new Scope(toArray(teacherSet), school.subtreeStudentFrom(root),
+                        students ? school.subtreeStudentTo(root) : school.subtreeStudentFrom(root), null);
+            }
         } else {
             TreeSet<Integer> teacherSet = new TreeSet<>();
             TreeSet<Integer> studentSet = new TreeSet<>();
@@ -354,7 +363,7 @@ final class WuhanApi implements VendorApi {
             if (scope.isTeacher(i)) {
                 int t = scope.teacher(i);
                 if ((userIds.isEmpty() || wantedTeachers.contains(t))
-                        && (name == null || name.equals(school.teachers().get(t).name()))) {
+                        && (name == null || name.equals(school.teacherAt(t).name()))) {
                     teachers.add(t);
                 }
             } else {
@@ -374,7 +383,7 @@ final class WuhanApi implements VendorApi {
 
     private void writeTeacher(JsonGenerator g, int t, boolean dep, boolean edu, boolean multi, Set<String> more)
             throws IOException {
-        SchoolOrg.Teacher teacher = school.teachers().get(t);
+        SchoolOrg.Teacher teacher = school.teacherAt(t);
         g.writeStartObject();
         g.writeStringField("user_id", teacher.wuhanId());
         g.writeStringField("user_type", "1");
@@ -490,8 +499,8 @@ final class WuhanApi implements VendorApi {
                 if (d < 0) {
                     return fail("组织不存在：" + id);
                 }
-                int[] kids = school.departments().get(d).type() == SchoolOrg.TYPE_CLASS
-                        ? school.studentsOfDept(d) : range(school.subtreeStudentFrom(d), school.subtreeStudentTo(d));
+                int[] kids = school.dept(d).type() == SchoolOrg.TYPE_CLASS
+                        ? school.studentsOfDept(d) : school.subtreeStudents(d);
                 for (int s : kids) {
                     for (int slot = 0; slot < school.studentParentCount(s); slot++) {
                         set.add(school.studentParent(s, slot));
@@ -500,7 +509,7 @@ final class WuhanApi implements VendorApi {
             }
             scope = set.stream().mapToInt(Integer::intValue).toArray();
         }
-        int[] parents = scope;
+        int[] parents = scope != null ? scope : school.liveParentList();
         int total = parents == null ? school.parentCount() : parents.length;
         long from = (long) (page - 1) * pageSize;
         boolean repeat = faults.repeats(r, Vendor.WUHAN);
@@ -562,7 +571,7 @@ final class WuhanApi implements VendorApi {
         return ok(g -> {
             g.writeStartArray();
             for (int i = 0; i < kids.length; i++) {
-                SchoolOrg.Department d = school.departments().get(kids[i]);
+                SchoolOrg.Department d = school.dept(kids[i]);
                 if (typeFilter != null && !typeFilter.equals(Integer.toString(d.wuhanOrgType()))) {
                     continue;
                 }
@@ -602,7 +611,7 @@ final class WuhanApi implements VendorApi {
         int type;
         int idx = school.deptIndexByWuhanId(orgId);
         if (idx >= 0) {
-            SchoolOrg.Department d = school.departments().get(idx);
+            SchoolOrg.Department d = school.dept(idx);
             name = d.name();
             type = d.wuhanOrgType();
         } else if (faults.cycle(Vendor.WUHAN)
