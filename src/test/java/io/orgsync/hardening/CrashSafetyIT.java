@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.orgsync.model.CanonicalJson;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.orgsync.simulator.OrgDiff;
+import io.orgsync.simulator.OrgSnapshot;
+import io.orgsync.simulator.SchoolChanges;
+import io.orgsync.simulator.SchoolOrg;
 import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.Vendor;
@@ -29,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +68,11 @@ class CrashSafetyIT {
     private final AtomicBoolean hang = new AtomicBoolean();
     private final AtomicInteger received = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final Set<String> appliedIds = new HashSet<>();
+    private final Map<String, JsonNode> receiverRecords = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<String> receivedRuns = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The uninterrupted history needs no receiver: the crashed one's receiver is checked against its exports. */
+    private static final Map<String, String> WITHOUT_WEBHOOK = Map.of("ORGSYNC_SINKS", "file,jdbc");
 
     @BeforeEach
     void start() throws IOException {
@@ -70,7 +80,9 @@ class CrashSafetyIT {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         receiver.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            // a receiver applies a message before it answers; the kills may then take the answer away
+            apply(exchange.getRequestHeaders().getFirst("webhook-id"), body);
             received.incrementAndGet();
             if (hang.get()) {
                 try {
@@ -85,6 +97,24 @@ class CrashSafetyIT {
         receiver.start();
     }
 
+    /** What a receiver that deduplicates by webhook-id holds: the records, by kind and id. */
+    private synchronized void apply(String webhookId, byte[] body) throws IOException {
+        if (webhookId == null || !appliedIds.add(webhookId)) {
+            return;
+        }
+        JsonNode message = CanonicalJson.MAPPER.readTree(body);
+        receivedRuns.add(message.path("runId").asText());
+        for (JsonNode change : message.path("changes")) {
+            JsonNode record = change.path("record");
+            String key = record.path("kind").asText() + "/" + record.path("id").asText();
+            if ("delete".equals(change.path("op").asText())) {
+                receiverRecords.remove(key);
+            } else {
+                receiverRecords.put(key, record);
+            }
+        }
+    }
+
     @AfterEach
     void stop() {
         release.countDown();
@@ -92,56 +122,91 @@ class CrashSafetyIT {
         simulator.close();
     }
 
+    /**
+     * A school changes between two syncs. The uninterrupted history is: sync, change, sync. The
+     * crashed one syncs, changes, then is killed in the second sync at each point in turn before a
+     * sync is let finish. After every kill, whatever a reader sees (run folders, latest.json) is a
+     * run the database records as successful; at the end the exports and tables equal the
+     * uninterrupted history's, the committed runs' change counts add up to the simulator's own diff,
+     * and a receiver that applied every webhook message it got (deduplicated by webhook-id) holds
+     * exactly the published records: nothing of a run the database lost ever reached it.
+     */
     @Test
-    void killedAtAnyPointTheNextRunEndsExactlyWhereAnUninterruptedRunDoes() throws Exception {
+    void killedAtAnyPointEverySinkAgreesWithTheDatabaseAndTheHistoryEndsAsAnUninterruptedOne() throws Exception {
         Path reference = workDir("reference");
-        assertThat(runToTheEnd(reference)).isZero();
-        Snapshot expected = snapshot(reference);
-        assertThat(expected.members()).hasSizeGreaterThan(500);
-
         Path work = workDir("crashed");
+        assertThat(runToTheEnd(reference, WITHOUT_WEBHOOK)).isZero();
+        assertThat(runToTheEnd(work)).isZero();
+        OrgSnapshot before = simulator.snapshot();
+        changeTheSchool();
+        OrgDiff expected = simulator.changesSince(before, Vendor.WECOM_SCHOOL);
+        assertThat(expected.created() + expected.updated() + expected.deleted()).as("the change changes something")
+                .isPositive();
+        assertThat(runToTheEnd(reference, WITHOUT_WEBHOOK)).isZero();
+        Snapshot uninterrupted = snapshot(reference);
+        assertThat(uninterrupted.members()).hasSizeGreaterThan(500);
         List<String> points = new ArrayList<>();
 
         // 1. fetching: the vendor answers slowly, killed after a few calls
         simulator.faults().slow(Vendor.WECOM_SCHOOL, Duration.ofMillis(100));
-        long before = simulator.calls();
-        assertThat(killWhen(work, () -> simulator.calls() >= before + 3)).as("killed mid-run").isTrue();
+        long calls = simulator.calls();
+        assertThat(killWhen(work, () -> simulator.calls() >= calls + 3)).as("killed mid-run").isTrue();
         simulator.faults().clear();
-        assertNothingHalfPublished(work);
-        points.add("fetching");
+        points.add("fetching: " + sinksAgreeWithTheDatabase(work));
 
         // 2. staging: as soon as a temporary run directory appears (files written, database being applied)
         assertThat(killWhen(work, () -> hasTemporaryRunDirectory(work))).as("killed mid-run").isTrue();
         assertThat(leftoverTemporaryDirectories(work)).as("the kill left a temporary run directory").isNotEmpty();
-        assertNothingHalfPublished(work);
-        points.add("writing files / applying to the database");
+        points.add("hidden run folder written: " + sinksAgreeWithTheDatabase(work));
 
-        // 3. delivering webhooks: the receiver holds the first request
+        // 3. the outbox: the run's webhook messages written, the commit not yet made
+        Set<String> outboxBefore = outboxRuns(work);
+        assertThat(killWhen(work, () -> !outboxBefore.containsAll(outboxRuns(work))))
+                .as("killed mid-run").isTrue();
+        points.add("outbox written: " + sinksAgreeWithTheDatabase(work));
+
+        // 4. right after the commit: the moment the run's folder is published (H2 wrote commits late)
+        int published = count(work, "published run ");
+        hang.set(true);
+        assertThat(killWhen(work, () -> count(work, "published run ") > published)).as("killed mid-run").isTrue();
+        hang.set(false);
+        points.add("right after the commit: " + sinksAgreeWithTheDatabase(work));
+
+        // 5. delivering webhooks: the receiver holds the first request
         hang.set(true);
         int receivedBefore = received.get();
         assertThat(killWhen(work, () -> received.get() > receivedBefore)).as("killed mid-run").isTrue();
         hang.set(false);
-        assertNothingHalfPublished(work);
-        points.add("delivering webhooks");
+        points.add("delivering webhooks: " + sinksAgreeWithTheDatabase(work));
 
-        // 4. at random moments of whole runs
+        // 6. at random moments of whole runs
         java.util.Random random = new java.util.Random(42);
         for (int i = 0; i < 3; i++) {
             long delay = 300 + random.nextInt(2500);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
             boolean killed = killWhen(work, () -> System.nanoTime() >= deadline);
-            assertNothingHalfPublished(work);
-            points.add("random " + delay + " ms" + (killed ? "" : " (ended first)"));
+            points.add("random " + delay + " ms" + (killed ? "" : " (ended first)") + ": "
+                    + sinksAgreeWithTheDatabase(work));
         }
 
-        System.out.println("killed at: " + points);
-        int exit = runToTheEnd(work);
-        assertThat(exit).as("the run after the kills").isZero();
+        System.out.println("killed at:\n  " + String.join("\n  ", points));
+        assertThat(runToTheEnd(work)).as("the run after the kills").isZero();
+        sinksAgreeWithTheDatabase(work);
         assertThat(leftoverTemporaryDirectories(work)).as("cleaned on start").isEmpty();
+        assertThat(outboxRuns(work)).as("every waiting message delivered").isEmpty();
         Snapshot actual = snapshot(work);
-        assertThat(actual.departments()).isEqualTo(expected.departments());
-        assertThat(actual.members()).isEqualTo(expected.members());
-        assertThat(actual.tables()).as("database after kills at " + points).isEqualTo(expected.tables());
+        assertThat(actual.departments()).isEqualTo(uninterrupted.departments());
+        assertThat(actual.members()).isEqualTo(uninterrupted.members());
+        assertThat(actual.tables()).as("database after kills at " + points).isEqualTo(uninterrupted.tables());
+        assertThat(changesSinceTheFirstRun(work)).as("created, updated, deleted of the runs after the first")
+                .containsExactly((long) expected.created(), (long) expected.updated(), (long) expected.deleted());
+        Set<String> committed = successRuns(work);
+        assertThat(receivedRuns).as("webhook messages only of runs the database committed").isSubsetOf(committed);
+        Set<String> received = new TreeSet<>();
+        receiverRecords.values().forEach(record -> received.add(CanonicalJson.toLine(record)));
+        Set<String> publishedRecords = new TreeSet<>(actual.departments());
+        publishedRecords.addAll(actual.members());
+        assertThat(canonical(received)).as("what the receiver holds").isEqualTo(canonical(publishedRecords));
     }
 
     /**
@@ -371,6 +436,127 @@ class CrashSafetyIT {
             }
         }
         return tables;
+    }
+
+    /**
+     * A new class with a newcomer and a parent, a class renamed, a student moved into the new class
+     * and another who leaves: creates, updates and deletes of departments and members.
+     */
+    private void changeTheSchool() {
+        SchoolOrg school = simulator.school();
+        List<SchoolOrg.Department> classes = school.departments().stream()
+                .filter(d -> d.type() == SchoolOrg.TYPE_CLASS).toList();
+        SchoolOrg.Department renamed = classes.get(0);
+        SchoolOrg.Student moving = school.students().get(3);
+        SchoolOrg.Student leaving = school.students().get(7);
+        SchoolChanges change = school.change();
+        int newClass = change.addDepartment(classes.get(1).parentId(), "插班", SchoolOrg.TYPE_CLASS);
+        String newcomer = change.addStudent("林晓", newClass);
+        change.addParent(newcomer, "妈妈");
+        change.renameDepartment(renamed.id(), "向日葵班")
+                .moveStudent(moving.id(), newClass)
+                .deleteStudent(leaving.id())
+                .apply();
+    }
+
+    /**
+     * What a reader may see agrees with the database: every visible run folder and the run
+     * latest.json names are runs it records as successful. (An outbox folder of a run it does not
+     * record may remain until the next start, which removes it before anything is sent.)
+     *
+     * @return what the kill left, for the report
+     */
+    private String sinksAgreeWithTheDatabase(Path work) throws Exception {
+        Set<String> success = successRuns(work);
+        Path tenantDir = tenantDir(work);
+        List<String> visible = new ArrayList<>();
+        String latest = null;
+        if (tenantDir != null) {
+            try (Stream<Path> runs = Files.list(tenantDir)) {
+                runs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+                        .sorted().forEach(visible::add);
+            }
+            if (Files.exists(tenantDir.resolve("latest.json"))) {
+                latest = CanonicalJson.MAPPER.readTree(tenantDir.resolve("latest.json").toFile()).path("runId").asText();
+            }
+        }
+        assertThat(success).as("run folders a reader sees").containsAll(visible);
+        if (latest != null) {
+            assertThat(success).as("the run latest.json names").contains(latest);
+        }
+        assertNothingHalfPublished(work);
+        Set<String> outbox = outboxRuns(work);
+        return success.size() + " committed run(s); visible " + shortIds(visible) + ", latest.json " + shortIds(
+                latest == null ? List.of() : List.of(latest)) + ", outbox " + shortIds(List.copyOf(outbox))
+                + (outbox.stream().anyMatch(r -> !success.contains(r)) ? " (uncommitted: removed at the next start)" : "");
+    }
+
+    private static String shortIds(List<String> runIds) {
+        return runIds.stream().map(id -> id.substring(id.length() - 6)).toList().toString();
+    }
+
+    private static Set<String> successRuns(Path work) throws Exception {
+        Set<String> runs = new TreeSet<>();
+        try (Connection c = DriverManager.getConnection(h2Url(work), "sa", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT run_id FROM orgsync_run WHERE status = 'success'")) {
+            while (rs.next()) {
+                runs.add(rs.getString(1));
+            }
+        }
+        return runs;
+    }
+
+    /** Created, updated and deleted summed over the successful runs after the first. */
+    private static List<Long> changesSinceTheFirstRun(Path work) throws Exception {
+        long[] sums = new long[3];
+        try (Connection c = DriverManager.getConnection(h2Url(work), "sa", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT created, updated, deleted FROM orgsync_run "
+                     + "WHERE status = 'success' ORDER BY run_id")) {
+            assertThat(rs.next()).as("a first run").isTrue();
+            while (rs.next()) {
+                for (int i = 0; i < 3; i++) {
+                    sums[i] += rs.getLong(i + 1);
+                }
+            }
+        }
+        return List.of(sums[0], sums[1], sums[2]);
+    }
+
+    private static Set<String> outboxRuns(Path work) {
+        Path outbox = work.resolve("exports/dead-letter");
+        if (!Files.isDirectory(outbox)) {
+            return Set.of();
+        }
+        try (Stream<Path> runs = Files.list(outbox)) {
+            return runs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(
+                    java.util.stream.Collectors.toCollection(TreeSet::new));
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    /** Lines of the bundle's log holding {@code text} so far. */
+    private static int count(Path work, String text) {
+        try {
+            Path log = work.resolve("stdout.txt");
+            if (!Files.exists(log)) {
+                return 0;
+            }
+            return (int) Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(text)).count();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Records compared as JSON values, not as text. */
+    private static Set<JsonNode> canonical(Set<String> lines) {
+        Set<JsonNode> nodes = new HashSet<>();
+        for (String line : lines) {
+            nodes.add(CanonicalJson.fromLine(line, JsonNode.class));
+        }
+        return nodes;
     }
 
     // ---------------------------------------------------------------- the process
