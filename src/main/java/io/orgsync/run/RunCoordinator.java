@@ -2,7 +2,6 @@ package io.orgsync.run;
 
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.model.Department;
-import io.orgsync.model.Member;
 import io.orgsync.vendor.VendorFailure;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -188,32 +187,10 @@ public final class RunCoordinator implements AutoCloseable {
                 run.runId(), run.source(), run.tenant(), fetchSeconds, snapshot.departmentCount(), fetchedMembers,
                 run.apiCalls());
         PreviousRun previous = previous(run);
-        Map<String, Department> fetchedDepartments = snapshot.departmentsById();
-        CarriedForward carried = CarriedForward.departments(run.source(), run.unread(), previous, fetchedDepartments);
-        Map<String, Department> byId = fetchedDepartments;
-        if (!carried.departments().isEmpty()) {
-            byId = new java.util.HashMap<>(fetchedDepartments);
-            carried.departments().forEach(byId::putIfAbsent);
-        }
-        String root = run.rootDepartmentId();
-        List<Department> departments;
-        if (root == null) {
-            departments = List.copyOf(byId.values());
-        } else {
-            DepartmentTree.Resolved tree = DepartmentTree.resolve(byId, root);
-            departments = tree.departments();
-            LOG.info("run department tree runId={} source={} tenant={} roots={}: {}", run.runId(), run.source(),
-                    run.tenant(), tree.roots().size(), DepartmentTree.Resolved.sample(tree.roots()));
-            tree.warnings(run.source()).forEach(run::warn);
-        }
-        List<Change> departmentChanges = ChangeDetector.diffDepartments(previous.departments(), departments);
-        java.util.NavigableMap<String, Member> carriedMembers = carried.members(previous, snapshot.memberMap());
-        carried.warnings().forEach(run::warn);
-        // privacy before change detection, so the state store, every sink and the diff hold the same value
-        PublishedMembers members = PublishedMembers.prepare(snapshot,
-                publication(run, departments, carriedMembers.isEmpty()), previous.members(), carriedMembers, carried);
-        ChangeCounts counts = ChangeCounts.of(departmentChanges).plusMembers(members.created(), members.updated(),
-                members.deleted());
+        RunComparison compared = RunComparison.of(run, previous, settings.privacy());
+        List<Department> departments = compared.departments();
+        PublishedMembers members = compared.members();
+        ChangeCounts counts = compared.counts();
         String heldBecause = guard(previous, counts, departments.isEmpty() && members.members().isEmpty());
         Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(),
                 heldBecause == null ? RunStatus.SUCCESS : RunStatus.HELD, timestamp(run.startedAt()),
@@ -225,8 +202,8 @@ public final class RunCoordinator implements AutoCloseable {
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
         exchange.setProperty(STAGED, new StagedSinks(sinkNames(exchange)));
-        RunResult result = new RunResult(manifest, departments, members.members(),
-                Concatenated.changes(departmentChanges, members.changes()), publishesTables(exchange));
+        RunResult result = new RunResult(manifest, departments, members.members(), compared.changes(),
+                publishesTables(exchange));
         exchange.setProperty(RESULT, result);
         return result;
     }
@@ -456,24 +433,6 @@ public final class RunCoordinator implements AutoCloseable {
             return null;
         }
         return verdict.message();
-    }
-
-    /**
-     * How fetched members are published: privacy applied, and department ids cut to the published
-     * tree only when some member names a department the run does not publish (checked on the ids
-     * the snapshot collected, not by reading every member).
-     */
-    private Publication publication(RunContext run, List<Department> departments, boolean nothingCarried) {
-        java.util.Set<String> published = new java.util.HashSet<>();
-        departments.forEach(d -> published.add(d.id()));
-        java.util.Set<String> outside = new java.util.TreeSet<>(run.snapshot().namedDepartmentIds());
-        outside.removeAll(published);
-        if (!outside.isEmpty()) {
-            LOG.info("run {}: members name {} department(s) the run does not publish (outside the app's visible "
-                    + "range or the configured root); kept as their attributes.{}: {}", run.runId(), outside.size(),
-                    Publication.OUT_OF_SCOPE, DepartmentTree.Resolved.sample(List.copyOf(outside)));
-        }
-        return new Publication(settings.privacy(), outside.isEmpty() && nothingCarried ? null : published);
     }
 
     /** An exchange that never reached runs.prepare has nothing staged. */

@@ -37,9 +37,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -48,11 +48,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.HashSet;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
@@ -97,9 +95,6 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             + "(source, tenant, member_id, department_id) VALUES (?, ?, ?, ?)";
     static final String INSERT_RELATION = "INSERT INTO orgsync_relation "
             + "(source, tenant, member_id, related_id, role, relation) VALUES (?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_RUN = "INSERT INTO orgsync_run (run_id, source, tenant, started_at, "
-            + "finished_at, status, departments, members, created, updated, deleted, api_calls, retries, "
-            + "delivery_failures, error, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static final ObjectReader DEPARTMENT_READER = reader(Department.class);
     private static final ObjectReader MEMBER_READER = reader(Member.class);
@@ -107,6 +102,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
     private static final int IN_LIST = 500;
 
     private final Database database;
+    private final RunLog runLog;
     private final Clock clock;
     private final int batchSize;
     /** Bytes per piece of the compact state; tests make it small to write many. */
@@ -138,6 +134,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
                     + " and " + pieceBytes);
         }
         this.database = database;
+        this.runLog = new RunLog(database.dataSource());
         this.clock = clock;
         this.pieceBytes = pieceBytes;
         this.batchSize = batchSize;
@@ -572,7 +569,7 @@ public final class JdbcStore implements StateStore, AutoCloseable {
             } else {
                 apply(connection, result, now, firstLoad);
             }
-            insertRun(connection, manifest);
+            RunLog.insert(connection, manifest);
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE orgsync_state SET last_run_id = ?, updated_at = ? WHERE source = ? AND tenant = ?")) {
                 update.setString(1, manifest.runId());
@@ -678,52 +675,17 @@ public final class JdbcStore implements StateStore, AutoCloseable {
 
     @Override
     public Set<String> committed(Collection<String> runIds) throws SQLException {
-        Set<String> committed = new HashSet<>();
-        List<String> ids = List.copyOf(runIds);
-        try (Connection connection = database.dataSource().getConnection()) {
-            for (int from = 0; from < ids.size(); from += IN_LIST) {
-                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
-                try (PreparedStatement select = connection.prepareStatement("SELECT run_id FROM orgsync_run WHERE "
-                        + "status = 'success' AND run_id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
-                        + ")")) {
-                    for (int i = 0; i < chunk.size(); i++) {
-                        select.setString(i + 1, chunk.get(i));
-                    }
-                    try (ResultSet rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            committed.add(rows.getString(1));
-                        }
-                    }
-                }
-            }
-        }
-        return committed;
+        return runLog.committed(runIds);
     }
 
     @Override
     public void recordUnapplied(Manifest manifest) throws SQLException {
-        if (manifest.status() == RunStatus.SUCCESS) {
-            throw new IllegalArgumentException("run " + manifest.runId() + " succeeded; it is staged, not recorded");
-        }
-        try (Connection connection = database.dataSource().getConnection()) {
-            connection.setAutoCommit(true);
-            insertRun(connection, manifest);
-        }
+        runLog.recordUnapplied(manifest);
     }
 
-    /** Only the delivery failures of a committed run change after commit. */
     @Override
     public void amend(Manifest manifest) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "UPDATE orgsync_run SET delivery_failures = ? WHERE run_id = ?")) {
-            connection.setAutoCommit(true);
-            update.setLong(1, manifest.deliveryFailures());
-            update.setString(2, manifest.runId());
-            if (update.executeUpdate() != 1) {
-                throw new SQLException("run " + manifest.runId() + " has no orgsync_run row to amend");
-            }
-        }
+        runLog.amend(manifest);
     }
 
     @Override
@@ -976,28 +938,6 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         return byId;
     }
 
-    private static void insertRun(Connection connection, Manifest m) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_RUN)) {
-            insert.setString(1, m.runId());
-            insert.setString(2, m.source());
-            insert.setString(3, m.tenant());
-            setTimestamp(insert, 4, m.startedAt());
-            setTimestamp(insert, 5, m.finishedAt());
-            insert.setString(6, m.status().wireName());
-            insert.setLong(7, m.departments());
-            insert.setLong(8, m.members());
-            insert.setLong(9, m.created());
-            insert.setLong(10, m.updated());
-            insert.setLong(11, m.deleted());
-            insert.setLong(12, m.apiCalls());
-            insert.setLong(13, m.retries());
-            insert.setLong(14, m.deliveryFailures());
-            setString(insert, 15, DbText.column(m.error()));
-            setString(insert, 16, DbText.column(CanonicalJson.toLine(m.warnings())));
-            insert.executeUpdate();
-        }
-    }
-
     /** Only successful runs are applied. */
     private static void checkSuccessful(RunResult result) {
         Manifest m = result.manifest();
@@ -1036,23 +976,11 @@ public final class JdbcStore implements StateStore, AutoCloseable {
         }
     }
 
-    private static void setString(PreparedStatement statement, int index, String value) throws SQLException {
+    static void setString(PreparedStatement statement, int index, String value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.VARCHAR);
         } else {
             statement.setString(index, value);
-        }
-    }
-
-    private static void setTimestamp(PreparedStatement statement, int index, String isoInstant) throws SQLException {
-        if (isoInstant == null) {
-            statement.setNull(index, Types.TIMESTAMP);
-            return;
-        }
-        try {
-            statement.setObject(index, utc(Instant.parse(isoInstant)));
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("manifest timestamp '" + isoInstant + "' is not an ISO-8601 instant");
         }
     }
 

@@ -65,7 +65,8 @@ public final class WecomSchoolNormaliser {
         if (departments == null) {
             throw new RunFailedException(SOURCE + ": school/department/list "
                     + (list == null ? "was refused (see the warning above)" : "answered without a department list")
-                    + "; nothing can be synced (check the app's visible range)");
+                    + "; nothing can be synced (check " + (VENDOR_ROOT.equals(rootDepartmentId) ? ""
+                    : keys + "root-department-id and ") + "the app's visible range)");
         }
         // without a configured root, a list lacking root 1 is an app that sees part of the school: a forest
         // (DepartmentTree); a configured root the app cannot see is a setting to fix
