@@ -2,6 +2,8 @@ package io.orgsync.run;
 
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
+import io.orgsync.simulator.CompanyOrg;
+import io.orgsync.simulator.CompanyShape;
 import io.orgsync.simulator.SchoolOrg;
 import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
@@ -29,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A run deletes only what it could read: a class whose student listing the vendor refuses (WeCom
  * 60011, no privilege) keeps its students and their parents exactly as the last run published them,
- * the manifest's warnings name the class and why, and nothing is deleted.
+ * a department whose children are refused keeps its subtree, the manifest's warnings name the item
+ * and why, and nothing is deleted.
  */
 @Timeout(180)
 class UnreadableItemsSyncTest {
@@ -45,7 +48,8 @@ class UnreadableItemsSyncTest {
 
     @BeforeEach
     void start() {
-        simulator = VendorSimulator.start(SimulatorConfig.defaults().withSchool(new SchoolShape(2, 2, 2, 3, 8)));
+        simulator = VendorSimulator.start(SimulatorConfig.defaults().withSchool(new SchoolShape(2, 2, 2, 3, 8))
+                .withCompany(new CompanyShape(40, 4, 300)));
     }
 
     @AfterEach
@@ -98,11 +102,58 @@ class UnreadableItemsSyncTest {
         assertThat(lines(after, "members.jsonl")).isEqualTo(firstMembers);
     }
 
+    /**
+     * Feishu refuses the recursive listing (43010), and while the tree is walked level by level one
+     * department's children answer 40004 (not in the app's scope): the departments last seen below
+     * it, and the people last seen there, are carried forward; the department itself, read through
+     * its parent, is published as read.
+     */
+    @Test
+    void aFeishuDepartmentWhoseChildrenAreRefusedKeepsItsSubtree() throws IOException {
+        CompanyOrg company = simulator.company();
+        CompanyOrg.Department refused = company.departments().stream()
+                .filter(d -> d.depth() == 1 && company.departments().stream().anyMatch(c -> c.parentId() == d.id()))
+                .findFirst().orElseThrow();
+        Set<Integer> below = new HashSet<>();
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (CompanyOrg.Department d : company.departments()) {
+                if ((d.parentId() == refused.id() || below.contains(d.parentId())) && below.add(d.id())) {
+                    grew = true;
+                }
+            }
+        }
+        assertThat(below).as("departments below the refused one").isNotEmpty();
+
+        Manifest first = sync(SourceName.FEISHU);
+        Set<String> firstMembers = lines(first, "members.jsonl");
+        Set<String> firstDepartments = lines(first, "departments.jsonl");
+
+        simulator.faults().feishuRecursionForbidden();
+        simulator.canned().answer("/open-apis/contact/v3/departments/" + refused.feishuOpenId() + "/children",
+                Map.of(), 403, "{\"code\":40004,\"msg\":\"no dept authority error\"}");
+        Manifest refusedRun = sync(SourceName.FEISHU);
+
+        assertThat(refusedRun.status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(List.of(refusedRun.created(), refusedRun.updated(), refusedRun.deleted()))
+                .as("created, updated, deleted").containsExactly(0L, 0L, 0L);
+        assertThat(lines(refusedRun, "departments.jsonl")).isEqualTo(firstDepartments);
+        assertThat(lines(refusedRun, "members.jsonl")).isEqualTo(firstMembers);
+        assertThat(refusedRun.warnings()).anySatisfy(w -> assertThat(w).contains(refused.feishuOpenId())
+                .contains("40004"));
+        assertThat(refusedRun.warnings()).anySatisfy(w -> assertThat(w).contains("departments below")
+                .contains(below.size() + " departments last published there carried forward"));
+    }
+
     private Manifest sync() {
-        Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL));
+        return sync(SourceName.WECOM_SCHOOL);
+    }
+
+    private Manifest sync(SourceName source) {
+        Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, exports, source));
         overrides.put("orgsync.sinks", "file,jdbc");
         try (OrgSyncApp app = Harness.start(overrides)) {
-            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WECOM_SCHOOL);
+            OrgSyncApp.RunOutcome outcome = app.sync(source);
             assertThat(outcome.exception()).isNull();
             return outcome.manifest();
         }
