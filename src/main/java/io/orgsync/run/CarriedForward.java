@@ -60,6 +60,7 @@ final class CarriedForward {
         Set<String> unreadMembers = new HashSet<>(unread.memberListings());
         Set<String> ownRecords = unread.departments();
         Set<String> subtrees = unread.subtrees();
+        int belowSubtrees = 0;
         if (previous.exists() && (!ownRecords.isEmpty() || !subtrees.isEmpty())) {
             for (Department before : all(previous.departments())) {
                 boolean below = before.path().stream().anyMatch(id -> subtrees.contains(id) && !id.equals(before.id()));
@@ -67,13 +68,14 @@ final class CarriedForward {
                     carried.put(before.id(), before);
                     if (below) {
                         unreadMembers.add(before.id());
+                        belowSubtrees++;
                     }
                 }
             }
         }
         if (!subtrees.isEmpty()) {
             warnings.add(source + ": the departments below " + DepartmentTree.Resolved.sample(List.copyOf(subtrees))
-                    + " could not be listed; " + count(carried.size(), "department") + " last published there "
+                    + " could not be listed; " + count(belowSubtrees, "department") + " last published there "
                     + "carried forward unchanged");
         }
         if (!ownRecords.isEmpty()) {
