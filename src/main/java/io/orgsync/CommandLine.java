@@ -4,7 +4,7 @@ import io.orgsync.config.ConfigurationException;
 
 import java.nio.file.Path;
 
-/** The options of CONTRACT section 1. */
+/** The command line's options (docs/operations.md). */
 record CommandLine(boolean demo, boolean runOnce, Path routesDir, Path configFile, Path redeliverDir) {
 
     static final String USAGE = "usage: java -jar orgsync.jar [--demo] [--run-once] [--routes DIR] [--config FILE]"

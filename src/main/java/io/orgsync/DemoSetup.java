@@ -37,7 +37,7 @@ public final class DemoSetup {
         // the files and the tables, so both can be looked at; never a configured webhook receiver,
         // which has no business with the simulator's people
         overrides.put("orgsync.sinks", "file,jdbc");
-        // CONTRACT section 1: the demo writes to the embedded database, whatever the file configures
+        // the demo writes to the embedded database, whatever the file configures: it never touches a real one
         overrides.put("orgsync.jdbc.url", JdbcSettings.DEFAULT_URL);
         overrides.put("orgsync.jdbc.username", "");
         overrides.put("orgsync.jdbc.password", "");

@@ -14,7 +14,7 @@ import java.io.PrintStream;
 import java.util.Map;
 
 /**
- * The command line of CONTRACT section 1: {@code --demo}, {@code --run-once}, {@code --routes DIR},
+ * The command line: {@code --demo}, {@code --run-once}, {@code --routes DIR},
  * {@code --config FILE}; otherwise a scheduled service. A configuration error is one line on
  * stderr naming the key, and exit code 2.
  */

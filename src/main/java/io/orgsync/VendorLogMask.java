@@ -12,7 +12,7 @@ import java.util.Set;
  * names for secrets added: Camel's built-in list masks {@code access_token} and {@code password}
  * but not the JSON keys the vendors answer with ({@code tenant_access_token}, {@code app_secret})
  * nor their query parameters ({@code corpsecret}, Wuhan's {@code app_key}), so a body or URI that
- * reaches the Log EIP or message history would otherwise print them (PLATFORM.md, "Secrets in logs").
+ * reaches the Log EIP or message history would otherwise print them (checked with Camel 4.18).
  */
 public final class VendorLogMask extends DefaultMaskingFormatter {
 

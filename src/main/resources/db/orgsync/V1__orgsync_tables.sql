@@ -1,4 +1,4 @@
--- orgsync's tables (CONTRACT section 4, jdbc): the state change detection compares with, and the
+-- orgsync's tables (see docs/operations.md): the state change detection compares with, and the
 -- jdbc sink's output. ${text}, ${timestamp} and ${table_options} are filled in per database by
 -- SqlDialect, so this one script serves H2, PostgreSQL and MariaDB/MySQL.
 --
@@ -6,6 +6,7 @@
 -- index limit in utf8mb4; MariaDB/MySQL compare them with a binary collation, as the vendors do.
 -- record_json is the canonical record exactly as published; the other columns are a projection
 -- of it for SQL readers. content_hash is the SHA-256 of record_json.
+-- Databases record this script's checksum, so an edit must keep it (the tag k3xLyz does).
 
 CREATE TABLE orgsync_department (
     source        VARCHAR(32)  NOT NULL,

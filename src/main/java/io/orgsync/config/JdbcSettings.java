@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * The database that keeps the state of every source and tenant and receives every successful run
- * (CONTRACT sections 4 {@code jdbc} and 5). {@link #toString()} and {@link #redactedUrl()} leave
+ * (docs/guarantees.md). {@link #toString()} and {@link #redactedUrl()} leave
  * the password out, also one written into the URL.
  *
  * @param username empty when the database needs none

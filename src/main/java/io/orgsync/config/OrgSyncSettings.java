@@ -41,8 +41,8 @@ public record OrgSyncSettings(
 
     public static final String DEFAULT_SCHEDULE = "0 0 2 * * ?";
     /**
-     * {@code jdbc} is accepted but changes nothing: the database is the state store, so it
-     * receives every successful run whether listed or not (CONTRACT section 5).
+     * {@code jdbc} decides only whether runs go to the {@code orgsync_*} tables: the database is the
+     * state store, so it records every run and keeps the last successful one whether listed or not.
      */
     public static final Set<String> KNOWN_SINKS = Set.of("file", "jdbc", "webhook");
     /** The list of named tenants, each configured under {@code orgsync.tenants.<name>.*}. */
@@ -289,7 +289,7 @@ public record OrgSyncSettings(
                 concurrency, root, Map.copyOf(options), tenantName);
     }
 
-    /** {@code orgsync.feishu.base-url} → {@code ORGSYNC_FEISHU_BASE_URL} (CONTRACT section 1). */
+    /** {@code orgsync.feishu.base-url} → {@code ORGSYNC_FEISHU_BASE_URL}. */
     public static String envName(String key) {
         return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }

@@ -3,12 +3,12 @@ package io.orgsync.config;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The {@code orgsync.sources} names of CONTRACT section 2, with each vendor's defaults. */
+/** The {@code orgsync.sources} names, with each vendor's defaults. */
 public enum SourceName {
     WECOM("wecom", "https://qyapi.weixin.qq.com", "1", 100, 10_000, "corp-id", "corp-secret"),
     WECOM_SCHOOL("wecom-school", "https://qyapi.weixin.qq.com", "1", 100, 10_000, "corp-id", "corp-secret"),
     FEISHU("feishu", "https://open.feishu.cn", "0", 50, 1_000, "app-id", "app-secret"),
-    // Wuhan documents no limit ("请求数限制: 否"); 20/s is the contract's default
+    // Wuhan documents no limit ("请求数限制: 否"); 20/s paces it anyway, gently
     WUHAN_EDU("wuhan-edu", "https://api.wuhaneduyun.cn", null, 20, 1_200, "app-id", "app-key");
 
     private final String id;
@@ -57,8 +57,8 @@ public enum SourceName {
 
     /**
      * Requests in flight at once during a run. A handful is enough to keep a loopback-fast run at
-     * the rate limit over real round trips; WeCom's 45033 concurrency cap is unpublished, so stay
-     * at the 5 vendors.md assumes. Wuhan pages by number through one listing, and its notes ask
+     * the rate limit over real round trips; WeCom's 45033 concurrency cap is unpublished, and 5 is
+     * the usual cautious assumption. Wuhan pages by number through one listing, and its notes ask
      * for one request in flight per school: it has no such setting.
      */
     public int defaultConcurrency() {

@@ -17,8 +17,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * What one exchange between a source Kamelet and a sink Kamelet carries: one whole fetched run.
- * The body is the run's canonical records as JSON Lines (departments, then members; CONTRACT
- * section 3, before the sink's privacy setting), the headers name the run. A sink Kamelet applies
+ * The body is the run's canonical records as JSON Lines (departments, then members, before the
+ * sink's privacy setting), the headers name the run. A sink Kamelet applies
  * the message as one run — compared with the last successful run, guarded, staged and committed
  * together — so a run that fails anywhere leaves every sink as the last successful run left it,
  * exactly as with the bundle's own routes. A failed fetch sends no message at all.

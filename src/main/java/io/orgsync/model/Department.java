@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * A canonical department (CONTRACT section 3). {@code path} runs from the root down to this
+ * A canonical department, whatever the source. {@code path} runs from the root down to this
  * department, itself included; the root has {@code parentId == null}.
  */
 @JsonPropertyOrder({"kind", "source", "tenant", "id", "parentId", "name", "type", "order", "path", "attributes"})

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** The canonical department kinds of CONTRACT section 3. */
+/** The canonical department kinds, the same for every source (docs/sources.md maps each vendor's). */
 public enum DepartmentType {
     SCHOOL, CAMPUS, STAGE, GRADE, CLASS, DEPARTMENT;
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * A canonical person (CONTRACT section 3). One record per person per run: departments and
+ * A canonical person, whatever the source. One record per person per run: departments and
  * relations are the union over every place the vendor listed the person.
  */
 @JsonPropertyOrder({"kind", "source", "tenant", "id", "name", "role", "departmentIds", "mobile", "email", "status",

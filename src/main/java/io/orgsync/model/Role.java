@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** The canonical member roles of CONTRACT section 3. */
+/** The canonical member roles, the same for every source (docs/sources.md maps each vendor's). */
 public enum Role {
     EMPLOYEE, TEACHER, STUDENT, PARENT;
 

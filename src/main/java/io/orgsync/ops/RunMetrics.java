@@ -35,6 +35,8 @@ import java.util.function.Supplier;
  *       (expired or revoked token); apart from retries, because a rising rejection rate means pacing or credentials
  *       need attention even while every retry still succeeds</li>
  *   <li>{@code orgsync_webhook_delivery_failures_total{source,tenant}} — messages left in the dead-letter folder</li>
+ *   <li>{@code orgsync_webhook_earlier_delivered_total{source,tenant}} — waiting messages of earlier runs sent first</li>
+ *   <li>{@code orgsync_run_warnings_total{source,tenant}} — the manifests' warnings</li>
  *   <li>{@code orgsync_last_success_timestamp_seconds{source,tenant}} — for "no successful run in 26 h" alerts</li>
  * </ul>
  */

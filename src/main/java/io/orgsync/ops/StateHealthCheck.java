@@ -128,7 +128,7 @@ public final class StateHealthCheck extends AbstractHealthCheck {
         builder.up();
     }
 
-    /** The run's status and end; the error as the manifest has it (never a secret, CONTRACT section 6), shortened. */
+    /** The run's status and end; the error as the manifest has it (never a secret), shortened. */
     private static String describe(String status, Timestamp finishedAt, String error) {
         StringBuilder text = new StringBuilder(String.valueOf(status));
         if (finishedAt != null) {

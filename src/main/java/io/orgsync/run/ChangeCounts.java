@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The figures of a change list: {@code created}, {@code updated} and {@code deleted} for the
- * manifest (departments and members together, CONTRACT section 6), and deletions per kind for the
- * {@link DeletionGuard}, which judges departments and members separately (section 5).
+ * manifest (departments and members together), and deletions per kind for the
+ * {@link DeletionGuard}, which judges departments and members separately.
  */
 public record ChangeCounts(long created, long updated, long deletedDepartments, long deletedMembers) {
 

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * Derives the changes of CONTRACT section 5 from the previous successful snapshot and the current
+ * Derives a run's changes (docs/guarantees.md) from the previous successful snapshot and the current
  * one. Pure: no I/O, no clock, the same input always gives the same list in the same order —
  * departments before members; within a kind creates and updates in the current snapshot's order,
  * then deletes in the previous snapshot's order. Webhook receivers that apply changes in order

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The deletion guard of CONTRACT section 5. A vendor answering with a fraction of the directory
+ * The deletion guard (docs/guarantees.md). A vendor answering with a fraction of the directory
  * (a narrowed app scope, a half-empty page) looks exactly like mass deletions; holding such a run
  * protects every sink downstream. Per kind, with {@code p} the previous run's count of that kind,
  * a run is held when its deletions exceed

@@ -23,8 +23,8 @@ public abstract class DigestedRecords<R extends CanonicalRecord> extends Abstrac
     public abstract String idAt(int index);
 
     /**
-     * Whether a current record whose canonical JSON text (CONTRACT section 5, attributes included)
-     * is {@code canonicalLine} ({@link io.orgsync.model.CanonicalJson#toUtf8Line}) has the same
+     * Whether a current record whose canonical JSON text (attributes included: a changed attribute
+     * is an update) is {@code canonicalLine} ({@link io.orgsync.model.CanonicalJson#toUtf8Line}) has the same
      * content as the previous record at {@code index}. The text, not the record: a spooled run
      * has it already and need not rebuild the record for this.
      */

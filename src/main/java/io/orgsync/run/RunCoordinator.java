@@ -210,7 +210,8 @@ public final class RunCoordinator implements AutoCloseable {
 
     /**
      * The sinks as route endpoints, for the recipient list: the state store's first, then the
-     * other sinks of {@code orgsync.sinks}. They stage in parallel and commit in this order.
+     * other sinks of {@code orgsync.sinks}, the webhook last. They stage one after another (the
+     * route's recipient list) and commit in this order.
      */
     public String sinkEndpoints() {
         return sinkNames().stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));

@@ -9,7 +9,7 @@ public enum RunStatus {
     RUNNING,
     SUCCESS,
     FAILED,
-    /** Stopped by the deletion guard (CONTRACT section 5): nothing applied or published. */
+    /** Stopped by the deletion guard: nothing applied or published. */
     HELD;
 
     @JsonValue

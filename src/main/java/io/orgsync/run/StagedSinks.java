@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * What the sinks of one run have staged, for committing in order: the state store first, then
- * the others as {@code orgsync.sinks} lists them. Sinks stage in parallel (staging is invisible,
- * so its order does not matter; committing is what must be ordered). A sink that finishes staging
- * after the run has already failed is told so, and discards its work itself.
+ * the others in the order {@code RunCoordinator.sinkEndpoints} names them, the webhook last.
+ * Staging is invisible, so its order does not matter; committing is what must be ordered. A sink
+ * that finishes staging after the run has already failed is told so, and discards its work itself.
  */
 final class StagedSinks {
 

@@ -1,8 +1,8 @@
 package io.orgsync.run;
 
 /**
- * Where the last successful snapshot of each source and tenant is kept (CONTRACT section 5: the
- * JDBC database). It is also the first sink of every successful run: the coordinator stages it
+ * Where the last successful snapshot of each source and tenant is kept (the JDBC database, embedded
+ * H2 by default). It is also the first sink of every successful run: the coordinator stages it
  * before any other sink and commits it first, so that what the next run compares with is exactly
  * what was published.
  */

@@ -35,7 +35,8 @@ final class WuhanApi implements VendorApi {
     private static final int MAX_MEMBER_PAGE = 500;
     private static final int MAX_PARENT_PAGE = 100;
     private static final long MAX_CLOCK_SKEW_MILLIS = Duration.ofMinutes(5).toMillis();
-    private static final String PLATFORM_CODE = "420100";
+    /** The {@code platform_code} the simulated cloud answers with: Wuhan's administrative division code. */
+    private static final String WUHAN_CODE = "420100";
     private static final int ORG_TYPE_DEPARTMENT = 4;
 
     private final SchoolOrg school;
@@ -147,7 +148,7 @@ final class WuhanApi implements VendorApi {
             g.writeStringField("retDesc", "成功");
             g.writeObjectFieldStart("tokenInfo");
             g.writeStringField("validTime", Long.toString(token.expiresAtMillis() / 1000));
-            g.writeStringField("platformCode", PLATFORM_CODE);
+            g.writeStringField("platformCode", WUHAN_CODE);
             g.writeStringField("userId", "");
             g.writeStringField("account", "");
             g.writeStringField("appId", appId);
@@ -526,7 +527,7 @@ final class WuhanApi implements VendorApi {
                 int p = parents == null ? at : parents[at];
                 g.writeStartObject();
                 g.writeStringField("user_id", school.parentWuhanId(p));
-                g.writeStringField("platform_code", PLATFORM_CODE);
+                g.writeStringField("platform_code", WUHAN_CODE);
                 g.writeNumberField("user_type", 2);
                 g.writeStringField("name", school.parentName(p));
                 g.writeStringField("phone", school.parentMobile(p));
@@ -627,7 +628,7 @@ final class WuhanApi implements VendorApi {
             g.writeStringField("org_name", name);
             g.writeStringField("org_short_name", name);
             g.writeNumberField("org_type", type);
-            g.writeStringField("platform_code", PLATFORM_CODE);
+            g.writeStringField("platform_code", WUHAN_CODE);
             g.writeNumberField("status", 1);
             g.writeNumberField("flag", 0);
             g.writeStringField("province_code", "420000");

@@ -58,7 +58,7 @@ public final class VendorApi {
     }
 
     /**
-     * The vendor refused a page token it issued (vendors.md, Feishu 40012: "restart listing once"):
+     * The vendor refused a page token it issued (Feishu 40012, typically expired mid-listing):
      * the loop's listing starts again with its first page, sent now in place of the refused one, so
      * the route and its mapping carry on as if that page had been asked for. A first page refused,
      * or a listing refused again after its restart, fails the run.

@@ -5,7 +5,7 @@ import io.orgsync.run.RunFailedException;
 import java.time.Duration;
 
 /**
- * The error table's actions (vendors.md: REFRESH, BACKOFF, FAIL, SKIP) as exception types, so a
+ * The vendor error tables' actions (REFRESH, BACKOFF, FAIL, SKIP; docs/sources.md) as exception types, so a
  * dialect classifies an answer once and the client acts on the type.
  */
 public sealed class VendorFailure extends RunFailedException {

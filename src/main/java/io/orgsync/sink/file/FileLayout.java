@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Where the file sink puts things (CONTRACT section 4, {@code file}), in one place so that the sink
+ * Where the file sink puts things (docs/operations.md), in one place so that the sink
  * and the clean-up agree:
  * <pre>
  * &lt;dir&gt;/&lt;source&gt;/&lt;tenant&gt;/&lt;runId&gt;/{departments,members,changes}.jsonl, manifest.json, [*.csv]
@@ -33,8 +33,8 @@ public final class FileLayout {
     public static final Set<String> FORMATS = Set.of(FORMAT_JSONL, FORMAT_CSV);
 
     /**
-     * The tenant pattern of CONTRACT section 2, used for source and run id as well: it starts with a
-     * letter or digit, so {@code .}, {@code ..}, hidden names and our {@code .tmp-} names are
+     * The pattern of {@code orgsync.<source>.tenant}, used for source and run id as well: it starts
+     * with a letter or digit, so {@code .}, {@code ..}, hidden names and our {@code .tmp-} names are
      * impossible, and it has no separator, NUL or other character a file system could misread.
      */
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");

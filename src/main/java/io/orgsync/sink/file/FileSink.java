@@ -53,7 +53,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The {@code file} sink of CONTRACT section 4: one folder per successful run, then
+ * The {@code file} sink: one folder per successful run, then
  * {@code latest.json}. {@link #publish} is all-or-nothing: the run folder is built under a hidden
  * {@code .tmp-} name beside its final place, every file and the folder are fsynced, and only then is
  * it renamed; {@code latest.json} is replaced by renaming a fsynced temporary file over it. If

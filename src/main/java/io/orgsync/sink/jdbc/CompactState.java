@@ -25,8 +25,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The {@code orgsync_compact_state} table: a tenant's last successful run as its canonical lines,
- * gzip-compressed in pieces. It is the state when the run's sinks do not include the jdbc tables,
- * which then need not be written: one row per 256 KiB instead of several rows per member, so a
+ * Zstandard-compressed in pieces (an earlier release's gzip is still read). It is the state when
+ * the run's sinks do not include the jdbc tables, which then need not be written: one row per 256 KiB instead of several rows per member, so a
  * first run of 100,000 members commits at once instead of spending seconds in the database.
  *
  * <p>Lines are stored as {@code record_json} would be (unpaired surrogates escaped, as

@@ -57,7 +57,7 @@ import java.util.concurrent.Semaphore;
 import javax.sql.DataSource;
 
 /**
- * The {@code jdbc} sink and the state store (CONTRACT sections 4 and 5): per source and tenant,
+ * The {@code jdbc} sink and the state store: per source and tenant,
  * the canonical records of the last successful run, which the next run is compared with. A run
  * that goes to the jdbc sink ({@link RunResult#tables()}) is applied to the {@code orgsync_*}
  * tables; any other run only replaces the tenant's {@link CompactState}, which takes a few rows

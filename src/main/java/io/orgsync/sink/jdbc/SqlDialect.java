@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 
 /**
  * Everything that differs between the databases orgsync writes to, in one place: column types
- * for the Flyway script, the upsert statement (PLATFORM.md's matrix: no single syntax runs on
- * H2, PostgreSQL 14 and MariaDB) and driver options. Every other statement is plain SQL that
+ * for the Flyway script, the upsert statement (no single syntax runs on H2, PostgreSQL 14 and
+ * MariaDB: ON CONFLICT is PostgreSQL's alone, ON DUPLICATE KEY MariaDB's, and PostgreSQL has MERGE
+ * only from 15) and driver options. Every other statement is plain SQL that
  * all three accept.
  */
 public enum SqlDialect {

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The {@code orgsync.webhook.*} settings (CONTRACT section 4, {@code webhook}), validated at once.
+ * The {@code orgsync.webhook.*} settings, validated at once.
  *
  * <pre>
  * orgsync.webhook.url                     one or more http(s) URLs, comma separated; each receives every message

@@ -1,5 +1,5 @@
 /**
- * The {@code webhook} sink (CONTRACT section 4): each successful run is POSTed to every URL of
+ * The {@code webhook} sink (docs/operations.md): each successful run is POSTed to every URL of
  * {@code orgsync.webhook.url} as Standard Webhooks messages, {@code orgsync.changes} batches with
  * {@code seq} 1..n and then one {@code orgsync.run.completed} carrying the manifest.
  *

@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Feishu / Lark contact v3: a tenant token from {@code tenant_access_token/internal}, sent as
  * {@code Authorization: Bearer}, and answers in the {@code {code, msg, data}} envelope where a
- * failure carries both a non-2xx status and a non-zero {@code code}. The table follows vendors.md
- * section C and branches on {@code code}, never on {@code msg}.
+ * failure carries both a non-2xx status and a non-zero {@code code}. The table (docs/sources.md)
+ * branches on {@code code}, never on {@code msg}.
  *
  * <p>43010 (a department too big to list recursively) is not a failure here: it comes back to
  * the route as an ordinary answer, because the remedy — walking the tree level by level — is a
@@ -33,7 +33,7 @@ public final class FeishuDialect implements VendorDialect {
     public static final String DEPARTMENT_API = "/open-apis/contact/v3/departments/:department_id";
     /** Code of a recursive children listing the vendor refuses for a large tree. */
     public static final int RECURSION_REFUSED = 43010;
-    /** Code 40003, internal error: retried at most three times before the run fails (vendors.md). */
+    /** Code 40003, internal error: retried at most three times before the run fails, as Feishu's table says. */
     static final int VENDOR_RETRY_LIMIT = 3;
 
     private static final Pattern CHILDREN_PATH = Pattern.compile("/open-apis/contact/v3/departments/[^/]+/children");

@@ -279,7 +279,7 @@ public final class FeishuNormaliser {
                 user.email(), status(user.status()), null, Attributes.of(unmapped));
     }
 
-    /** CONTRACT section 3: frozen, resigned, exited or not yet activated is inactive. */
+    /** Frozen, resigned, exited or not yet activated is inactive, as for every source. */
     static Status status(JsonNode status) {
         if (status == null || !status.isObject()) {
             return Status.ACTIVE;

@@ -3,7 +3,7 @@ package io.orgsync.vendor.wecom;
 import io.orgsync.run.RunFailedException;
 
 /**
- * WeCom errcode 45029: the answer is too large for WeCom to send. vendors.md says to re-plan per
+ * WeCom errcode 45029: the answer is too large for WeCom to send. WeCom says to read per
  * department: the {@code wecom} routes catch it from {@code department/list}, whose one answer
  * holds the whole tree, and read the tree with {@code department/simplelist} and
  * {@code department/get} instead. Members are already listed one department at a time, so

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * WeCom (企业微信) and its school contacts: {@code gettoken}, {@code access_token} in the query,
- * answers that carry {@code errcode} with HTTP 200. The table follows vendors.md section A; it
- * branches on {@code errcode} only, because {@code errmsg} text changes and carries hints.
+ * answers that carry {@code errcode} with HTTP 200. The table (docs/sources.md, after WeCom's
+ * global error codes page) branches on {@code errcode} only, because {@code errmsg} text changes
+ * and carries hints.
  */
 public final class WecomDialect implements VendorDialect {
 

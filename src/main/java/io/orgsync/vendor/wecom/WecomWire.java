@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * WeCom corporate contacts answers as sent (vendors.md section A). Fields the normaliser does not
+ * WeCom corporate contacts answers as sent (docs/sources.md). Fields the normaliser does not
  * map land in {@code extra} and from there, under their wire names, in the record's
  * {@code attributes}: a field WeCom adds tomorrow is kept, not dropped. Ids are ints on the wire
  * and strings here. Each API names its collection differently ({@code department},

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The WeCom school (家校沟通) answers as sent (seeds 000 and 001, vendors.md section B). Fields
+ * The WeCom school (家校沟通) answers as sent (docs/sources.md). Fields
  * the normaliser does not map land in {@code extra} and from there in the record's
  * {@code attributes}, so a field WeCom adds tomorrow is kept, not dropped. Ids are ints on the
  * wire and strings here.

@@ -24,14 +24,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Wuhan Education Cloud (vendors.md section D): an HMAC-signed token call answering
+ * Wuhan Education Cloud (docs/sources.md): an HMAC-signed token call answering
  * {@code {retCode, retDesc, tokenInfo}}, the token as query {@code accessToken} on every business
  * call (GET and POST), and business answers {@code {code, message, result}} with HTTP 200.
  *
  * <p>The vendor documents only two codes, {@code "000000"} and {@code "100001"}, and no
  * token-expired code, so the error table has to read the message: one that talks about the token
- * is REFRESH, anything else is FAIL on the listings and SKIP on a single org node (vendors.md
- * "Errors and limits").
+ * is REFRESH, anything else is FAIL on the listings and SKIP on a single org node.
  */
 public final class WuhanDialect implements VendorDialect {
 
@@ -42,7 +41,7 @@ public final class WuhanDialect implements VendorDialect {
     public static final String ORG_INFO_PATH = "/user/openapi/org/get-org-info";
 
     static final String OK = "000000";
-    /** validTime above this is an absolute Unix time in seconds, at or below it a lifetime (vendors.md ASSUMPTION). */
+    /** validTime above this is an absolute Unix time in seconds, at or below it a lifetime (see expiresAt). */
     static final long ABSOLUTE_VALID_TIME = 1_000_000_000L;
     /** Used when validTime is missing or already past: short, and a rejected token is refreshed anyway. */
     static final Duration FALLBACK_LIFETIME = Duration.ofMinutes(30);
@@ -99,9 +98,9 @@ public final class WuhanDialect implements VendorDialect {
     }
 
     /**
-     * vendors.md ASSUMPTION: {@code validTime} above 10^9 is the absolute expiry in Unix seconds
-     * (the sample looks like one), otherwise the lifetime in seconds. The token cache renews a
-     * margin before whatever this returns.
+     * The vendor does not document {@code validTime}. Read here: above 10^9 it is the absolute
+     * expiry in Unix seconds (the sample looks like one), otherwise the lifetime in seconds. The
+     * token cache renews a margin before whatever this returns.
      */
     Instant expiresAt(JsonNode validTime) {
         Instant now = clock.instant();

@@ -110,7 +110,7 @@ public final class WuhanNormaliser {
         String flag = info.extra() == null || info.extra().get("flag") == null ? null
                 : info.extra().get("flag").asText();
         if ((status != null && !"1".equals(status)) || (flag != null && !"0".equals(flag))) {
-            // vendors.md: status 0/2/3 inactive, dissolved, locked; flag 1/2 demo, test. Synced as configured.
+            // get-org-info: status 0/2/3 inactive, dissolved, locked; flag 1/2 demo, test. Synced as configured.
             LOG.warn("{}: org {} is marked status {}, flag {} (1 and 0 are normal); syncing it as configured",
                     SOURCE, rootOrgId, status, flag);
         }
