@@ -60,5 +60,12 @@ class GoldenFeishuSyncTest {
                 resourceLines("golden/feishu/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
         Golden.assertSameLines("feishu member", Golden.publishedLines(run, "members.jsonl"),
                 resourceLines("golden/feishu/members.jsonl"), Golden.MEMBER_FIELDS);
+
+        // the same answers again: nothing created, updated or deleted, the same lines published
+        Path again = Golden.syncUnchanged(simulator, exports, SourceName.FEISHU, Map.of());
+        Golden.assertSameLines("feishu department", Golden.publishedLines(again, "departments.jsonl"),
+                resourceLines("golden/feishu/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
+        Golden.assertSameLines("feishu member", Golden.publishedLines(again, "members.jsonl"),
+                resourceLines("golden/feishu/members.jsonl"), Golden.MEMBER_FIELDS);
     }
 }

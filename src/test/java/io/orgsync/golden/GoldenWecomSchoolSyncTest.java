@@ -55,5 +55,12 @@ class GoldenWecomSchoolSyncTest {
                 resourceLines("golden/wecom-school/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
         Golden.assertSameLines("wecom-school member", Golden.publishedLines(run, "members.jsonl"),
                 resourceLines("golden/wecom-school/members.jsonl"), Golden.MEMBER_FIELDS);
+
+        // the same answers again: nothing created, updated or deleted, the same lines published
+        Path again = Golden.syncUnchanged(simulator, exports, SourceName.WECOM_SCHOOL, Map.of());
+        Golden.assertSameLines("wecom-school department", Golden.publishedLines(again, "departments.jsonl"),
+                resourceLines("golden/wecom-school/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
+        Golden.assertSameLines("wecom-school member", Golden.publishedLines(again, "members.jsonl"),
+                resourceLines("golden/wecom-school/members.jsonl"), Golden.MEMBER_FIELDS);
     }
 }

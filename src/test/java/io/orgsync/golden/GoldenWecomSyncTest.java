@@ -53,5 +53,12 @@ class GoldenWecomSyncTest {
                 resourceLines("golden/wecom/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
         Golden.assertSameLines("wecom member", Golden.publishedLines(run, "members.jsonl"),
                 resourceLines("golden/wecom/members.jsonl"), Golden.MEMBER_FIELDS);
+
+        // the same answers again: nothing created, updated or deleted, the same lines published
+        Path again = Golden.syncUnchanged(simulator, exports, SourceName.WECOM, Map.of());
+        Golden.assertSameLines("wecom department", Golden.publishedLines(again, "departments.jsonl"),
+                resourceLines("golden/wecom/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
+        Golden.assertSameLines("wecom member", Golden.publishedLines(again, "members.jsonl"),
+                resourceLines("golden/wecom/members.jsonl"), Golden.MEMBER_FIELDS);
     }
 }

@@ -65,5 +65,13 @@ class GoldenWuhanEduSyncTest {
                 resourceLines("golden/wuhan-edu/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
         Golden.assertSameLines("wuhan-edu member", Golden.publishedLines(run, "members.jsonl"),
                 resourceLines("golden/wuhan-edu/members.jsonl"), Golden.MEMBER_FIELDS);
+
+        // the same answers again: nothing created, updated or deleted, the same lines published
+        Path again = Golden.syncUnchanged(simulator, exports, SourceName.WUHAN_EDU,
+                Map.of(SourceName.WUHAN_EDU.key("top-org-id"), SCHOOL));
+        Golden.assertSameLines("wuhan-edu department", Golden.publishedLines(again, "departments.jsonl"),
+                resourceLines("golden/wuhan-edu/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
+        Golden.assertSameLines("wuhan-edu member", Golden.publishedLines(again, "members.jsonl"),
+                resourceLines("golden/wuhan-edu/members.jsonl"), Golden.MEMBER_FIELDS);
     }
 }

@@ -78,6 +78,23 @@ public final class Golden {
      * run folder. The run must succeed.
      */
     public static Path sync(VendorSimulator simulator, Path exports, SourceName source, Map<String, String> settings) {
+        run(simulator, exports, source, settings);
+        return Harness.latestRun(exports, source.id(), TENANT);
+    }
+
+    /**
+     * Runs {@code source} again with the same answers: the run must succeed, report no created,
+     * updated or deleted record, and publish the same lines. Answers the new run folder.
+     */
+    public static Path syncUnchanged(VendorSimulator simulator, Path exports, SourceName source,
+                                     Map<String, String> settings) {
+        Manifest manifest = run(simulator, exports, source, settings);
+        assertThat(List.of(manifest.created(), manifest.updated(), manifest.deleted()))
+                .as("created, updated, deleted on a second run of the same answers").containsExactly(0L, 0L, 0L);
+        return Harness.latestRun(exports, source.id(), TENANT);
+    }
+
+    private static Manifest run(VendorSimulator simulator, Path exports, SourceName source, Map<String, String> settings) {
         Map<String, String> overrides = Harness.overrides(simulator, exports, source);
         overrides.put(source.key("tenant"), TENANT);
         overrides.putAll(settings);
@@ -89,7 +106,7 @@ public final class Golden {
         }
         assertThat(manifest.status()).as("run status (%s)", manifest.error()).isEqualTo(RunStatus.SUCCESS);
         assertThat(manifest.tenant()).isEqualTo(TENANT);
-        return Harness.latestRun(exports, source.id(), TENANT);
+        return manifest;
     }
 
     /**
