@@ -1,0 +1,64 @@
+package io.orgsync.golden;
+
+import io.orgsync.config.SourceName;
+import io.orgsync.simulator.VendorSimulator;
+import io.orgsync.testing.Golden;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static io.orgsync.testing.Golden.resource;
+import static io.orgsync.testing.Golden.resourceLines;
+
+/**
+ * A small WeCom corporation answered by hand-written vendor answers (golden/wecom/vendor), run
+ * through the real bundle, published exactly as the hand-written golden lines
+ * (golden/wecom/departments.jsonl, members.jsonl; see golden/README.md).
+ */
+@Timeout(120)
+class GoldenWecomSyncTest {
+
+    private VendorSimulator simulator;
+
+    @TempDir
+    Path exports;
+
+    @BeforeEach
+    void start() {
+        simulator = VendorSimulator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        simulator.close();
+    }
+
+    @Test
+    void theSmallCorporationIsPublishedAsTheGoldenLines() {
+        var canned = simulator.canned().answer("/cgi-bin/department/list", Map.of(),
+                resource("golden/wecom/vendor/department-list.json"));
+        for (String department : new String[]{"1", "2", "3", "4", "9"}) {
+            canned.answer("/cgi-bin/user/list", Map.of("department_id", department),
+                    resource("golden/wecom/vendor/user-list-" + department + ".json"));
+        }
+
+        Path run = Golden.sync(simulator, exports, SourceName.WECOM, Map.of());
+
+        Golden.assertSameLines("wecom department", Golden.publishedLines(run, "departments.jsonl"),
+                resourceLines("golden/wecom/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
+        Golden.assertSameLines("wecom member", Golden.publishedLines(run, "members.jsonl"),
+                resourceLines("golden/wecom/members.jsonl"), Golden.MEMBER_FIELDS);
+
+        // the same answers again: nothing created, updated or deleted, the same lines published
+        Path again = Golden.syncUnchanged(simulator, exports, SourceName.WECOM, Map.of());
+        Golden.assertSameLines("wecom department", Golden.publishedLines(again, "departments.jsonl"),
+                resourceLines("golden/wecom/departments.jsonl"), Golden.DEPARTMENT_FIELDS);
+        Golden.assertSameLines("wecom member", Golden.publishedLines(again, "members.jsonl"),
+                resourceLines("golden/wecom/members.jsonl"), Golden.MEMBER_FIELDS);
+    }
+}
