@@ -15,4 +15,13 @@ public final class VendorText {
     public static String quote(String vendorText, int maxCharacters) {
         return vendorText == null ? "" : UnreadableAnswer.mask(vendorText, maxCharacters);
     }
+
+    /**
+     * A vendor field's value, or null when it is blank: vendors send "" for what an app may not
+     * see (WeCom's mobiles and mails for apps created after 2022-06-20, Feishu's without the field
+     * scope, WeCom school's parent mobiles for third-party apps), and "" is not a value.
+     */
+    public static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
 }

@@ -15,6 +15,7 @@ import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
+import io.orgsync.vendor.VendorText;
 import io.orgsync.vendor.PageState;
 import io.orgsync.vendor.Paging;
 import io.orgsync.vendor.VendorApi;
@@ -128,7 +129,7 @@ public final class FeishuNormaliser {
         }
         if (body.path("code").asInt(0) == FeishuDialect.RECURSION_REFUSED) {
             LOG.info("{}: the recursive department listing was refused (43010: {}); walking the tree level by level",
-                    SOURCE, io.orgsync.vendor.VendorText.quote(body.path("msg").asText(""), 200));
+                    SOURCE, VendorText.quote(body.path("msg").asText(""), 200));
             exchange.setProperty(FeishuWalk.PROPERTY, new FeishuWalk(root));
             page.advance(null, false);
             return;
@@ -275,8 +276,10 @@ public final class FeishuNormaliser {
         }
         List<String> departments = user.departmentIds() == null || user.departmentIds().isEmpty()
                 ? List.of(listedIn) : user.departmentIds();
-        return new Member(SOURCE, run.tenant(), id, user.name(), Role.EMPLOYEE, departments, user.mobile(),
-                user.email(), status(user.status()), null, Attributes.of(unmapped));
+        // without the field scopes Feishu sends "" rather than leaving the field out: not a value
+        return new Member(SOURCE, run.tenant(), id, user.name(), Role.EMPLOYEE, departments,
+                VendorText.blankToNull(user.mobile()), VendorText.blankToNull(user.email()), status(user.status()),
+                null, Attributes.of(unmapped));
     }
 
     /** Frozen, resigned, exited or not yet activated is inactive, as for every source. */
@@ -339,4 +342,5 @@ public final class FeishuNormaliser {
                     + e.getOriginalMessage());
         }
     }
+
 }

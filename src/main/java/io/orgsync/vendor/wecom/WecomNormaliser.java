@@ -13,6 +13,7 @@ import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
+import io.orgsync.vendor.VendorText;
 import io.orgsync.vendor.Paging;
 import io.orgsync.vendor.VendorApi;
 import io.orgsync.vendor.VendorFailure;
@@ -329,13 +330,10 @@ public final class WecomNormaliser {
             }
         }
         return new Member(SOURCE, run.tenant(), user.userid(), user.name(), Role.EMPLOYEE, departments,
-                blankToNull(user.mobile()), blankToNull(user.email()), status, List.of(), Attributes.of(unmapped));
+                VendorText.blankToNull(user.mobile()), VendorText.blankToNull(user.email()), status, List.of(),
+                Attributes.of(unmapped));
     }
 
-    /** Apps created after 2022-06-20 get empty strings instead of mobiles and mails. */
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
 
     // ---------------------------------------------------------------- helpers
 

@@ -16,6 +16,7 @@ import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
+import io.orgsync.vendor.VendorText;
 import io.orgsync.vendor.wecomschool.WecomSchoolWire.DepartmentAdmin;
 import io.orgsync.vendor.wecomschool.WecomSchoolWire.SchoolDepartment;
 import io.orgsync.vendor.wecomschool.WecomSchoolWire.Student;
@@ -70,7 +71,8 @@ public final class WecomSchoolNormaliser {
         }
         // without a configured root, a list lacking root 1 is an app that sees part of the school: a forest
         // (DepartmentTree); a configured root the app cannot see is a setting to fix
-        if (!VENDOR_ROOT.equals(rootDepartmentId) && departments.stream().noneMatch(d -> rootDepartmentId.equals(d.id()))) {
+        if (!VENDOR_ROOT.equals(rootDepartmentId)
+                && departments.stream().noneMatch(d -> rootDepartmentId.equals(d.id()))) {
             throw new RunFailedException(SOURCE + ": the department list does not contain the root department "
                     + rootDepartmentId + " (check " + keys + "root-department-id and the app's visible range)");
         }
@@ -155,7 +157,7 @@ public final class WecomSchoolNormaliser {
         for (StudentParent parent : parents) {
             // WeCom school gives parents no name; their classes are their children's
             run.snapshot().addMember(new Member(SOURCE, run.tenant(), parent.parentUserid(), null, Role.PARENT,
-                    classes, parent.mobile(), null, Status.ACTIVE,
+                    classes, VendorText.blankToNull(parent.mobile()), null, Status.ACTIVE,
                     List.of(new Relation(student.studentUserid(), Role.STUDENT, parent.relation())),
                     Attributes.of(parent.extra())));
         }
@@ -169,4 +171,5 @@ public final class WecomSchoolNormaliser {
                     + e.getOriginalMessage());
         }
     }
+
 }

@@ -16,6 +16,7 @@ import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.vendor.Attributes;
+import io.orgsync.vendor.VendorText;
 import io.orgsync.vendor.PageState;
 import io.orgsync.vendor.Paging;
 import io.orgsync.vendor.VendorApi;
@@ -115,7 +116,7 @@ public final class WuhanNormaliser {
                     SOURCE, rootOrgId, status, flag);
         }
         run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), rootOrgId, null,
-                blankToNull(info.orgName()), type, null, null, attributes));
+                VendorText.blankToNull(info.orgName()), type, null, null, attributes));
         return tree(exchange).level();
     }
 
@@ -148,7 +149,7 @@ public final class WuhanNormaliser {
             ObjectNode attributes = Attributes.of(child.extra());
             DepartmentType type = type(child.orgType(), attributes);
             run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), child.orgId(), parentId,
-                    blankToNull(child.orgName()), type, child.displayOrder(), null, attributes));
+                    VendorText.blankToNull(child.orgName()), type, child.displayOrder(), null, attributes));
         }
         VendorApi.answerMapped(exchange);
     }
@@ -211,8 +212,8 @@ public final class WuhanNormaliser {
                 state.parentsWithoutChild++;
                 continue;
             }
-            answer.add(new Member(SOURCE, run.tenant(), id, blankToNull(parent.name()),
-                    Role.PARENT, List.of(), blankToNull(parent.phone()), blankToNull(parent.email()), Status.ACTIVE,
+            answer.add(new Member(SOURCE, run.tenant(), id, VendorText.blankToNull(parent.name()),
+                    Role.PARENT, List.of(), VendorText.blankToNull(parent.phone()), VendorText.blankToNull(parent.email()), Status.ACTIVE,
                     List.of(), Attributes.of(parent.extra())));
         }
         CountPaging.of(exchange, pages).advance(pages, ids, anyNew, page.pageSize(), PARENT_PAGE_SIZE, page.count(),
@@ -324,25 +325,25 @@ public final class WuhanNormaliser {
                 raw.add(entry);
             }
         }
-        answer.add(new Member(SOURCE, run.tenant(), id, blankToNull(member.name()), role,
+        answer.add(new Member(SOURCE, run.tenant(), id, VendorText.blankToNull(member.name()), role,
                 departmentIds, null, null, Status.ACTIVE, relations, attributes));
     }
 
     /**
      * The relation in a family title: the part after 的 ("张三的妈妈" → "妈妈"), the whole title
      * without 的 ("监护人"). The child's own name is stripped first, so a 的 inside a name is not
-     * taken for the separator.
+     * taken for the separator, with or without a 的 after the name.
      */
     static String relation(String familyName, String studentName) {
         if (familyName == null || familyName.isBlank()) {
             return null;
         }
         String title = familyName.strip();
-        if (studentName != null && !studentName.isEmpty()) {
-            String prefix = studentName + "的";
-            if (title.startsWith(prefix) && title.length() > prefix.length()) {
-                return title.substring(prefix.length());
-            }
+        if (studentName != null && !studentName.isEmpty() && title.startsWith(studentName)
+                && title.length() > studentName.length()) {
+            // the child's name first, then 的 or not ("王的明妈妈" for 王的明): what follows is the relation
+            String rest = title.substring(studentName.length());
+            return rest.startsWith("的") && rest.length() > 1 ? rest.substring(1) : rest;
         }
         int at = title.lastIndexOf('的');
         return at >= 0 && at < title.length() - 1 ? title.substring(at + 1) : title;
@@ -411,9 +412,6 @@ public final class WuhanNormaliser {
         return state;
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
 
     private static List<String> sample(List<String> ids) {
         return ids.size() > SAMPLE_SIZE ? ids.subList(0, SAMPLE_SIZE) : ids;

@@ -37,6 +37,7 @@ class WuhanPagingAndTreeTest {
         assertThat(WuhanNormaliser.relation(" 爷爷 ", null)).isEqualTo("爷爷");
         // 的 inside the child's name is not the separator
         assertThat(WuhanNormaliser.relation("的的的爸爸", "的的")).isEqualTo("爸爸");
+        assertThat(WuhanNormaliser.relation("王的明妈妈", "王的明")).as("no 的 after a name holding one").isEqualTo("妈妈");
         assertThat(WuhanNormaliser.relation("张三的", "李四")).isEqualTo("张三的");
         assertThat(WuhanNormaliser.relation("", "张三")).isNull();
         assertThat(WuhanNormaliser.relation(null, "张三")).isNull();
