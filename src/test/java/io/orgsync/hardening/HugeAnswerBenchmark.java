@@ -27,8 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 8 MB: the heap figure that was an assertion in {@link HostileInputTest} (which keeps the
  * behaviour: the answer is refused after reading about the cap). Not part of the normal build;
  * {@code mvn -B -Pbench test -Dtest=HugeAnswerBenchmark} prints it. A body read whole would be a
- * humongous array in the old generation; on the two-core build machine the growth was far below
- * a quarter of the offered size.
+ * humongous array in the old generation; the old assertion allowed a quarter of the offered size.
  */
 class HugeAnswerBenchmark {
 
