@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every Kamelet under {@code kamelets/} follows the Kamelet catalog's conventions (STYLE.md) and
+ * Every Kamelet under {@code kamelets/} follows the Apache Camel Kamelet catalog's conventions and
  * the Kamelet CRD of camel-k-crds; the Pipe example names real Kamelets and their real properties.
  * That a Kamelet runs is {@code KameletPipeTest}'s business.
  */
@@ -220,7 +220,7 @@ class KameletConventionsTest {
         if (kamelet.at("/spec/types/" + direction + "/mediaType").asText().isBlank()) {
             problems.add("spec.types." + direction + ".mediaType missing");
         }
-        // every declared property used, every used placeholder declared (STYLE.md)
+        // every declared property used, every used placeholder declared (as in the Kamelet catalog)
         Set<String> beans = new HashSet<>();
         template.path("beans").forEach(bean -> beans.add(bean.path("name").asText()));
         Set<String> used = new HashSet<>();

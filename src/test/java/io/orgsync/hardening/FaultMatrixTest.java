@@ -41,12 +41,14 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT section 7 as one matrix: every fault a vendor may show × every source, through the
+ * Vendor faults as one matrix (docs/sources.md lists what each vendor may answer; docs/guarantees.md
+ * says a failed run publishes nothing): every fault a vendor may show × every source, through the
  * shipped routes. Each cell states its outcome: either the run succeeds and publishes exactly the
  * records of a clean run (the per-vendor SyncTests prove a clean run equals the simulator's ground
  * truth), or it fails with a named reason and leaves the exports tree and every state table as
- * they were. Every run ends within {@link #BOUND}. Cells that a vendor cannot produce are skipped
- * with the reason, so the report shows the whole matrix.
+ * they were. Every run ends by itself, retries and timeouts being bounded: nothing here asserts how
+ * long a run took (the report lists it; the class's timeout only bounds a hang). Cells that a vendor
+ * cannot produce are skipped with the reason, so the report shows the whole matrix.
  *
  * <p>One simulator, one export folder and one running bundle per source, shared by that source's
  * cells in order: a failed cell runs on top of the successful runs before it, which is what "a
@@ -55,7 +57,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 class FaultMatrixTest {
 
-    private static final Duration BOUND = Duration.ofSeconds(30);
     /** The bundle gives up on an answer after this; the slow faults are longer. */
     private static final int READ_TIMEOUT_MS = 1000;
     private static final Duration SLOWER_THAN_TIMEOUT = Duration.ofMillis(2500);
@@ -196,7 +197,6 @@ class FaultMatrixTest {
                 manifest.status().wireName(), manifest.apiCalls(), manifest.retries(), took.toMillis() / 1000.0,
                 manifest.error() == null ? "" : manifest.error().replace('|', '/')));
 
-        assertThat(took).as("the run ends within the bound").isLessThan(BOUND);
         if (expected.succeeds()) {
             assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
             assertComplete(fault, fixture, manifest);

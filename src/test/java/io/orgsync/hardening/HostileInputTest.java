@@ -6,6 +6,7 @@ import io.orgsync.model.Member;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.RunStatus;
 import io.orgsync.simulator.CompanyShape;
+import io.orgsync.simulator.FaultInjector;
 import io.orgsync.simulator.FaultInjector.Hostile;
 import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
@@ -21,9 +22,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,10 +105,6 @@ class HostileInputTest {
 
     @Test
     void anAnswerFarAboveTheCapIsRefusedAfterReadingOnlyTheCap() {
-        List<MemoryPoolMXBean> oldGen = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP && p.getName().matches(".*(Old|Tenured).*")).toList();
-        oldGen.forEach(MemoryPoolMXBean::resetPeakUsage);
-        long oldBefore = oldGen.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
         simulator.faults().hostileBodyAlways("/cgi-bin/department/list", Hostile.HUGE_BODY);
         try {
             Manifest failed = app.sync(SourceName.WECOM).manifest();
@@ -120,16 +114,10 @@ class HostileInputTest {
         } finally {
             simulator.faults().clear();
         }
-        long served = 400L * 1024 * 1024;
-        // the client stops at the cap; what the socket buffers had taken on top is small
-        assertThat(simulator.streamedBytes()).as("bytes the vendor got to send")
-                .isLessThan((CAP_MB + 32) * 1024L * 1024);
-        // a body read whole would be a humongous array in the old generation
-        long oldPeak = oldGen.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-        System.out.printf("huge answer: %d MB offered, %d MB sent before the client hung up, old generation +%d MB%n",
-                served >> 20, simulator.streamedBytes() >> 20, (oldPeak - oldBefore) >> 20);
-        assertThat(oldPeak - oldBefore).as("old generation growth while %d MB were offered", served >> 20)
-                .isLessThan(served / 4);
+        // the client stops at the cap; what the socket buffers had taken on top is small, and far
+        // from the 400 MB offered (how much heap that costs is HugeAnswerBenchmark's figure)
+        assertThat(simulator.streamedBytes()).as("bytes the vendor got to send of %d offered",
+                FaultInjector.HUGE_BODY_BYTES).isLessThan((CAP_MB + 32) * 1024L * 1024);
         assertThat(app.sync(SourceName.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
     }
 

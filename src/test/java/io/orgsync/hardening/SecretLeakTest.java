@@ -45,7 +45,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CONTRACT section 6: no secret ever appears in a log line, an exception, a manifest, a database
+ * Secrets (docs/guarantees.md): no secret ever appears in a log line, an exception, a manifest, a database
  * row or an export. Every credential is a canary, every token the simulated vendors issue is read
  * back from them, every logger orgsync's logback configuration lets an operator lower is at DEBUG,
  * and all four sources plus the webhook sink (one receiver up, one down so dead letters are
@@ -66,7 +66,7 @@ class SecretLeakTest {
             + Base64.getEncoder().encodeToString(WEBHOOK_KEY.getBytes(StandardCharsets.US_ASCII));
 
     /**
-     * The loggers logback.xml pins at INFO because they print raw tokens (PLATFORM.md) or resolved
+     * The loggers logback.xml pins at INFO because they print raw tokens (their DEBUG output carries request URLs and headers) or resolved
      * property values at DEBUG; they stay pinned, everything else is lowered.
      */
     private static final List<String> PINNED = List.of("org.apache.camel.component.http", "org.apache.hc.client5.http",

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every shipped route file validates against the YAML DSL schema inside camel-yaml-dsl (the
- * validator Maven plugin does not resolve here, PLATFORM.md), and follows the house rule that
+ * validator Maven plugin does not resolve for this build), and follows the house rule that
  * routes and their split, loop and dynamic-to steps carry ids.
  */
 class RouteSchemaTest {

@@ -146,23 +146,28 @@ class SortedRunsTest {
         runs.add("b", utf8("2"));
         CountDownLatch merging = new CountDownLatch(1);
         CountDownLatch progressRead = new CountDownLatch(1);
+        // the merge stays in its first record until the count has been read: were the count to wait
+        // for the merge, it would never come (the minute below only bounds a failing test)
         Thread drainer = new Thread(() -> runs.drain((id, record) -> {
             merging.countDown();
             try {
-                progressRead.await(10, TimeUnit.SECONDS);
+                progressRead.await(2, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }));
         drainer.start();
-        assertThat(merging.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(merging.await(60, TimeUnit.SECONDS)).isTrue();
 
         // the run's progress line reads this every few seconds; a million-member merge takes tens of them
         CompletableFuture<Long> added = CompletableFuture.supplyAsync(runs::added);
 
-        assertThat(added.get(5, TimeUnit.SECONDS)).isEqualTo(2);
-        progressRead.countDown();
-        drainer.join(10_000);
+        try {
+            assertThat(added.get(60, TimeUnit.SECONDS)).isEqualTo(2);
+        } finally {
+            progressRead.countDown();
+        }
+        drainer.join(60_000);
         assertThat(drainer.isAlive()).isFalse();
     }
 

@@ -4,9 +4,9 @@ import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.CompanyShape;
 import io.orgsync.simulator.SimulatorConfig;
-import io.orgsync.simulator.Vendor;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Harness;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +16,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,14 +44,15 @@ class StateReadWhileFetchingTest {
             try (OrgSyncApp slow = Harness.start(overrides); OrgSyncApp other = Harness.start(overrides)) {
                 assertThat(slow.sync(SourceName.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
 
-                // the slow process's next call takes long enough for the other to run and commit
-                simulator.faults().slowNext(Vendor.WECOM, 1, Duration.ofSeconds(4));
+                // the slow process's next run stops once it has read the state, until the other has committed
+                CountDownLatch held = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                holdOnceAfterTheStateIsRead(slow, held, release);
                 CompletableFuture<OrgSyncApp.RunOutcome> stale =
                         CompletableFuture.supplyAsync(() -> slow.sync(SourceName.WECOM));
-                while (simulator.calls() < 1 + 1 + 4 + 1) { // first run (token, departments, 4 lists), then the slow call
-                    Thread.sleep(20);
-                }
+                assertThat(held.await(60, TimeUnit.SECONDS)).as("the slow run read the state").isTrue();
                 Manifest newer = other.sync(SourceName.WECOM).manifest();
+                release.countDown();
                 Manifest refused = stale.get().manifest();
 
                 assertThat(newer.status()).isEqualTo(RunStatus.SUCCESS);
@@ -64,6 +68,30 @@ class StateReadWhileFetchingTest {
                 assertThat(next.created() + next.updated() + next.deleted()).isZero();
             }
         }
+    }
+
+    /**
+     * Makes the first run after this call wait, right after it began and its read of the previous
+     * state has completed, until {@code release}: while it fetches, as far as the state is concerned.
+     */
+    private static void holdOnceAfterTheStateIsRead(OrgSyncApp app, CountDownLatch held, CountDownLatch release)
+            throws Exception {
+        AtomicBoolean first = new AtomicBoolean(true);
+        AdviceWith.adviceWith(app.context(), "wecom-sync", route -> route.weaveById("wecom-begin").after()
+                .process(exchange -> {
+                    if (!first.compareAndSet(true, false)) {
+                        return;
+                    }
+                    RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+                    Future<PreviousRun> reading = run.previousBeingRead();
+                    if (reading != null) {
+                        reading.get(60, TimeUnit.SECONDS);
+                    }
+                    held.countDown();
+                    if (!release.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never released");
+                    }
+                }));
     }
 
     private String lastRunId(String tenant) throws Exception {

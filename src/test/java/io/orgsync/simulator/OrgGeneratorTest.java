@@ -199,24 +199,20 @@ class OrgGeneratorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wide root");
     }
 
+    // how long generation takes is GeneratorBenchmark's figure (mvn -B -Pbench test), not asserted here
+
     @Test
-    void aHundredThousandMemberSchoolIsGeneratedWellUnderASecondOrTwo() {
-        long start = System.nanoTime();
+    void aHundredThousandMemberSchoolIsGenerated() {
         SchoolOrg school = SchoolOrg.generate(new SchoolShape(4, 3, 6, 10, 55), 11, null);
-        long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(school.memberCount()).isGreaterThanOrEqualTo(100_000);
-        assertThat(millis).as("generation time in ms").isLessThan(2_000);
     }
 
     @Test
-    void aMillionMemberSchoolAndCompanyFitAndGenerateQuickly() {
-        long start = System.nanoTime();
+    void aMillionMemberSchoolAndCompanyFitInTheTestHeapAndAreBuiltOnAccess() {
         SchoolOrg school = SchoolOrg.generate(new SchoolShape(15, 3, 6, 30, 50), 12, null);
         CompanyOrg company = CompanyOrg.generate(new CompanyShape(20_000, 10, 1_000_000), 12);
-        long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(school.memberCount()).isGreaterThanOrEqualTo(1_000_000);
         assertThat(company.employeeCount()).isEqualTo(1_000_000);
-        assertThat(millis).as("generation time in ms").isLessThan(8_000);
         // records are built on access, also at the far end
         assertThat(school.students().get(school.studentCount() - 1).classIds()).isNotEmpty();
         assertThat(company.employees().get(999_999).departmentIds()).isNotEmpty();

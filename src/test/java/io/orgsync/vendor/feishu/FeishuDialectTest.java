@@ -23,7 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The error table of vendors.md section C, answer by answer, without a network. */
+/**
+ * Feishu's error answers (its open platform's general error codes and the contact API's own; docs/sources.md,
+ * Feishu), answer by answer, without a network.
+ */
 class FeishuDialectTest {
 
     private static final String SECRET = "s3cr3t-app-secret";

@@ -16,7 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** vendors.md section A's error table, code by code: what each errcode makes the client do. */
+/**
+ * WeCom's errcodes (its global error code page; docs/sources.md, WeCom), code by code: what each errcode
+ * makes the client do.
+ */
 class WecomDialectTest {
 
     private static final HttpHeaders NO_HEADERS = HttpHeaders.of(Map.of(), (name, value) -> true);
