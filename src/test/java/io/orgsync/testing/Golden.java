@@ -114,6 +114,14 @@ public final class Golden {
      * line of both must carry exactly {@code fields} in that order, so that a renamed or
      * reordered field is named as such; a difference in values is named field by field.
      */
+    /** A run's departments.jsonl and members.jsonl are, as text, the golden lines of {@code source}. */
+    public static void assertPublishesGolden(Path runDir, String source) {
+        assertSameLines(source + " department", publishedLines(runDir, "departments.jsonl"),
+                resourceLines("golden/" + source + "/departments.jsonl"), DEPARTMENT_FIELDS);
+        assertSameLines(source + " member", publishedLines(runDir, "members.jsonl"),
+                resourceLines("golden/" + source + "/members.jsonl"), MEMBER_FIELDS);
+    }
+
     public static void assertSameLines(String what, List<String> published, List<String> golden, List<String> fields) {
         for (String line : golden) {
             assertThat(fieldNames(line)).as("fields of a golden %s line (the golden file itself): %s", what, line)
