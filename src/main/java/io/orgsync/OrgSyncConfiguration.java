@@ -14,17 +14,17 @@ import io.orgsync.sink.file.FileSink;
 import io.orgsync.sink.file.UncommittedRuns;
 import io.orgsync.sink.jdbc.Database;
 import io.orgsync.sink.jdbc.JdbcStore;
-import io.orgsync.vendor.InSplitOrder;
-import io.orgsync.vendor.Paging;
-import io.orgsync.vendor.RequestPacer;
-import io.orgsync.vendor.VendorApi;
-import io.orgsync.vendor.VendorClient;
-import io.orgsync.vendor.wecom.WecomDialect;
-import io.orgsync.vendor.wecom.WecomNormaliser;
-import io.orgsync.vendor.wecom.WecomPlan;
-import io.orgsync.vendor.wecomschool.WecomSchoolNormaliser;
-import io.orgsync.vendor.wuhan.WuhanDialect;
-import io.orgsync.vendor.wuhan.WuhanNormaliser;
+import io.orgsync.source.InSplitOrder;
+import io.orgsync.source.Paging;
+import io.orgsync.source.RequestPacer;
+import io.orgsync.source.VendorApi;
+import io.orgsync.source.VendorClient;
+import io.orgsync.source.wecom.WecomDialect;
+import io.orgsync.source.wecom.WecomNormaliser;
+import io.orgsync.source.wecom.WecomPlan;
+import io.orgsync.source.wecomschool.WecomSchoolNormaliser;
+import io.orgsync.source.wuhan.WuhanDialect;
+import io.orgsync.source.wuhan.WuhanNormaliser;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -211,9 +211,9 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     private void bindFeishu(CamelContext context, SourceSettings feishu) {
         // fully qualified: the imports are shared with the other sources' bind methods
         context.getRegistry().bind(beanName(feishu, "Api"), new VendorApi(client(feishu,
-                new io.orgsync.vendor.feishu.FeishuDialect(feishu.prefix(), feishu.credential("app-id"),
+                new io.orgsync.source.feishu.FeishuDialect(feishu.prefix(), feishu.credential("app-id"),
                         feishu.credential("app-secret"), clock))));
-        context.getRegistry().bind(beanName(feishu, "Normaliser"), new io.orgsync.vendor.feishu.FeishuNormaliser(
+        context.getRegistry().bind(beanName(feishu, "Normaliser"), new io.orgsync.source.feishu.FeishuNormaliser(
                 feishu.rootDepartmentId(), feishu.option("department-id-type", "open_department_id"),
                 feishu.option("user-id-type", "open_id"), feishu.key("root-department-id")));
     }
@@ -243,7 +243,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         return camel + kind;
     }
 
-    private VendorClient client(SourceSettings source, io.orgsync.vendor.VendorDialect dialect) {
+    private VendorClient client(SourceSettings source, io.orgsync.source.VendorDialect dialect) {
         return new VendorClient(source.prefix(), source.baseUrl(), dialect, settings.http(),
                 new RequestPacer(source.maxRequestsPerSecond(), source.maxRequestsPerMinute(), source.concurrency()));
     }

@@ -1,6 +1,6 @@
 package io.orgsync.config;
 
-import io.orgsync.vendor.HttpSettings;
+import io.orgsync.source.HttpSettings;
 
 import java.net.URI;
 import java.nio.file.Path;

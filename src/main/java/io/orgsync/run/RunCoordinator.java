@@ -2,7 +2,7 @@ package io.orgsync.run;
 
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.model.Department;
-import io.orgsync.vendor.VendorFailure;
+import io.orgsync.source.VendorFailure;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -199,8 +199,8 @@ class ManyTenantsSyncTest {
             assertThat(routes).as("no source of its own is enabled").doesNotContain("feishu-sync", "wecom-school-sync");
             // a client each (token cache and pacer): the vendors limit per app, not per host
             var registry = app.context().getRegistry();
-            var hq = registry.lookupByNameAndType("tenants.hq.api", io.orgsync.vendor.VendorApi.class);
-            var branch = registry.lookupByNameAndType("tenants.branch.api", io.orgsync.vendor.VendorApi.class);
+            var hq = registry.lookupByNameAndType("tenants.hq.api", io.orgsync.source.VendorApi.class);
+            var branch = registry.lookupByNameAndType("tenants.branch.api", io.orgsync.source.VendorApi.class);
             assertThat(hq).isNotNull();
             assertThat(branch).isNotNull();
             assertThat(hq.client()).isNotSameAs(branch.client());

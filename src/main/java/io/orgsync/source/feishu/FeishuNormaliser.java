@@ -1,0 +1,346 @@
+package io.orgsync.source.feishu;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.orgsync.config.ConfigurationException;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.Department;
+import io.orgsync.model.DepartmentType;
+import io.orgsync.model.Member;
+import io.orgsync.model.Role;
+import io.orgsync.model.Status;
+import io.orgsync.run.DepartmentTree;
+import io.orgsync.run.OneAnswer;
+import io.orgsync.run.RunContext;
+import io.orgsync.run.RunFailedException;
+import io.orgsync.source.Attributes;
+import io.orgsync.source.VendorText;
+import io.orgsync.source.PageState;
+import io.orgsync.source.Paging;
+import io.orgsync.source.VendorApi;
+import io.orgsync.source.VendorFailure;
+import io.orgsync.source.WireObject;
+import io.orgsync.source.feishu.FeishuWire.DepartmentPage;
+import io.orgsync.source.feishu.FeishuWire.User;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Maps Feishu contact v3 answers to canonical records in the run's snapshot, and keeps the page
+ * and walk state the route's loops run on. Everything the route needs to know per run (root,
+ * id types, the department being listed) is put in exchange properties by {@link #begin}, so the
+ * YAML passes the same values on every call that the mapping here reads ids by.
+ *
+ * <p>The root is a record of its own. Feishu's root {@code "0"} has no published
+ * {@code department/get} (and that call has a "special", unpublished rate limit), so the root is
+ * named after the tenant ({@code orgsync.feishu.tenant}, the app id by default) without a call; a
+ * configured root other than {@code "0"} is read with one {@code department/get}.
+ */
+public final class FeishuNormaliser {
+
+    public static final String SOURCE = "feishu";
+    /** Feishu's root department, the same in both id types. */
+    public static final String VENDOR_ROOT = "0";
+
+    /** Exchange properties the route reads. */
+    public static final String ROOT = "feishuRoot";
+    public static final String DEPARTMENT_ID_TYPE = "feishuDepartmentIdType";
+    public static final String USER_ID_TYPE = "feishuUserIdType";
+    /** The department whose children or users the current loop lists. */
+    public static final String DEPARTMENT = "feishuDepartment";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeishuNormaliser.class);
+    private static final String ROOT_KEY = "orgsync.feishu.root-department-id";
+    /** The key a wrong root is fixed with: the source's own, or a named tenant's. */
+    private final String rootKey;
+    /** The vendor's own rule for department ids in paths; anything else must not reach a URL path. */
+    private static final Pattern DEPARTMENT_ID = Pattern.compile("^[a-zA-Z0-9][a-zA-Z0-9_\\-@.]{0,63}$");
+
+    private final String root;
+    private final String departmentIdType;
+    private final String userIdType;
+
+    /**
+     * @param root             {@code null} for the vendor's root "0"
+     * @param departmentIdType {@code open_department_id} or {@code department_id}
+     * @param userIdType       {@code open_id}, {@code union_id} or {@code user_id}
+     */
+    public FeishuNormaliser(String root, String departmentIdType, String userIdType) {
+        this(root, departmentIdType, userIdType, ROOT_KEY);
+    }
+
+    public FeishuNormaliser(String root, String departmentIdType, String userIdType, String rootKey) {
+        this.rootKey = rootKey;
+        this.root = root == null || root.isEmpty() ? VENDOR_ROOT : root;
+        if (!DEPARTMENT_ID.matcher(this.root).matches()) {
+            throw new ConfigurationException(rootKey, "'" + this.root + "' is not a Feishu department id (letters, "
+                    + "digits and _-@. only, at most 64 characters)");
+        }
+        this.departmentIdType = departmentIdType;
+        this.userIdType = userIdType;
+    }
+
+    /** Puts the run's root and id types where the route's calls read them; records the root "0". */
+    public void begin(Exchange exchange) {
+        RunContext run = run(exchange);
+        exchange.setProperty(ROOT, root);
+        exchange.setProperty(DEPARTMENT_ID_TYPE, departmentIdType);
+        exchange.setProperty(USER_ID_TYPE, userIdType);
+        run.setRootDepartmentId(root);
+        if (root.equals(VENDOR_ROOT)) {
+            run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), VENDOR_ROOT, null, run.tenant(),
+                    DepartmentType.DEPARTMENT, null, null, null));
+        }
+    }
+
+    /** The answer of {@code department/get} for a configured root other than "0". */
+    public void rootDepartment(Exchange exchange) {
+        RunContext run = run(exchange);
+        JsonNode body = body(exchange);
+        if (body.isMissingNode()) {
+            throw rootUnreadable("department/get");
+        }
+        FeishuWire.Department wire = read(body.path("data"), FeishuWire.DepartmentAnswer.class).department();
+        if (wire == null) {
+            throw new RunFailedException(SOURCE + ": department/get of " + root + " answered without a department");
+        }
+        Department mapped = department(run, wire, true);
+        run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), root, null, mapped.name(), mapped.type(),
+                mapped.order(), null, mapped.attributes()));
+    }
+
+    /**
+     * One page of the recursive listing under the root. A 43010 answer (too big to list
+     * recursively) ends this listing and starts the level-by-level walk instead.
+     */
+    public void departments(Exchange exchange) {
+        JsonNode body = body(exchange);
+        PageState page = Paging.of(exchange);
+        if (body.isMissingNode()) {
+            throw rootUnreadable("the department listing");
+        }
+        if (body.path("code").asInt(0) == FeishuDialect.RECURSION_REFUSED) {
+            LOG.info("{}: the recursive department listing was refused (43010: {}); walking the tree level by level",
+                    SOURCE, VendorText.quote(body.path("msg").asText(""), 200));
+            exchange.setProperty(FeishuWalk.PROPERTY, new FeishuWalk(root));
+            page.advance(null, false);
+            return;
+        }
+        addDepartments(exchange, body, null, page);
+    }
+
+    /** The next department of the walk, put where the children call reads it. */
+    public void nextInWalk(Exchange exchange) {
+        exchange.setProperty(DEPARTMENT, walk(exchange).next());
+    }
+
+    /** One page of the children of the walked department; queues each child for its own listing. */
+    public void walkedChildren(Exchange exchange) {
+        JsonNode body = body(exchange);
+        PageState page = Paging.of(exchange);
+        String parent = exchange.getProperty(DEPARTMENT, String.class);
+        if (body.isMissingNode()) {
+            if (root.equals(parent)) {
+                throw rootUnreadable("the department listing");
+            }
+            // out of scope or gone since its parent listed it (the client named why): what was last
+            // published below it is carried forward, never deleted for being unreadable
+            run(exchange).unread().subtree(parent);
+            page.advance(null, false);
+            return;
+        }
+        addDepartments(exchange, body, walk(exchange), page);
+    }
+
+    /**
+     * Checks the tree before any user call (a cycle fails the run here, not after thousands of
+     * calls) and answers every department id, root first and parents before children, for the
+     * user listing.
+     */
+    public List<String> departmentIds(Exchange exchange) {
+        RunContext run = run(exchange);
+        return DepartmentTree.resolve(run.snapshot().departmentsById(), root).departments().stream()
+                .map(Department::id)
+                .toList();
+    }
+
+    /** One page of {@code users/find_by_department}; a person in several departments is merged by the snapshot. */
+    public void users(Exchange exchange) {
+        RunContext run = run(exchange);
+        JsonNode body = body(exchange);
+        PageState page = Paging.of(exchange);
+        String department = exchange.getProperty(DEPARTMENT, String.class);
+        if (body.isMissingNode()) {
+            if (root.equals(department)) {
+                throw rootUnreadable("users/find_by_department");
+            }
+            // refused on any page (the client named why): the department's members are carried forward
+            run.unread().memberListing(department);
+            page.advance(null, false);
+            return;
+        }
+        JsonNode data = body.path("data");
+        WireObject users = WireObject.of(data, SOURCE, "UserPage");
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": users/find_by_department of " + department);
+        for (WireObject listed : WireObject.list(data, "items", SOURCE, "User")) {
+            answer.add(member(run, User.from(listed), department));
+        }
+        page.advance(users.text("page_token"), users.flag("has_more"));
+        VendorApi.answerMapped(exchange);
+    }
+
+    /** Records one page of departments, queues them when walking, and moves the page state on. */
+    private void addDepartments(Exchange exchange, JsonNode body, FeishuWalk walk, PageState page) {
+        RunContext run = run(exchange);
+        DepartmentPage departments = read(body.path("data"), DepartmentPage.class);
+        List<FeishuWire.Department> items = departments.items() == null ? List.of() : departments.items();
+        for (FeishuWire.Department wire : items) {
+            Department department = department(run, wire, false);
+            run.snapshot().addDepartment(department);
+            if (walk != null) {
+                if (!DEPARTMENT_ID.matcher(department.id()).matches()) {
+                    throw new RunFailedException(SOURCE + ": the vendor listed a department id that is not valid "
+                            + "in a request path: " + CanonicalJson.toLine(department.id()));
+                }
+                walk.add(department.id());
+            }
+        }
+        page.advance(departments.pageToken(), Boolean.TRUE.equals(departments.hasMore()));
+    }
+
+    /**
+     * @param root the configured root: it hangs from nothing in the canonical tree, so where it
+     *             sits at the vendor is kept as an attribute
+     */
+    private Department department(RunContext run, FeishuWire.Department wire, boolean root) {
+        Map<String, JsonNode> unmapped = new HashMap<>(wire.extra() == null ? Map.of() : wire.extra());
+        if (root) {
+            putText(unmapped, "parent_department_id", wire.parentDepartmentId());
+        }
+        String id;
+        if (departmentIdType.equals("department_id")) {
+            id = wire.departmentId();
+            putText(unmapped, "open_department_id", wire.openDepartmentId());
+        } else {
+            id = wire.openDepartmentId();
+            putText(unmapped, "department_id", wire.departmentId());
+        }
+        if (id == null || id.isEmpty()) {
+            throw new RunFailedException(SOURCE + ": a department (" + CanonicalJson.toLine(wire.name())
+                    + ") came without its " + departmentIdType);
+        }
+        Long order = null;
+        if (wire.order() != null && !wire.order().isEmpty()) {
+            try {
+                order = Long.parseLong(wire.order().trim());
+            } catch (NumberFormatException e) {
+                putText(unmapped, "order", wire.order()); // not a number: kept as sent rather than guessed
+            }
+        }
+        return new Department(SOURCE, run.tenant(), id, wire.parentDepartmentId(), wire.name(),
+                DepartmentType.DEPARTMENT, order, null, Attributes.of(unmapped));
+    }
+
+    private Member member(RunContext run, User user, String listedIn) {
+        // the wire record's own sorted map, filled by this mapping and taken by Attributes.of as it is
+        Map<String, JsonNode> unmapped = user.extra() == null ? new TreeMap<>() : user.extra();
+        String id = switch (userIdType) {
+            case "union_id" -> user.unionId();
+            case "user_id" -> user.userId();
+            default -> user.openId();
+        };
+        if (id == null || id.isEmpty()) {
+            throw new RunFailedException(SOURCE + ": a user of department " + listedIn + " came without its "
+                    + userIdType + (userIdType.equals("user_id")
+                    ? " (user_id needs the contact:user.employee_id:readonly scope)" : ""));
+        }
+        if (!userIdType.equals("open_id")) {
+            putText(unmapped, "open_id", user.openId());
+        }
+        if (!userIdType.equals("union_id")) {
+            putText(unmapped, "union_id", user.unionId());
+        }
+        if (!userIdType.equals("user_id")) {
+            putText(unmapped, "user_id", user.userId());
+        }
+        if (user.status() != null) {
+            unmapped.put("status", user.status());
+        }
+        List<String> departments = user.departmentIds() == null || user.departmentIds().isEmpty()
+                ? List.of(listedIn) : user.departmentIds();
+        // without the field scopes Feishu sends "" rather than leaving the field out: not a value
+        return new Member(SOURCE, run.tenant(), id, user.name(), Role.EMPLOYEE, departments,
+                VendorText.blankToNull(user.mobile()), VendorText.blankToNull(user.email()), status(user.status()),
+                null, Attributes.of(unmapped));
+    }
+
+    /** Frozen, resigned, exited or not yet activated is inactive, as for every source. */
+    static Status status(JsonNode status) {
+        if (status == null || !status.isObject()) {
+            return Status.ACTIVE;
+        }
+        boolean inactive = status.path("is_frozen").asBoolean(false)
+                || status.path("is_resigned").asBoolean(false)
+                || status.path("is_exited").asBoolean(false)
+                // absent means the vendor did not say; only an explicit false is "not yet activated"
+                || !status.path("is_activated").asBoolean(true);
+        return inactive ? Status.INACTIVE : Status.ACTIVE;
+    }
+
+    private VendorFailure rootUnreadable(String call) {
+        return new VendorFailure.Misconfigured(rootKey, "Feishu does not answer " + call + " for the root department "
+                + root + " (not found, or outside the app's contact scope; see the warning above): set it to a "
+                + "department the app may read, or widen the app's contact scope to all members");
+    }
+
+    private static FeishuWalk walk(Exchange exchange) {
+        FeishuWalk walk = exchange.getProperty(FeishuWalk.PROPERTY, FeishuWalk.class);
+        if (walk == null) {
+            throw new IllegalStateException("no department walk: the route must only walk after a 43010 answer");
+        }
+        return walk;
+    }
+
+    private static void putText(Map<String, JsonNode> attributes, String key, String value) {
+        if (value != null) {
+            attributes.put(key, TextNode.valueOf(value));
+        }
+    }
+
+    private static RunContext run(Exchange exchange) {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        if (run == null) {
+            throw new IllegalStateException("no run: the route must call runs.begin first");
+        }
+        return run;
+    }
+
+    private static JsonNode body(Exchange exchange) {
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null) {
+            throw new IllegalStateException("no vendor answer in the message body");
+        }
+        return body;
+    }
+
+    private static <T> T read(JsonNode data, Class<T> type) {
+        if (!data.isObject()) {
+            throw new RunFailedException(SOURCE + ": the answer has no data object for " + type.getSimpleName());
+        }
+        try {
+            return CanonicalJson.MAPPER.treeToValue(data, type);
+        } catch (JsonProcessingException e) {
+            throw new RunFailedException(SOURCE + ": unexpected answer shape for " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage());
+        }
+    }
+
+}

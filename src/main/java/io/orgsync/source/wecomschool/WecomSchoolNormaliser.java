@@ -1,0 +1,175 @@
+package io.orgsync.source.wecomschool;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.Department;
+import io.orgsync.model.DepartmentType;
+import io.orgsync.model.Member;
+import io.orgsync.model.Relation;
+import io.orgsync.model.Role;
+import io.orgsync.model.Status;
+import io.orgsync.run.DepartmentTree;
+import io.orgsync.run.OneAnswer;
+import io.orgsync.run.RunContext;
+import io.orgsync.run.RunFailedException;
+import io.orgsync.source.Attributes;
+import io.orgsync.source.VendorText;
+import io.orgsync.source.wecomschool.WecomSchoolWire.DepartmentAdmin;
+import io.orgsync.source.wecomschool.WecomSchoolWire.SchoolDepartment;
+import io.orgsync.source.wecomschool.WecomSchoolWire.Student;
+import io.orgsync.source.wecomschool.WecomSchoolWire.StudentParent;
+import org.apache.camel.Exchange;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps WeCom school answers to canonical records in the run's snapshot. Parents come embedded in
+ * each student, so they need no call of their own; a parent of two children, or a student in
+ * two classes, is merged into one record by the snapshot.
+ */
+public final class WecomSchoolNormaliser {
+
+    public static final String SOURCE = "wecom-school";
+    /** WeCom's school root is fixed at 1 and reports parentid 0. */
+    static final String VENDOR_ROOT = "1";
+    /** The class a {@code school/user/list} call asked for, set by the route before the call. */
+    public static final String CLASS_PROPERTY = "wecomSchoolClassId";
+
+    private final String rootDepartmentId;
+    /** {@code orgsync.wecom-school.} or a named tenant's {@code orgsync.tenants.<name>.}. */
+    private final String keys;
+
+    public WecomSchoolNormaliser(String rootDepartmentId) {
+        this(rootDepartmentId, "orgsync." + SOURCE + ".");
+    }
+
+    public WecomSchoolNormaliser(String rootDepartmentId, String keys) {
+        this.rootDepartmentId = rootDepartmentId == null ? VENDOR_ROOT : rootDepartmentId;
+        this.keys = keys;
+    }
+
+    /**
+     * Records the tree and answers the ids of the classes, whose students are fetched next. The
+     * tree is checked here, before any student call, so a cycle fails the run at once.
+     */
+    public List<String> departments(Exchange exchange) {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        // a root the app cannot see is answered like a vanished department: no list at all
+        WecomSchoolWire.DepartmentList list = body == null || body.isMissingNode() ? null
+                : read(body, WecomSchoolWire.DepartmentList.class);
+        List<SchoolDepartment> departments = list == null ? null : list.departments();
+        if (departments == null) {
+            throw new RunFailedException(SOURCE + ": school/department/list "
+                    + (list == null ? "was refused (see the warning above)" : "answered without a department list")
+                    + "; nothing can be synced (check " + (VENDOR_ROOT.equals(rootDepartmentId) ? ""
+                    : keys + "root-department-id and ") + "the app's visible range)");
+        }
+        // without a configured root, a list lacking root 1 is an app that sees part of the school: a forest
+        // (DepartmentTree); a configured root the app cannot see is a setting to fix
+        if (!VENDOR_ROOT.equals(rootDepartmentId)
+                && departments.stream().noneMatch(d -> rootDepartmentId.equals(d.id()))) {
+            throw new RunFailedException(SOURCE + ": the department list does not contain the root department "
+                    + rootDepartmentId + " (check " + keys + "root-department-id and the app's visible range)");
+        }
+        run.setRootDepartmentId(rootDepartmentId);
+        for (SchoolDepartment department : departments) {
+            run.snapshot().addDepartment(department(run, department));
+        }
+        DepartmentTree.resolve(run.snapshot().departmentsById(), rootDepartmentId);
+        return departments.stream()
+                .filter(d -> d.type() != null && d.type() == 1)
+                .map(SchoolDepartment::id)
+                .toList();
+    }
+
+    public void students(Exchange exchange) {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        String classId = exchange.getProperty(CLASS_PROPERTY, String.class);
+        if (body == null || body.isMissingNode()) {
+            // refused or vanished since the listing (the client named why): never evidence that the
+            // class's students and parents left, so what was last published of them is carried forward
+            run.unread().memberListing(classId);
+            return;
+        }
+        List<Student> students = read(body, WecomSchoolWire.StudentList.class).students();
+        if (students == null) {
+            return;
+        }
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": school/user/list of class " + classId);
+        for (Student student : students) {
+            addStudent(run, answer, student);
+        }
+    }
+
+    private Department department(RunContext run, SchoolDepartment wire) {
+        ObjectNode attributes = Attributes.of(wire.extra());
+        if (wire.departmentAdmins() != null) {
+            ArrayNode admins = attributes.putArray("admins");
+            for (DepartmentAdmin admin : wire.departmentAdmins()) {
+                ObjectNode entry = Attributes.of(admin.extra());
+                entry.put("userId", admin.userid());
+                if (admin.type() == null) {
+                    entry.putNull("type");
+                } else {
+                    entry.put("type", admin.type());
+                }
+                entry.put("subject", admin.subject());
+                admins.add(entry);
+            }
+        }
+        DepartmentType type = type(wire.type());
+        if (type == DepartmentType.DEPARTMENT && wire.type() != null) {
+            attributes.put("vendorType", wire.type());
+        }
+        String parentId = wire.parentid() == null || "0".equals(wire.parentid()) ? null : wire.parentid();
+        return new Department(SOURCE, run.tenant(), wire.id(), parentId, wire.name(), type, wire.order(), null,
+                attributes);
+    }
+
+    private static DepartmentType type(Integer vendorType) {
+        if (vendorType == null) {
+            return DepartmentType.DEPARTMENT;
+        }
+        return switch (vendorType) {
+            case 1 -> DepartmentType.CLASS;
+            case 2 -> DepartmentType.GRADE;
+            case 3 -> DepartmentType.STAGE;
+            case 4 -> DepartmentType.CAMPUS;
+            case 5 -> DepartmentType.SCHOOL;
+            default -> DepartmentType.DEPARTMENT;
+        };
+    }
+
+    private static void addStudent(RunContext run, OneAnswer answer, Student student) {
+        List<String> classes = student.department() == null ? List.of() : student.department();
+        List<StudentParent> parents = student.parents() == null ? List.of() : student.parents();
+        List<Relation> toParents = parents.stream()
+                .map(p -> new Relation(p.parentUserid(), Role.PARENT, p.relation()))
+                .toList();
+        answer.add(new Member(SOURCE, run.tenant(), student.studentUserid(), student.name(),
+                Role.STUDENT, classes, null, null, Status.ACTIVE, toParents, Attributes.of(student.extra())));
+        for (StudentParent parent : parents) {
+            // WeCom school gives parents no name; their classes are their children's
+            run.snapshot().addMember(new Member(SOURCE, run.tenant(), parent.parentUserid(), null, Role.PARENT,
+                    classes, VendorText.blankToNull(parent.mobile()), null, Status.ACTIVE,
+                    List.of(new Relation(student.studentUserid(), Role.STUDENT, parent.relation())),
+                    Attributes.of(parent.extra())));
+        }
+    }
+
+    private static <T> T read(JsonNode body, Class<T> type) {
+        try {
+            return CanonicalJson.MAPPER.treeToValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new RunFailedException(SOURCE + ": unexpected answer shape for " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage());
+        }
+    }
+
+}

@@ -1,0 +1,428 @@
+package io.orgsync.source.wuhan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.orgsync.model.CanonicalJson;
+import io.orgsync.model.Department;
+import io.orgsync.model.DepartmentType;
+import io.orgsync.model.Member;
+import io.orgsync.model.Relation;
+import io.orgsync.model.Role;
+import io.orgsync.model.Status;
+import io.orgsync.run.DepartmentTree;
+import io.orgsync.run.OneAnswer;
+import io.orgsync.run.RunContext;
+import io.orgsync.run.RunFailedException;
+import io.orgsync.source.Attributes;
+import io.orgsync.source.VendorText;
+import io.orgsync.source.PageState;
+import io.orgsync.source.Paging;
+import io.orgsync.source.VendorApi;
+import io.orgsync.source.VendorFailure;
+import io.orgsync.source.wuhan.WuhanWire.ChildOrg;
+import io.orgsync.source.wuhan.WuhanWire.MemberPage;
+import io.orgsync.source.wuhan.WuhanWire.OrgInfo;
+import io.orgsync.source.wuhan.WuhanWire.ParentPage;
+import io.orgsync.source.wuhan.WuhanWire.UserFamily;
+import io.orgsync.source.wuhan.WuhanWire.UserOrg;
+import io.orgsync.source.wuhan.WuhanWire.WireMember;
+import io.orgsync.source.wuhan.WuhanWire.WireParent;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps Wuhan Education Cloud answers to canonical records in the run's snapshot, in the order the
+ * route calls them: the school ({@link #start}, {@link #root}), the org tree level by level
+ * ({@link #children}, {@link #nextLevel}, {@link #treeWalked}), the member pages
+ * ({@link #members}), the parent pages ({@link #parentsRequest}, {@link #parents}) and
+ * {@link #finish}.
+ *
+ * <p>Parents are not on the member list: each student names them in {@code user_family} (id and a
+ * title such as "张三的妈妈"), and the parent list adds their names and phones. A parent of two
+ * children, or a student in two classes, is merged into one record by the snapshot.
+ */
+public final class WuhanNormaliser {
+
+    public static final String SOURCE = "wuhan-edu";
+    /** The most get-org-member-simple-list serves per page; the route asks for it. */
+    static final int MEMBER_PAGE_SIZE = 500;
+    /** The most get-org-parents-list serves per page. */
+    static final int PARENT_PAGE_SIZE = 100;
+    static final String PARENT_ORG_PROPERTY = "wuhanParentOrgId";
+    static final String STATE_PROPERTY = "wuhanRun";
+
+    private static final Logger LOG = LoggerFactory.getLogger(WuhanNormaliser.class);
+    /** Ids a report names at most. */
+    private static final int SAMPLE_SIZE = 20;
+
+    private final String topOrgId;
+    private final String rootOrgId;
+    private final String rootKey;
+
+    /**
+     * @param rootDepartmentId {@code orgsync.wuhan-edu.root-department-id}; {@code null} means the school itself
+     */
+    public WuhanNormaliser(String topOrgId, String rootDepartmentId) {
+        this(topOrgId, rootDepartmentId, "orgsync." + SOURCE + ".");
+    }
+
+    /** @param keys {@code orgsync.wuhan-edu.} or a named tenant's {@code orgsync.tenants.<name>.}: errors name its keys */
+    public WuhanNormaliser(String topOrgId, String rootDepartmentId, String keys) {
+        this.topOrgId = topOrgId;
+        this.rootOrgId = rootDepartmentId != null ? rootDepartmentId : topOrgId;
+        this.rootKey = keys + (rootDepartmentId != null ? "root-department-id" : "top-org-id");
+    }
+
+    /** Starts the run's state; answers the root org id, whose get-org-info comes next. */
+    public String start(Exchange exchange) {
+        RunContext run = run(exchange);
+        run.setRootDepartmentId(rootOrgId);
+        exchange.setProperty(OrgTreeWalk.PROPERTY, new OrgTreeWalk(SOURCE, rootOrgId));
+        exchange.setProperty(STATE_PROPERTY, new State());
+        return rootOrgId;
+    }
+
+    /**
+     * The root record, from get-org-info: the one call that names the school. Answers the first
+     * level of the walk (the root).
+     */
+    public List<String> root(Exchange exchange) {
+        RunContext run = run(exchange);
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null || body.isMissingNode() || !body.path("result").isObject()) {
+            throw new VendorFailure.Misconfigured(rootKey, "the Wuhan Education Cloud does not know org "
+                    + rootOrgId + " or does not open it to this app (get-org-info failed; see the log)");
+        }
+        OrgInfo info = read(body.path("result"), OrgInfo.class);
+        ObjectNode attributes = Attributes.of(info.extra());
+        DepartmentType type = type(info.orgType(), attributes);
+        String status = info.extra() == null || info.extra().get("status") == null ? null
+                : info.extra().get("status").asText();
+        String flag = info.extra() == null || info.extra().get("flag") == null ? null
+                : info.extra().get("flag").asText();
+        if ((status != null && !"1".equals(status)) || (flag != null && !"0".equals(flag))) {
+            // get-org-info: status 0/2/3 inactive, dissolved, locked; flag 1/2 demo, test. Synced as configured.
+            LOG.warn("{}: org {} is marked status {}, flag {} (1 and 0 are normal); syncing it as configured",
+                    SOURCE, rootOrgId, status, flag);
+        }
+        run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), rootOrgId, null,
+                VendorText.blankToNull(info.orgName()), type, null, null, attributes));
+        return tree(exchange).level();
+    }
+
+    /** One node's children ({@code get-child-list}); the node's id is in {@value #PARENT_ORG_PROPERTY}. */
+    public void children(Exchange exchange) {
+        RunContext run = run(exchange);
+        OrgTreeWalk tree = tree(exchange);
+        String parentId = exchange.getProperty(PARENT_ORG_PROPERTY, String.class);
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null || body.isMissingNode()) {
+            if (parentId.equals(tree.rootId())) {
+                LOG.warn("{}: get-child-list does not answer for {}; departments come from the org nodes on the "
+                        + "members (user_org), named by their id, under the school", SOURCE, parentId);
+                tree.unavailable();
+            }
+            // a node that vanished mid-walk loses only its subtree; its nodes may still come from members
+            return;
+        }
+        JsonNode result = body.path("result");
+        List<ChildOrg> children = new ArrayList<>();
+        if (result.isArray()) {
+            for (JsonNode child : result) {
+                children.add(read(child, ChildOrg.class));
+            }
+        } else if (!result.isNull() && !result.isMissingNode()) {
+            throw new RunFailedException(SOURCE + ": get-child-list of " + parentId + " answered a result that is "
+                    + "not a list");
+        }
+        for (ChildOrg child : tree.addChildren(parentId, children)) {
+            ObjectNode attributes = Attributes.of(child.extra());
+            DepartmentType type = type(child.orgType(), attributes);
+            run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), child.orgId(), parentId,
+                    VendorText.blankToNull(child.orgName()), type, child.displayOrder(), null, attributes));
+        }
+        VendorApi.answerMapped(exchange);
+    }
+
+    /** The nodes whose children are asked for next; empty when the walk is done. */
+    public List<String> nextLevel(Exchange exchange) {
+        return tree(exchange).advance();
+    }
+
+    /** Resolves the walked tree before any member is read, so a cycle fails the run at once. */
+    public void treeWalked(Exchange exchange) {
+        RunContext run = run(exchange);
+        DepartmentTree.resolve(run.snapshot().departmentsById(), rootOrgId);
+    }
+
+    /** One page of {@code get-org-member-simple-list}: teachers, students, and the parents named on students. */
+    public void members(Exchange exchange) {
+        RunContext run = run(exchange);
+        State state = state(exchange);
+        PageState pages = Paging.of(exchange);
+        MemberPage page = read(listingResult(exchange, "member list"), MemberPage.class);
+        List<WireMember> list = page.memberList() == null ? List.of() : page.memberList();
+        List<String> ids = new ArrayList<>(list.size());
+        // below the school, nodes the walk did not reach are other parts of the school, not orphans
+        boolean subtree = !rootOrgId.equals(topOrgId) && tree(exchange).available();
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": member list page " + pages.getPage());
+        for (WireMember member : list) {
+            ids.add(member.userId());
+            add(run, state, answer, member, subtree ? tree(exchange) : null);
+        }
+        CountPaging.of(exchange, pages).advance(pages, ids, page.pageSize(), MEMBER_PAGE_SIZE, page.count(),
+                SOURCE + ": members of " + rootOrgId);
+    }
+
+    /** The JSON body of the next {@code get-org-parents-list} call. */
+    public Map<String, Object> parentsRequest(Exchange exchange) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("top_org_id", topOrgId);
+        body.put("page", Paging.of(exchange).getPage());
+        body.put("page_size", PARENT_PAGE_SIZE);
+        return body;
+    }
+
+    /** One page of the school's parent list: names and phones of the parents the students named. */
+    public void parents(Exchange exchange) {
+        RunContext run = run(exchange);
+        State state = state(exchange);
+        PageState pages = Paging.of(exchange);
+        ParentPage page = read(listingResult(exchange, "parent list"), ParentPage.class);
+        List<WireParent> list = page.memberList() == null ? List.of() : page.memberList();
+        List<String> ids = new ArrayList<>(list.size());
+        boolean anyNew = false;
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": parent list page " + pages.getPage());
+        for (WireParent parent : list) {
+            String id = parent.userId();
+            ids.add(id);
+            anyNew |= id != null && state.parents.listed(id);
+            if (id == null || !state.parents.isNamed(id)) {
+                // no child in scope (or a root below the school): not a parent of this sync
+                state.parentsWithoutChild++;
+                continue;
+            }
+            answer.add(new Member(SOURCE, run.tenant(), id, VendorText.blankToNull(parent.name()),
+                    Role.PARENT, List.of(), VendorText.blankToNull(parent.phone()), VendorText.blankToNull(parent.email()), Status.ACTIVE,
+                    List.of(), Attributes.of(parent.extra())));
+        }
+        CountPaging.of(exchange, pages).advance(pages, ids, anyNew, page.pageSize(), PARENT_PAGE_SIZE, page.count(),
+                SOURCE + ": parents of " + topOrgId);
+    }
+
+    /**
+     * Adds the org nodes seen on members that the walk did not find — all of them when
+     * get-child-list does not answer — under the root, named by their id, and reports them.
+     */
+    public void finish(Exchange exchange) {
+        RunContext run = run(exchange);
+        State state = state(exchange);
+        OrgTreeWalk tree = tree(exchange);
+        List<String> derived = new ArrayList<>();
+        for (UserOrg node : state.nodesOnMembers.values()) {
+            if (tree.contains(node.orgId())) {
+                continue;
+            }
+            ObjectNode attributes = Attributes.of(node.extra());
+            attributes.put("derivedFrom", "user_org");
+            DepartmentType type = type(node.orgType(), attributes);
+            run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), node.orgId(), rootOrgId, node.orgId(),
+                    type, null, null, attributes));
+            derived.add(node.orgId());
+        }
+        if (!tree.available()) {
+            LOG.info("{}: {} department(s) derived from the members' org nodes", SOURCE, derived.size());
+        } else if (!derived.isEmpty()) {
+            LOG.warn("{}: {} org node(s) on members are not in the org tree under {}; kept under it, named by "
+                    + "their id: {}", SOURCE, derived.size(), rootOrgId, sample(derived));
+        }
+        long unlisted = state.parents.unlisted();
+        if (unlisted > 0) {
+            LOG.warn("{}: {} parent(s) named on students are not on the parent list; kept without name and phone: {}",
+                    SOURCE, unlisted, state.parents.unlistedSample(SAMPLE_SIZE));
+        }
+        if (!state.nodesOutsideRoot.isEmpty()) {
+            LOG.info("{}: {} org node(s) on members lie outside {} ({}); kept as attributes.outOfScopeDepartmentIds: {}",
+                    SOURCE, state.nodesOutsideRoot.size(), rootOrgId, rootKey,
+                    sample(new ArrayList<>(state.nodesOutsideRoot)));
+        }
+        if (state.parentsWithoutChild > 0) {
+            LOG.info("{}: {} entr(y/ies) of the parent list have no child among the synced students; not synced",
+                    SOURCE, state.parentsWithoutChild);
+        }
+        DepartmentTree.resolve(run.snapshot().departmentsById(), rootOrgId);
+    }
+
+    // ---------------------------------------------------------------- mapping
+
+    /**
+     * @param scope when a subtree is synced, its walked tree: org nodes outside it are not made
+     *              departments (the run publishes them as the member's outOfScopeDepartmentIds)
+     */
+    private static void add(RunContext run, State state, OneAnswer answer, WireMember member, OrgTreeWalk scope) {
+        String id = member.userId();
+        if (id == null || id.isBlank()) {
+            throw new RunFailedException(SOURCE + ": the member list has an entry without user_id (" + member.name()
+                    + ")");
+        }
+        Set<String> orgIds = new LinkedHashSet<>();
+        if (member.userOrg() != null) {
+            for (UserOrg org : member.userOrg()) {
+                if (org.orgId() == null || org.orgId().isBlank()) {
+                    continue;
+                }
+                orgIds.add(org.orgId());
+                if (scope != null && !scope.contains(org.orgId())) {
+                    state.nodesOutsideRoot.add(org.orgId());
+                    continue;
+                }
+                state.nodesOnMembers.putIfAbsent(org.orgId(), org);
+            }
+        }
+        List<String> departmentIds = List.copyOf(orgIds);
+        ObjectNode attributes = Attributes.of(member.extra());
+        Role role = switch (member.userType() == null ? "" : member.userType()) {
+            case "0" -> Role.STUDENT;
+            case "1" -> Role.TEACHER;
+            default -> {
+                // not asked for (user_type=0,1); kept rather than dropped, with the vendor's value
+                attributes.put("vendorUserType", member.userType());
+                yield Role.EMPLOYEE;
+            }
+        };
+        List<UserFamily> families = member.userFamily() == null ? List.of() : member.userFamily();
+        List<Relation> relations = new ArrayList<>();
+        if (role == Role.STUDENT) {
+            for (UserFamily family : families) {
+                if (family.familyId() == null || family.familyId().isBlank()) {
+                    continue;
+                }
+                String relation = relation(family.familyName(), member.name());
+                relations.add(new Relation(family.familyId(), Role.PARENT, relation));
+                state.parents.named(family.familyId());
+                // a parent's classes are the children's; the name and phone come from the parent list
+                run.snapshot().addMember(new Member(SOURCE, run.tenant(), family.familyId(), null, Role.PARENT,
+                        departmentIds, null, null, Status.ACTIVE, List.of(new Relation(id, Role.STUDENT, relation)),
+                        Attributes.of(family.extra())));
+            }
+        } else if (!families.isEmpty()) {
+            // only students have parents in the canonical model; anyone else's family stays as sent
+            ArrayNode raw = attributes.putArray("user_family");
+            for (UserFamily family : families) {
+                ObjectNode entry = Attributes.of(family.extra());
+                entry.put("family_id", family.familyId());
+                entry.put("family_name", family.familyName());
+                raw.add(entry);
+            }
+        }
+        answer.add(new Member(SOURCE, run.tenant(), id, VendorText.blankToNull(member.name()), role,
+                departmentIds, null, null, Status.ACTIVE, relations, attributes));
+    }
+
+    /**
+     * The relation in a family title: the part after 的 ("张三的妈妈" → "妈妈"), the whole title
+     * without 的 ("监护人"). The child's own name is stripped first, so a 的 inside a name is not
+     * taken for the separator, with or without a 的 after the name.
+     */
+    static String relation(String familyName, String studentName) {
+        if (familyName == null || familyName.isBlank()) {
+            return null;
+        }
+        String title = familyName.strip();
+        if (studentName != null && !studentName.isEmpty() && title.startsWith(studentName)
+                && title.length() > studentName.length()) {
+            // the child's name first, then 的 or not ("王的明妈妈" for 王的明): what follows is the relation
+            String rest = title.substring(studentName.length());
+            return rest.startsWith("的") && rest.length() > 1 ? rest.substring(1) : rest;
+        }
+        int at = title.lastIndexOf('的');
+        return at >= 0 && at < title.length() - 1 ? title.substring(at + 1) : title;
+    }
+
+    /**
+     * Wuhan org_type (vendor table 7.0): 2 school, 3 campus, 5 stage, 6 grade, 7 class, 4 department;
+     * 1 institution, 8 enterprise, 9 teaching studio, 10 platform and anything else become
+     * {@code department} with the vendor's value in {@code attributes.vendorType}.
+     */
+    static DepartmentType type(String orgType, ObjectNode attributes) {
+        String value = orgType == null ? "" : orgType.strip();
+        DepartmentType type = switch (value) {
+            case "2" -> DepartmentType.SCHOOL;
+            case "3" -> DepartmentType.CAMPUS;
+            case "5" -> DepartmentType.STAGE;
+            case "6" -> DepartmentType.GRADE;
+            case "7" -> DepartmentType.CLASS;
+            default -> DepartmentType.DEPARTMENT;
+        };
+        if (type == DepartmentType.DEPARTMENT && !value.equals("4") && !value.isEmpty()) {
+            attributes.put("vendorType", value);
+        }
+        return type;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /** What the run learns on the way: org nodes on members, parents named by students and found on the list. */
+    static final class State {
+        final Map<String, UserOrg> nodesOnMembers = new LinkedHashMap<>();
+        final NamedParents parents = new NamedParents();
+        final Set<String> nodesOutsideRoot = new LinkedHashSet<>();
+        long parentsWithoutChild;
+    }
+
+    private static JsonNode listingResult(Exchange exchange, String what) {
+        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+        if (body == null || body.isMissingNode() || !body.path("result").isObject()) {
+            throw new RunFailedException(SOURCE + ": the " + what + " answered without a result object");
+        }
+        return body.path("result");
+    }
+
+    private static RunContext run(Exchange exchange) {
+        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+        if (run == null) {
+            throw new IllegalStateException("no run on this exchange: the route must call runs.begin first");
+        }
+        return run;
+    }
+
+    private static OrgTreeWalk tree(Exchange exchange) {
+        OrgTreeWalk tree = exchange.getProperty(OrgTreeWalk.PROPERTY, OrgTreeWalk.class);
+        if (tree == null) {
+            throw new IllegalStateException("no org tree walk: the route must call wuhanEduNormaliser.start first");
+        }
+        return tree;
+    }
+
+    private static State state(Exchange exchange) {
+        State state = exchange.getProperty(STATE_PROPERTY, State.class);
+        if (state == null) {
+            throw new IllegalStateException("no run state: the route must call wuhanEduNormaliser.start first");
+        }
+        return state;
+    }
+
+
+    private static List<String> sample(List<String> ids) {
+        return ids.size() > SAMPLE_SIZE ? ids.subList(0, SAMPLE_SIZE) : ids;
+    }
+
+    private static <T> T read(JsonNode node, Class<T> type) {
+        try {
+            return CanonicalJson.MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException e) {
+            throw new RunFailedException(SOURCE + ": unexpected answer shape for " + type.getSimpleName() + ": "
+                    + e.getOriginalMessage());
+        }
+    }
+}
