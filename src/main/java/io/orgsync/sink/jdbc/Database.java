@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -243,5 +244,28 @@ public final class Database implements AutoCloseable {
         String line = message.strip();
         int end = line.indexOf('\n');
         return (end < 0 ? line : line.substring(0, end)).strip();
+    }
+
+    /**
+     * The database's own reason, first line only: a batch failure's message quotes the whole
+     * statement with its values (names, mobiles), which belong neither in a log nor in the run's
+     * {@code error}.
+     */
+    static String describe(SQLException e) {
+        SQLException reason = e;
+        if (e instanceof BatchUpdateException && e.getNextException() != null) {
+            reason = e.getNextException();
+        } else if (e instanceof BatchUpdateException && e.getCause() instanceof SQLException cause) {
+            reason = cause;
+        }
+        String text = firstLine(reason.getMessage());
+        int batchEntry = text.indexOf("Call getNextException");
+        if (batchEntry >= 0) {
+            text = text.substring(0, batchEntry).strip();
+        }
+        if (text.length() > 300) {
+            text = text.substring(0, 300) + "…";
+        }
+        return text + (reason.getSQLState() == null ? "" : " (SQL state " + reason.getSQLState() + ")");
     }
 }

@@ -49,7 +49,6 @@ final class FetchTimeLoad implements FirstLoad {
 
     private final Connection connection;
     private final int batchSize;
-    private final String insertMember;
     private final String source;
     private final String tenant;
     private final String runId;
@@ -73,11 +72,10 @@ final class FetchTimeLoad implements FirstLoad {
     /** Written by the writer thread; read once it has stopped. */
     private long written;
 
-    FetchTimeLoad(Connection connection, int batchSize, String insertMember, String source, String tenant,
-                  String runId, LocalDateTime now, Runnable onEnd) {
+    FetchTimeLoad(Connection connection, int batchSize, String source, String tenant, String runId,
+                  LocalDateTime now, Runnable onEnd) {
         this.connection = connection;
         this.batchSize = batchSize;
-        this.insertMember = insertMember;
         this.source = source;
         this.tenant = tenant;
         this.runId = runId;
@@ -125,9 +123,9 @@ final class FetchTimeLoad implements FirstLoad {
     }
 
     private void write() {
-        try (Batch members = new Batch(batchSize, connection, insertMember);
-             Batch memberships = new Batch(batchSize, connection, JdbcStore.INSERT_MEMBERSHIP);
-             Batch relations = new Batch(batchSize, connection, JdbcStore.INSERT_RELATION)) {
+        try (Batch members = new Batch(batchSize, connection, RecordColumns.INSERT_MEMBER);
+             Batch memberships = new Batch(batchSize, connection, RecordColumns.INSERT_MEMBERSHIP);
+             Batch relations = new Batch(batchSize, connection, RecordColumns.INSERT_RELATION)) {
             while (true) {
                 Object next = queue.take();
                 if (next == END) {
@@ -142,13 +140,13 @@ final class FetchTimeLoad implements FirstLoad {
                             continue;
                         }
                         // what the database cannot keep fails the run with the record named, as staging would
-                        JdbcStore.checkApplicable(runId, source, tenant, member);
+                        RecordColumns.checkApplicable(runId, source, tenant, member);
                         synchronized (listed) {
                             listed.markWritten(member.id());
                         }
-                        JdbcStore.bindMember(members.statement, member, runId, now);
+                        RecordColumns.bindMember(members.statement, member, runId, now);
                         members.add();
-                        JdbcStore.addMemberships(memberships, relations, member);
+                        RecordColumns.addMemberships(memberships, relations, member);
                         written++;
                     }
                 }
@@ -185,8 +183,8 @@ final class FetchTimeLoad implements FirstLoad {
         ended = true;
         onEnd.run();
         if (failure != null) {
-            JdbcStore.rollbackAndClose(connection);
-            String reason = failure instanceof SQLException e ? JdbcStore.describe(e) : failure.getMessage();
+            StagedTransaction.rollbackAndClose(connection);
+            String reason = failure instanceof SQLException e ? Database.describe(e) : failure.getMessage();
             LOG.warn("run {}: the members written while fetching were rolled back ({}); the run is applied "
                     + "when staged instead", runId, reason);
             return null;
@@ -231,7 +229,7 @@ final class FetchTimeLoad implements FirstLoad {
             stopWriter();
         } finally {
             onEnd.run();
-            JdbcStore.rollbackAndClose(connection);
+            StagedTransaction.rollbackAndClose(connection);
         }
     }
 
@@ -335,12 +333,12 @@ final class FetchTimeLoad implements FirstLoad {
         }
 
         private static long idHash(String id) {
-            long hash = bits(JdbcStore.sha256(id));
+            long hash = bits(RecordColumns.sha256(id));
             return hash == 0 ? 1 : hash;
         }
 
         static long digest(byte[] line) {
-            return bits(JdbcStore.sha256(line));
+            return bits(RecordColumns.sha256(line));
         }
 
         private static long bits(byte[] sha) {

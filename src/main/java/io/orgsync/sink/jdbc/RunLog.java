@@ -53,8 +53,8 @@ final class RunLog {
             insert.setLong(12, m.apiCalls());
             insert.setLong(13, m.retries());
             insert.setLong(14, m.deliveryFailures());
-            JdbcStore.setString(insert, 15, DbText.column(m.error()));
-            JdbcStore.setString(insert, 16, DbText.column(CanonicalJson.toLine(m.warnings())));
+            RecordColumns.setString(insert, 15, DbText.column(m.error()));
+            RecordColumns.setString(insert, 16, DbText.column(CanonicalJson.toLine(m.warnings())));
             insert.executeUpdate();
         }
     }
@@ -114,7 +114,7 @@ final class RunLog {
             return;
         }
         try {
-            statement.setObject(index, JdbcStore.utc(Instant.parse(isoInstant)));
+            statement.setObject(index, RecordColumns.utc(Instant.parse(isoInstant)));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("manifest timestamp '" + isoInstant + "' is not an ISO-8601 instant");
         }
