@@ -150,6 +150,6 @@ public final class RunRetention {
         Path doomed = tenantDir.resolve(FileLayout.TEMP_PREFIX + run + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
         Files.move(tenantDir.resolve(run), doomed, StandardCopyOption.ATOMIC_MOVE);
-        FileSink.deleteRecursively(doomed);
+        DurableFiles.deleteRecursively(doomed);
     }
 }

@@ -95,7 +95,7 @@ public final class UncommittedRuns {
             return null;
         }
         byte[] manifest = Files.readAllBytes(tenantDir.resolve(newest).resolve(FileLayout.MANIFEST_JSON));
-        FileSink.replaceAtomically(latest, manifest);
+        DurableFiles.replaceAtomically(latest, manifest);
         return named + " -> " + newest;
     }
 
