@@ -1,6 +1,8 @@
 package io.orgsync.run;
 
+import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.OrgSyncSettings;
+import io.orgsync.config.SourceSettings;
 import io.orgsync.model.Department;
 import io.orgsync.source.VendorFailure;
 import org.apache.camel.Exchange;
@@ -11,16 +13,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -30,10 +28,8 @@ import java.util.stream.Collectors;
  * {@link #held} or the sinks and {@link #succeeded}; any exception ends in {@link #fail}. Every
  * run ends with one summary log line, and runs longer than ten seconds log progress meanwhile.
  *
- * <p>The {@link StateStore} is the first sink of every successful run, listed in
- * {@code orgsync.sinks} or not: it is staged before and committed before the others, so the state
- * the next run compares with never lags what was published. Failed and held runs leave only
- * their own run record there.
+ * <p>The {@link StateStore} is the first sink of every successful run ({@link RunSinks}). Failed
+ * and held runs leave only their own run record there.
  */
 public final class RunCoordinator implements AutoCloseable {
 
@@ -55,41 +51,27 @@ public final class RunCoordinator implements AutoCloseable {
     public static final String KAMELET_SINK_NAME = "kamelet";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.orgsync.run");
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     private final OrgSyncSettings settings;
     private final StateStore state;
-    private final Map<String, Sink> sinks;
+    private final RunSinks sinks;
     private final Clock clock;
-    private final DeletionGuard deletionGuard;
-    private final Map<String, RunContext> active = new ConcurrentHashMap<>();
-    private final Map<String, Instant> lastProgress = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService progress;
-    /** Reads each run's previous state while it fetches (see {@link #begin}). */
-    private final ExecutorService stateReader;
+    private final HoldPolicy hold;
+    private final RunProgress progress;
+    private final StateWhileFetching whileFetching;
     private volatile RunObserver observer = (manifest, duration) -> { };
     /** Tenants declared by source Kamelets' properties rather than by settings, by key prefix. */
-    private final Map<String, io.orgsync.config.SourceSettings> kameletTenants = new ConcurrentHashMap<>();
+    private final Map<String, SourceSettings> kameletTenants = new ConcurrentHashMap<>();
 
     public RunCoordinator(OrgSyncSettings settings, StateStore state, Map<String, Sink> sinks, Clock clock) {
         this.settings = settings;
         this.state = state;
-        this.sinks = Map.copyOf(sinks);
+        this.sinks = new RunSinks(settings, state, sinks);
         this.clock = clock;
-        this.deletionGuard = new DeletionGuard(settings.deletesMaxPercent(), settings.deletesMaxCount());
+        this.hold = new HoldPolicy(settings);
         RecordSpool.removeLeftovers();
-        this.stateReader = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "orgsync-state-read");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.progress = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "orgsync-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // a one-second tick, so each run reports ten seconds after its own start, not the scheduler's
-        progress.scheduleAtFixedRate(this::logProgress, 1, 1, TimeUnit.SECONDS);
+        this.whileFetching = new StateWhileFetching(state, settings.privacy());
+        this.progress = new RunProgress(clock);
     }
 
     /** Something told of every run's end with its final manifest (metrics); one at a time. */
@@ -104,7 +86,7 @@ public final class RunCoordinator implements AutoCloseable {
     }
 
     public void observe(RunObserver observer) {
-        this.observer = java.util.Objects.requireNonNull(observer);
+        this.observer = Objects.requireNonNull(observer);
     }
 
     /**
@@ -112,32 +94,23 @@ public final class RunCoordinator implements AutoCloseable {
      *                   ({@code feishu}, the source's own keys) or {@code tenants.<name>}
      */
     public void begin(Exchange exchange, String configured) {
-        io.orgsync.config.SourceSettings tenant = settings.byPrefix(configured)
-                .or(() -> java.util.Optional.ofNullable(kameletTenants.get(configured)))
+        SourceSettings tenant = settings.byPrefix(configured)
+                .or(() -> Optional.ofNullable(kameletTenants.get(configured)))
                 .orElseThrow(() -> new IllegalArgumentException("no tenant configured as '" + configured + "' in route"));
         RunContext run = new RunContext(tenant.name().id(), tenant.tenant(), clock.instant());
         exchange.setProperty(RunContext.PROPERTY, run);
-        active.put(run.runId(), run);
-        // the vendor's rate limit leaves the machine idle while fetching: reading the last run's ids
-        // and digests then, not after, takes it off the run's time (0.8 s for 100,000 members on
-        // H2). Reading early is safe: staging refuses a run whose state moved on since it was read.
-        // A source Kamelet's run is compared by the sink Kamelet that takes it over, not here.
+        progress.started(run);
+        // a source Kamelet's run is compared by the sink Kamelet that takes it over, not here
         if (!kameletTenants.containsKey(configured)) {
-            run.readPreviousMeanwhile(stateReader.submit(() -> state.load(run.source(), run.tenant())));
-            // only the tables take long to write; a compact state is written at once when staged
-            FirstLoad firstLoad = publishesTables(exchange)
-                    ? state.firstLoad(run.source(), run.tenant(), run.runId()) : null;
-            if (firstLoad != null) {
-                run.loadWhileFetching(firstLoad, settings.privacy()::apply);
-            }
+            whileFetching.start(run, sinks.publishesTables(exchange));
         }
         LOG.info("run started runId={} source={} tenant={}", run.runId(), run.source(), run.tenant());
     }
 
     /** A source Kamelet's tenant: its routes name it in {@link #begin} like a configured one. */
-    public void register(io.orgsync.config.SourceSettings tenant) {
+    public void register(SourceSettings tenant) {
         if (settings.byPrefix(tenant.prefix()).isPresent()) {
-            throw new io.orgsync.config.ConfigurationException(tenant.key("tenant"), "'" + tenant.tenantName()
+            throw new ConfigurationException(tenant.key("tenant"), "'" + tenant.tenantName()
                     + "' is also a tenant of orgsync.tenants; give the Kamelet another tenant");
         }
         kameletTenants.put(tenant.prefix(), tenant);
@@ -168,7 +141,7 @@ public final class RunCoordinator implements AutoCloseable {
     /** A sink Kamelet's side of {@link #handOver}: the run continues on this exchange. */
     public void takeOver(Exchange exchange, RunContext run) {
         exchange.setProperty(RunContext.PROPERTY, run);
-        active.put(run.runId(), run);
+        progress.started(run);
     }
 
     /**
@@ -179,19 +152,20 @@ public final class RunCoordinator implements AutoCloseable {
         RunContext run = run(exchange);
         Snapshot snapshot = run.snapshot();
         // what the vendor's rate limit bounds ends here; the rest is comparing and the sinks
-        String fetchSeconds = String.format(java.util.Locale.ROOT, "%.1f",
+        String fetchSeconds = String.format(Locale.ROOT, "%.1f",
                 Duration.between(run.startedAt(), clock.instant()).toMillis() / 1000.0);
         // counting distinct members merges the spool's sorted runs: fetching is over from here on
         int fetchedMembers = snapshot.memberCount();
         LOG.info("run fetched runId={} source={} tenant={} seconds={} departments={} members={} apiCalls={}",
                 run.runId(), run.source(), run.tenant(), fetchSeconds, snapshot.departmentCount(), fetchedMembers,
                 run.apiCalls());
-        PreviousRun previous = previous(run);
+        PreviousRun previous = whileFetching.previous(run);
         RunComparison compared = RunComparison.of(run, previous, settings.privacy());
         List<Department> departments = compared.departments();
         PublishedMembers members = compared.members();
         ChangeCounts counts = compared.counts();
-        String heldBecause = guard(previous, counts, departments.isEmpty() && members.members().isEmpty());
+        String heldBecause = hold.heldBecause(previous, counts,
+                departments.isEmpty() && members.members().isEmpty());
         Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(),
                 heldBecause == null ? RunStatus.SUCCESS : RunStatus.HELD, timestamp(run.startedAt()),
                 timestamp(clock.instant()), departments.size(), members.members().size(),
@@ -201,9 +175,9 @@ public final class RunCoordinator implements AutoCloseable {
         exchange.setProperty(MANIFEST, manifest);
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
-        exchange.setProperty(STAGED, new StagedSinks(sinkNames(exchange)));
+        exchange.setProperty(STAGED, new StagedSinks(sinks.names(exchange)));
         RunResult result = new RunResult(manifest, departments, members.members(), compared.changes(),
-                publishesTables(exchange));
+                sinks.publishesTables(exchange));
         exchange.setProperty(RESULT, result);
         return result;
     }
@@ -214,17 +188,7 @@ public final class RunCoordinator implements AutoCloseable {
      * route's recipient list) and commit in this order.
      */
     public String sinkEndpoints() {
-        return sinkNames().stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
-    }
-
-    private List<String> sinkNames() {
-        List<String> names = new ArrayList<>();
-        names.add(state.name());
-        // the webhook last: receivers hear of a run only once the database and the files show it
-        settings.sinks().stream().filter(sink -> !sink.equals(state.name()))
-                .sorted(java.util.Comparator.comparing((String sink) -> sink.equals("webhook")).thenComparing(s -> s))
-                .forEach(names::add);
-        return names;
+        return endpoints(sinks.names());
     }
 
     /**
@@ -232,24 +196,11 @@ public final class RunCoordinator implements AutoCloseable {
      * store and that Kamelet's own sink ({@value #KAMELET_SINK}), whatever {@code orgsync.sinks} says.
      */
     public String sinkEndpoints(Exchange exchange) {
-        return sinkNames(exchange).stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
+        return endpoints(sinks.names(exchange));
     }
 
-    private List<String> sinkNames(Exchange exchange) {
-        java.util.Optional<Sink> own = kameletSink(exchange);
-        if (own == null) {
-            return sinkNames();
-        }
-        return own.isEmpty() ? List.of(state.name()) : List.of(state.name(), KAMELET_SINK_NAME);
-    }
-
-    /**
-     * Whether the run goes to the jdbc sink's tables: {@code orgsync.sinks} lists it, or a JDBC
-     * sink Kamelet (whose sink is the state store itself) took the run over.
-     */
-    private boolean publishesTables(Exchange exchange) {
-        java.util.Optional<Sink> own = kameletSink(exchange);
-        return own == null ? settings.sinks().contains(state.name()) : own.isEmpty();
+    private static String endpoints(List<String> sinkNames) {
+        return sinkNames.stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
     }
 
     /**
@@ -262,10 +213,7 @@ public final class RunCoordinator implements AutoCloseable {
         if (result == null || staged == null) {
             throw new IllegalStateException("sink '" + sinkName + "' staged before runs.prepare");
         }
-        Sink sink = sinkName.equals(state.name()) ? state
-                : !sinkName.equals(KAMELET_SINK_NAME) ? sinks.get(sinkName)
-                : java.util.Objects.requireNonNullElse(kameletSink(exchange), java.util.Optional.<Sink>empty())
-                .orElse(null);
+        Sink sink = sinks.named(exchange, sinkName);
         if (sink == null) {
             throw new IllegalStateException("no sink named '" + sinkName + "' (orgsync.sinks)");
         }
@@ -287,7 +235,6 @@ public final class RunCoordinator implements AutoCloseable {
         finish(run);
         recordUnapplied(manifest);
         LOG.warn("run held: {}", manifest.error());
-        LOG.info(manifest.summaryLine());
         ended(run, manifest);
         return manifest;
     }
@@ -296,68 +243,20 @@ public final class RunCoordinator implements AutoCloseable {
     public Manifest succeeded(Exchange exchange) throws Exception {
         RunContext run = run(exchange);
         Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
-        List<Sink.Staged> staged = staged(exchange).complete();
-        for (int i = 0; i < staged.size(); i++) {
-            try {
-                staged.get(i).commit();
-                if (i == 0) {
-                    exchange.setProperty(STATE_COMMITTED, true);
-                }
-            } catch (Exception e) {
-                if (i > 0) {
-                    // the sinks before it already show this run; the next successful run realigns them
-                    LOG.error("run {} became visible in {} sink(s) before a commit failed: {}", run.runId(), i,
-                            e.getMessage());
-                }
-                // released here (closing a committed one changes nothing): the error policy finds nothing staged
-                for (Sink.Staged work : staged) {
-                    if (i > 0) {
-                        work.closeAfterStateCommitted();
-                    } else {
-                        work.close();
-                    }
-                }
-                throw e;
-            }
-        }
+        List<Sink.Staged> staged = staged(exchange).commit(run.runId(),
+                () -> exchange.setProperty(STATE_COMMITTED, true));
         long deliveryFailures = staged.stream().mapToLong(Sink.Staged::deliveryFailures).sum();
         staged.forEach(work -> run.countEarlierDelivered(work.earlierDelivered()));
         finish(run);
         if (deliveryFailures > 0) {
             manifest = manifest.withDeliveryFailures(deliveryFailures);
             exchange.setProperty(MANIFEST, manifest);
-            amendEverywhere(manifest, kameletSink(exchange));
+            sinks.amendEverywhere(manifest, exchange);
             LOG.warn("run {}: {} webhook message(s) not delivered; they wait in the dead-letter folder and go "
                     + "before the next run's (or with --redeliver)", run.runId(), deliveryFailures);
         }
-        LOG.info(manifest.summaryLine());
         ended(run, manifest);
         return manifest;
-    }
-
-    /** The sink Kamelet's own sink (empty: the state store alone); {@code null} off a sink Kamelet. */
-    @SuppressWarnings("unchecked")
-    private static java.util.Optional<Sink> kameletSink(Exchange exchange) {
-        return exchange.getProperty(KAMELET_SINK, java.util.Optional.class);
-    }
-
-    /** Best effort: the run is committed; the summary line and exit code still carry the figure. */
-    private void amendEverywhere(Manifest manifest, java.util.Optional<Sink> kameletSink) {
-        List<Sink> targets = new ArrayList<>();
-        targets.add(state);
-        if (kameletSink != null) {
-            kameletSink.ifPresent(targets::add);
-        } else {
-            settings.sinks().stream().map(sinks::get).filter(java.util.Objects::nonNull).forEach(targets::add);
-        }
-        for (Sink sink : targets) {
-            try {
-                sink.amend(manifest);
-            } catch (Exception e) {
-                LOG.warn("could not record the delivery failures of run {} in the '{}' sink: {}", manifest.runId(),
-                        sink.name(), e.getMessage());
-            }
-        }
     }
 
     /** The route configuration's handler: whatever went wrong, the run is failed and nothing published. */
@@ -371,7 +270,7 @@ public final class RunCoordinator implements AutoCloseable {
         } else {
             discardStaged(exchange);
         }
-        String error = describe(cause);
+        String error = FailureText.describe(cause);
         if (cause instanceof VendorFailure.Misconfigured misconfigured) {
             exchange.setProperty(MISCONFIGURED_KEY, misconfigured.key());
         }
@@ -402,7 +301,6 @@ public final class RunCoordinator implements AutoCloseable {
             recordUnapplied(manifest);
         }
         LOG.error("run failed runId={} source={} tenant={}: {}", run.runId(), run.source(), run.tenant(), error);
-        LOG.info(manifest.summaryLine());
         ended(run, manifest);
         return manifest;
     }
@@ -420,22 +318,6 @@ public final class RunCoordinator implements AutoCloseable {
         }
     }
 
-    private String guard(PreviousRun previous, ChangeCounts counts, boolean fetchedNothing) {
-        if (!previous.exists()) {
-            return null;
-        }
-        if (fetchedNothing && !(previous.departments().isEmpty() && previous.members().isEmpty())) {
-            // an empty answer is far likelier a scope or permission change than an emptied school
-            return "the vendor returned no departments and no members; nothing is deleted on an empty fetch";
-        }
-        DeletionGuard.Verdict verdict = deletionGuard.check(previous, counts);
-        if (verdict.held() && settings.deletesForce()) {
-            LOG.warn("deletion guard overridden by orgsync.deletes.force=true: {}", verdict.message());
-            return null;
-        }
-        return verdict.message();
-    }
-
     /** An exchange that never reached runs.prepare has nothing staged. */
     private static StagedSinks staged(Exchange exchange) {
         StagedSinks staged = exchange.getProperty(STAGED, StagedSinks.class);
@@ -446,71 +328,19 @@ public final class RunCoordinator implements AutoCloseable {
         staged(exchange).release().forEach(Sink.Staged::close);
     }
 
-    /** The state read while fetching, or read now (a run a sink Kamelet took over). */
-    private PreviousRun previous(RunContext run) throws Exception {
-        Future<PreviousRun> reading = run.previousBeingRead();
-        if (reading == null) {
-            return state.load(run.source(), run.tenant());
-        }
-        try {
-            return reading.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
-    }
-
     private void finish(RunContext run) {
-        active.remove(run.runId());
-        lastProgress.remove(run.runId());
+        progress.ended(run);
         run.release();
     }
 
-    /** After the summary line: a broken observer must never turn a finished run into a failed one. */
+    /** The summary line, then the observer: a broken observer must never turn a finished run into a failed one. */
     private void ended(RunContext run, Manifest manifest) {
+        LOG.info(manifest.summaryLine());
         try {
             observer.ended(run, manifest, Duration.between(run.startedAt(), clock.instant()));
         } catch (RuntimeException e) {
             LOG.warn("run {} finished but could not be recorded in the metrics: {}", run.runId(), e.toString());
         }
-    }
-
-    private void logProgress() {
-        Instant now = clock.instant();
-        for (RunContext run : active.values()) {
-            Duration elapsed = Duration.between(run.startedAt(), now);
-            Instant last = lastProgress.getOrDefault(run.runId(), run.startedAt());
-            if (Duration.between(last, now).compareTo(PROGRESS_EVERY) >= 0) {
-                lastProgress.put(run.runId(), now);
-                LOG.info("run progress runId={} source={} tenant={} elapsedSeconds={} departments={} members={} "
-                                + "apiCalls={} retries={}", run.runId(), run.source(), run.tenant(),
-                        elapsed.toSeconds(), run.snapshot().departmentCount(), run.snapshot().membersListed(),
-                        run.apiCalls(), run.retries());
-            }
-        }
-    }
-
-    private static String describe(Exception cause) {
-        if (cause == null) {
-            return "unknown failure";
-        }
-        Throwable shown = cause;
-        // Camel wraps bean failures; the user wants ours
-        while (!(shown instanceof RunFailedException) && shown.getCause() != null && shown.getCause() != shown) {
-            shown = shown.getCause();
-        }
-        if (!(shown instanceof RunFailedException)) {
-            shown = cause;
-            // "Exception occurred during execution on the exchange" names nothing: say what went wrong
-            while (shown instanceof org.apache.camel.RuntimeCamelException && shown.getCause() != null
-                    && shown.getCause() != shown) {
-                shown = shown.getCause();
-            }
-        }
-        String message = shown.getMessage();
-        if (shown instanceof RunFailedException) {
-            return message;
-        }
-        return shown.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     static String timestamp(Instant instant) {
@@ -527,8 +357,8 @@ public final class RunCoordinator implements AutoCloseable {
 
     @Override
     public void close() {
-        progress.shutdownNow();
-        stateReader.shutdownNow();
+        progress.close();
+        whileFetching.close();
     }
 
 }

@@ -1,5 +1,8 @@
 package io.orgsync.run;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +15,8 @@ import java.util.Map;
  * that finishes staging after the run has already failed is told so, and discards its work itself.
  */
 final class StagedSinks {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.orgsync.run");
 
     private final List<String> commitOrder;
     private final Map<String, Sink.Staged> staged = new HashMap<>();
@@ -52,6 +57,41 @@ final class StagedSinks {
         released = true;
         staged.clear();
         return ordered;
+    }
+
+    /**
+     * Commits every sink's work in order, once all have staged ({@link #complete}).
+     *
+     * @param stateCommitted told as soon as the first sink, the state store, committed: the run is
+     *                       then applied, whatever a later sink does
+     * @return the committed work, in commit order
+     */
+    List<Sink.Staged> commit(String runId, Runnable stateCommitted) throws Exception {
+        List<Sink.Staged> staged = complete();
+        for (int i = 0; i < staged.size(); i++) {
+            try {
+                staged.get(i).commit();
+                if (i == 0) {
+                    stateCommitted.run();
+                }
+            } catch (Exception e) {
+                if (i > 0) {
+                    // the sinks before it already show this run; the next successful run realigns them
+                    LOG.error("run {} became visible in {} sink(s) before a commit failed: {}", runId, i,
+                            e.getMessage());
+                }
+                // released here (closing a committed one changes nothing): the error policy finds nothing staged
+                for (Sink.Staged work : staged) {
+                    if (i > 0) {
+                        work.closeAfterStateCommitted();
+                    } else {
+                        work.close();
+                    }
+                }
+                throw e;
+            }
+        }
+        return staged;
     }
 
     /** Whatever was staged, in commit order; sinks still staging find the run ended. */
