@@ -60,7 +60,7 @@ record StateRow(boolean exists, String lastRunId) {
         }
     }
 
-    /** The staged run becomes the one the state holds, in its own transaction. */
+    /** The staged run becomes the one the state holds, inside the transaction that applies it. */
     static void advance(Connection connection, Manifest manifest, LocalDateTime now) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE orgsync_state SET last_run_id = ?, updated_at = ? WHERE source = ? AND tenant = ?")) {
