@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
-import static io.orgsync.sink.file.DurableFiles.writeFile;
-
 /**
  * The files of one run folder ({@link FileLayout}), each fsynced as it is written: the records as
  * JSONL (and CSV), {@code changes.jsonl}, and {@code manifest.json} last, each checked against the
@@ -74,11 +72,11 @@ final class RunFiles {
         changesWriter.start();
         try {
             Belonging departments = Belonging.of(Department.KIND, m);
-            writeFile(runDir.resolve(FileLayout.DEPARTMENTS_JSONL),
+            DurableFiles.writeFile(runDir.resolve(FileLayout.DEPARTMENTS_JSONL),
                     out -> writeJsonLines(out, result.departments(), departments));
             if (csv) {
-                writeFile(runDir.resolve(FileLayout.DEPARTMENTS_CSV), out -> CsvFiles.write(CsvFiles.text(out),
-                        CsvFiles.DEPARTMENT_COLUMNS, result.departments(), departments));
+                DurableFiles.writeFile(runDir.resolve(FileLayout.DEPARTMENTS_CSV), out -> CsvFiles.write(
+                        CsvFiles.text(out), CsvFiles.DEPARTMENT_COLUMNS, result.departments(), departments));
             }
             writeMembers(runDir, result.members(), Belonging.of(Member.KIND, m), csv);
         } catch (IOException | RuntimeException | Error e) {
@@ -99,13 +97,13 @@ final class RunFiles {
                     + updated + " deleted=" + m.deleted() + "/" + deleted);
         }
         // last, so that a run folder holding a manifest is known to hold everything else too
-        writeFile(runDir.resolve(FileLayout.MANIFEST_JSON), out -> out.write(manifestText(m)));
+        DurableFiles.writeFile(runDir.resolve(FileLayout.MANIFEST_JSON), out -> out.write(manifestText(m)));
     }
 
     /** @return how many changes of each {@link ChangeOp} it wrote */
     private static long[] writeChanges(Path file, List<Change> changes) throws IOException {
         long[] counts = new long[ChangeOp.values().length];
-        writeFile(file, out -> {
+        DurableFiles.writeFile(file, out -> {
             for (Iterator<ChangeLine> lines = CanonicalLines.changes(changes); lines.hasNext(); ) {
                 ChangeLine change = lines.next();
                 counts[change.op().ordinal()]++;
@@ -162,7 +160,8 @@ final class RunFiles {
     private static void writeMembers(Path runDir, List<Member> members, Belonging belonging, boolean csv)
             throws IOException {
         if (!csv) {
-            writeFile(runDir.resolve(FileLayout.MEMBERS_JSONL), out -> writeJsonLines(out, members, belonging));
+            DurableFiles.writeFile(runDir.resolve(FileLayout.MEMBERS_JSONL),
+                    out -> writeJsonLines(out, members, belonging));
             return;
         }
         DurableFiles.writeFiles(runDir.resolve(FileLayout.MEMBERS_JSONL), runDir.resolve(FileLayout.MEMBERS_CSV),

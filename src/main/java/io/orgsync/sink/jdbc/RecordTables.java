@@ -17,13 +17,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.orgsync.sink.jdbc.RecordColumns.INSERT_MEMBERSHIP;
-import static io.orgsync.sink.jdbc.RecordColumns.INSERT_RELATION;
-import static io.orgsync.sink.jdbc.RecordColumns.addMemberships;
-import static io.orgsync.sink.jdbc.RecordColumns.bindDepartment;
-import static io.orgsync.sink.jdbc.RecordColumns.bindMember;
-import static io.orgsync.sink.jdbc.RecordColumns.checkApplicable;
-
 /**
  * A run applied to the {@code orgsync_department}, {@code orgsync_member},
  * {@code orgsync_member_department} and {@code orgsync_relation} tables, inside the transaction
@@ -84,8 +77,8 @@ final class RecordTables {
                      "DELETE FROM orgsync_member_department WHERE source = ? AND tenant = ? AND member_id = ?");
              Batch relationsOf = new Batch(batchSize, connection,
                      "DELETE FROM orgsync_relation WHERE source = ? AND tenant = ? AND member_id = ?");
-             Batch memberships = new Batch(batchSize, connection, INSERT_MEMBERSHIP).after(departmentsOf);
-             Batch relations = new Batch(batchSize, connection, INSERT_RELATION).after(relationsOf)) {
+             Batch memberships = new Batch(batchSize, connection, RecordColumns.INSERT_MEMBERSHIP).after(departmentsOf);
+             Batch relations = new Batch(batchSize, connection, RecordColumns.INSERT_RELATION).after(relationsOf)) {
             for (Change change : result.changes()) {
                 FetchTimeLoad.Written early = firstLoad != null && change.op() == ChangeOp.CREATE
                         && change.record() instanceof Member ? firstLoad.earlyWrite(change.record().id())
@@ -99,12 +92,12 @@ final class RecordTables {
                 if (rewritten) {
                     rewrittenWritten++;
                 }
-                checkApplicable(runId, manifest.source(), manifest.tenant(), change.record());
+                RecordColumns.checkApplicable(runId, manifest.source(), manifest.tenant(), change.record());
                 if (change.record() instanceof Department d) {
                     if (change.op() == ChangeOp.DELETE) {
                         departmentDeletes.add(d);
                     } else {
-                        bindDepartment(departments.statement, d, runId, now);
+                        RecordColumns.bindDepartment(departments.statement, d, runId, now);
                         departments.add();
                     }
                 } else if (change.record() instanceof Member m) {
@@ -116,9 +109,9 @@ final class RecordTables {
                         case CREATE, UPDATE -> {
                             Batch into = change.op() == ChangeOp.CREATE && createdAreNew && !rewritten
                                     ? newMembers : members;
-                            bindMember(into.statement, m, runId, now);
+                            RecordColumns.bindMember(into.statement, m, runId, now);
                             into.add();
-                            addMemberships(memberships, relations, m);
+                            RecordColumns.addMemberships(memberships, relations, m);
                         }
                         case DELETE -> {
                             bindSoftDelete(memberDeletes.statement, m, runId, now);
@@ -170,18 +163,18 @@ final class RecordTables {
         }
         try (Batch departments = new Batch(batchSize, connection, upsertDepartment);
              Batch members = new Batch(batchSize, connection, upsertMember);
-             Batch memberships = new Batch(batchSize, connection, INSERT_MEMBERSHIP);
-             Batch relations = new Batch(batchSize, connection, INSERT_RELATION)) {
+             Batch memberships = new Batch(batchSize, connection, RecordColumns.INSERT_MEMBERSHIP);
+             Batch relations = new Batch(batchSize, connection, RecordColumns.INSERT_RELATION)) {
             for (Department d : result.departments()) {
-                checkApplicable(runId, manifest.source(), manifest.tenant(), d);
-                bindDepartment(departments.statement, d, runId, now);
+                RecordColumns.checkApplicable(runId, manifest.source(), manifest.tenant(), d);
+                RecordColumns.bindDepartment(departments.statement, d, runId, now);
                 departments.add();
             }
             for (Member m : result.members()) {
-                checkApplicable(runId, manifest.source(), manifest.tenant(), m);
-                bindMember(members.statement, m, runId, now);
+                RecordColumns.checkApplicable(runId, manifest.source(), manifest.tenant(), m);
+                RecordColumns.bindMember(members.statement, m, runId, now);
                 members.add();
-                addMemberships(memberships, relations, m);
+                RecordColumns.addMemberships(memberships, relations, m);
             }
             departments.flush();
             members.flush();
