@@ -58,7 +58,7 @@ class TenantSettingsTest {
                 .containsExactly("wecom-school", "tenants.east", "tenants.west");
         assertThat(settings.byPrefix("tenants.west")).contains(west);
         assertThat(settings.byPrefix("wecom-school")).contains(settings.source(SourceName.WECOM_SCHOOL));
-        assertThat(settings.vendorsInUse()).containsExactly(SourceName.WECOM_SCHOOL, SourceName.FEISHU,
+        assertThat(settings.sourcesInUse()).containsExactly(SourceName.WECOM_SCHOOL, SourceName.FEISHU,
                 SourceName.WUHAN_EDU);
     }
 
