@@ -189,7 +189,7 @@ public record OrgSyncSettings(
                 throw new ConfigurationException(TENANTS_KEY, "'" + tenantName + "' is listed twice");
             }
             String sourceKey = tenantKey(tenantName, "source");
-            // "its vendor": the message operators have always been shown
+            // the message keeps "vendor", the word operators have always been shown here
             String id = in.get(sourceKey).orElseThrow(() -> new ConfigurationException(sourceKey,
                     "missing; tenant '" + tenantName + "' is listed in " + TENANTS_KEY
                             + " and needs its vendor (" + SourceName.known() + ")"));
