@@ -9,15 +9,15 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * What orgsync knows of one source outside its route file, its Kamelet and its simulator API, so
- * that the settings, the beans and the routes of every tenant are made without knowing which
- * source it is. Each {@code io.orgsync.source.<vendor>} package implements it once and
- * {@link io.orgsync.config.SourceName} lists the implementations.
+ * Everything about one source that lives outside its route file, its Kamelet and its simulator
+ * API, so that settings, beans and routes are made for every tenant alike and a new source is a
+ * new package rather than a branch in each of them. Each {@code io.orgsync.source.<vendor>}
+ * package implements it once; {@link io.orgsync.config.SourceName} lists the implementations.
  *
- * <p>Every source shares the keys read outside it ({@code base-url}, {@code tenant},
- * {@code schedule}, {@code max-requests-per-second}, {@code max-requests-per-minute},
- * {@code root-department-id}, and {@code concurrency} when it {@link #fetchesInParallel()}); a
- * definition gives their defaults and adds its credentials and options.
+ * <p>The keys every source has ({@code base-url}, {@code tenant}, {@code schedule},
+ * {@code max-requests-per-second}, {@code max-requests-per-minute}, {@code root-department-id},
+ * and {@code concurrency} when it {@link #fetchesInParallel()}) are read by
+ * {@code OrgSyncSettings}, with the defaults given here, so that they mean the same everywhere.
  */
 public interface SourceDefinition {
 
@@ -71,9 +71,8 @@ public interface SourceDefinition {
     }
 
     /**
-     * Reads and validates the source's own settings (a choice of API, of id type), by key suffix.
-     * Called whether or not the tenant is enabled, after the shared keys: an invalid value is
-     * refused at start like any other.
+     * The source's own settings by key suffix (a choice of API, of id type), validated. Asked
+     * whether or not the tenant is enabled, like every key, so a typo is refused at the first start.
      *
      * @param key the full key of a suffix, under the source's own keys or a named tenant's
      */
@@ -81,7 +80,7 @@ public interface SourceDefinition {
         return Map.of();
     }
 
-    /** How a tenant's client speaks to the vendor: its token, its answers, its error table. */
+    /** The tenant's client is shared machinery; the dialect is what the vendor's API makes its own. */
     VendorDialect dialect(SourceSettings tenant, Clock clock);
 
     /**
