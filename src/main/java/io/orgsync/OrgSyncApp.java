@@ -215,7 +215,7 @@ public final class OrgSyncApp implements AutoCloseable {
             // left unset for the vendor's own root: the routes then ask for the whole tree, which is
             // also the only answer that shows departments cut off from the root (cycles, orphans)
             if (source.rootDepartmentId() != null
-                    && !source.rootDepartmentId().equals(name.defaultRootDepartmentId())) {
+                    && !source.rootDepartmentId().equals(name.definition().defaultRootDepartmentId())) {
                 effective.put(name.key("root-department-id"), source.rootDepartmentId());
             }
             if (source.tenant() != null) {

@@ -14,17 +14,12 @@ import io.orgsync.sink.file.FileSink;
 import io.orgsync.sink.file.UncommittedRuns;
 import io.orgsync.sink.jdbc.Database;
 import io.orgsync.sink.jdbc.JdbcStore;
-import io.orgsync.source.InSplitOrder;
 import io.orgsync.source.Paging;
 import io.orgsync.source.RequestPacer;
+import io.orgsync.source.SourceDefinition;
 import io.orgsync.source.VendorApi;
 import io.orgsync.source.VendorClient;
-import io.orgsync.source.wecom.WecomDialect;
-import io.orgsync.source.wecom.WecomNormaliser;
-import io.orgsync.source.wecom.WecomPlan;
-import io.orgsync.source.wecomschool.WecomSchoolNormaliser;
-import io.orgsync.source.wuhan.WuhanDialect;
-import io.orgsync.source.wuhan.WuhanNormaliser;
+import io.orgsync.source.VendorDialect;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
@@ -120,7 +115,6 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         }
     }
 
-    /** A tenant's client, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */
     /**
      * Before any run: whatever a run published that the database does not record as successful
      * (a crash took back its commit) is taken back, so that every sink agrees with the database
@@ -138,14 +132,12 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         }
     }
 
+    /** A tenant's client, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */
     public void bindTenant(CamelContext context, SourceSettings tenant) {
-        switch (tenant.name()) {
-            case WECOM_SCHOOL -> bindWecomSchool(context, tenant);
-            case WECOM -> bindWecom(context, tenant);
-            case FEISHU -> bindFeishu(context, tenant);
-            case WUHAN_EDU -> bindWuhanEdu(context, tenant);
-        }
-        if (tenant.name() != SourceName.WUHAN_EDU) {
+        SourceDefinition source = tenant.name().definition();
+        context.getRegistry().bind(beanName(tenant, "Api"), new VendorApi(client(tenant, source.dialect(tenant, clock))));
+        source.beans(tenant).forEach((kind, bean) -> context.getRegistry().bind(beanName(tenant, kind), bean));
+        if (source.fetchesInParallel()) {
             bindFetchPool(context, tenant);
         }
     }
@@ -190,41 +182,6 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         return state;
     }
 
-    private void bindWecomSchool(CamelContext context, SourceSettings school) {
-        context.getRegistry().bind(beanName(school, "Api"), new VendorApi(client(school,
-                new WecomDialect(school.prefix(), school.credential("corp-id"), school.credential("corp-secret"),
-                        clock))));
-        WecomSchoolNormaliser normaliser = new WecomSchoolNormaliser(school.rootDepartmentId(), school.key(""));
-        context.getRegistry().bind(beanName(school, "Normaliser"), normaliser);
-        context.getRegistry().bind(beanName(school, "StudentsInOrder"), new InSplitOrder(normaliser::students));
-    }
-
-    private void bindWecom(CamelContext context, SourceSettings wecom) {
-        context.getRegistry().bind(beanName(wecom, "Api"), new VendorApi(client(wecom,
-                new WecomDialect(wecom.prefix(), wecom.credential("corp-id"), wecom.credential("corp-secret"),
-                        clock))));
-        context.getRegistry().bind(beanName(wecom, "Normaliser"), new WecomNormaliser(wecom.rootDepartmentId(),
-                WecomPlan.DepartmentMode.of(wecom.option("department-mode", "auto")),
-                WecomPlan.MemberMode.of(wecom.option("member-mode", "auto")), wecom.key("")));
-    }
-
-    private void bindFeishu(CamelContext context, SourceSettings feishu) {
-        // fully qualified: the imports are shared with the other sources' bind methods
-        context.getRegistry().bind(beanName(feishu, "Api"), new VendorApi(client(feishu,
-                new io.orgsync.source.feishu.FeishuDialect(feishu.prefix(), feishu.credential("app-id"),
-                        feishu.credential("app-secret"), clock))));
-        context.getRegistry().bind(beanName(feishu, "Normaliser"), new io.orgsync.source.feishu.FeishuNormaliser(
-                feishu.rootDepartmentId(), feishu.option("department-id-type", "open_department_id"),
-                feishu.option("user-id-type", "open_id"), feishu.key("root-department-id")));
-    }
-
-    private void bindWuhanEdu(CamelContext context, SourceSettings wuhan) {
-        context.getRegistry().bind(beanName(wuhan, "Api"), new VendorApi(client(wuhan,
-                new WuhanDialect(wuhan.prefix(), wuhan.credential("app-id"), wuhan.credential("app-key"), clock))));
-        context.getRegistry().bind(beanName(wuhan, "Normaliser"),
-                new WuhanNormaliser(wuhan.credential("top-org-id"), wuhan.rootDepartmentId(), wuhan.key("")));
-    }
-
     /**
      * The registry name of a tenant's bean of one kind ({@code Api}, {@code Normaliser},
      * {@code FetchPool}, {@code StudentsInOrder}): {@code wecomSchoolApi} for a source's own keys, the
@@ -243,7 +200,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         return camel + kind;
     }
 
-    private VendorClient client(SourceSettings source, io.orgsync.source.VendorDialect dialect) {
+    private VendorClient client(SourceSettings source, VendorDialect dialect) {
         return new VendorClient(source.prefix(), source.baseUrl(), dialect, settings.http(),
                 new RequestPacer(source.maxRequestsPerSecond(), source.maxRequestsPerMinute(), source.concurrency()));
     }

@@ -1,6 +1,7 @@
 package io.orgsync;
 
 import io.orgsync.config.SourceSettings;
+import io.orgsync.source.SourceDefinition;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -12,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every tenant's routes, instantiated from the route templates of the YAML route files: its vendor's
- * {@code <vendor>-sync-template} (plus {@code wecom-department-members-template} for WeCom) and
- * {@code orgsync-schedule-template}. A source's own keys give routes named as in every earlier
+ * Every tenant's routes, instantiated from the route templates of the YAML route files: its source's
+ * {@code <source>-sync-template} (plus the source's helper routes, as WeCom's
+ * {@code wecom-department-members-template}) and {@code orgsync-schedule-template}. A source's own keys give routes named as in every earlier
  * version ({@code feishu-sync}, {@code feishu-schedule}, {@code direct:feishu-sync}); a named tenant
  * gets {@code tenant-<name>-sync} and friends, with its node ids prefixed {@code tenant-<name>-}.
  *
@@ -75,7 +76,7 @@ public final class TenantRoutes extends RouteBuilder {
 
     /**
      * The sync route of one tenant ({@code direct:<route>-sync}), whose fetched run goes to
-     * {@code publish}; for WeCom with its department-members route.
+     * {@code publish}, with its source's helper routes.
      */
     public static Instances syncRoute(SourceSettings tenant, String publish) {
         String route = tenant.routeName();
@@ -87,35 +88,18 @@ public final class TenantRoutes extends RouteBuilder {
         sync.put("api", OrgSyncConfiguration.beanName(tenant, "Api"));
         sync.put("normaliser", OrgSyncConfiguration.beanName(tenant, "Normaliser"));
         sync.put("publish", publish);
-        switch (tenant.name()) {
-            case WECOM_SCHOOL -> {
-                sync.put("fetchPool", OrgSyncConfiguration.beanName(tenant, "FetchPool"));
-                sync.put("studentsInOrder", OrgSyncConfiguration.beanName(tenant, "StudentsInOrder"));
-                // left empty for the vendor's root: the route then asks for the whole tree
-                sync.put("rootDepartmentId", customRoot(tenant));
-            }
-            case WECOM, FEISHU -> sync.put("fetchPool", OrgSyncConfiguration.beanName(tenant, "FetchPool"));
-            case WUHAN_EDU -> {
-                sync.put("topOrgId", tenant.credential("top-org-id"));
-                sync.put("rootDepartmentId", customRoot(tenant));
-            }
+        SourceDefinition source = tenant.name().definition();
+        if (source.fetchesInParallel()) {
+            sync.put("fetchPool", OrgSyncConfiguration.beanName(tenant, "FetchPool"));
         }
+        sync.putAll(source.syncParameters(tenant, kind -> OrgSyncConfiguration.beanName(tenant, kind)));
         List<Instance> routes = new ArrayList<>();
-        routes.add(new Instance(tenant.name().id() + "-sync-template", route + "-sync", prefix, sync));
-        if (tenant.name() == io.orgsync.config.SourceName.WECOM) {
-            routes.add(new Instance("wecom-department-members-template", route + "-department-members", prefix,
+        routes.add(new Instance(source.id() + "-sync-template", route + "-sync", prefix, sync));
+        for (String part : source.helperRoutes()) {
+            routes.add(new Instance(source.id() + "-" + part + "-template", route + "-" + part, prefix,
                     Map.of("route", route, "api", OrgSyncConfiguration.beanName(tenant, "Api"),
                             "normaliser", OrgSyncConfiguration.beanName(tenant, "Normaliser"))));
         }
         return new Instances(routes);
-    }
-
-    /**
-     * Empty for the vendor's own root, as {@code OrgSyncApp.effectiveProperties} leaves it unset:
-     * the whole tree is also the only answer that shows departments cut off from the root.
-     */
-    private static String customRoot(SourceSettings tenant) {
-        String root = tenant.rootDepartmentId();
-        return root == null || root.equals(tenant.name().defaultRootDepartmentId()) ? "" : root;
     }
 }

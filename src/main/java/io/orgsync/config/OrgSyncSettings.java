@@ -1,6 +1,7 @@
 package io.orgsync.config;
 
 import io.orgsync.source.HttpSettings;
+import io.orgsync.source.SourceDefinition;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -50,10 +51,6 @@ public record OrgSyncSettings(
     /** No dots (they would split the key) and nothing a route id or bean name cannot hold. */
     private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
-    private static final Pattern FEISHU_ID_TYPES = Pattern.compile("open_department_id|department_id");
-    private static final Pattern FEISHU_USER_ID_TYPES = Pattern.compile("open_id|union_id|user_id");
-    private static final Pattern WECOM_DEPARTMENT_MODES = Pattern.compile("auto|list|simplelist");
-    private static final Pattern WECOM_MEMBER_MODES = Pattern.compile("auto|list|list_id");
 
     public SourceSettings source(SourceName name) {
         return sources.get(name);
@@ -82,11 +79,11 @@ public record OrgSyncSettings(
         return SourceName.of(prefix).map(sources::get);
     }
 
-    /** Vendors with something to run: an enabled source or a named tenant (their route files are needed). */
-    public Set<SourceName> vendorsInUse() {
-        Set<SourceName> vendors = new LinkedHashSet<>(enabledSources);
-        tenants.values().forEach(t -> vendors.add(t.name()));
-        return vendors;
+    /** Sources with something to run: enabled, or the source of a named tenant (their route files are needed). */
+    public Set<SourceName> sourcesInUse() {
+        Set<SourceName> inUse = new LinkedHashSet<>(enabledSources);
+        tenants.values().forEach(t -> inUse.add(t.name()));
+        return inUse;
     }
 
     /** @param lookup resolves a key with placeholders expanded; empty when unset or blank */
@@ -103,7 +100,7 @@ public record OrgSyncSettings(
         List<SourceName> enabled = new ArrayList<>();
         for (String name : in.list("orgsync.sources")) {
             SourceName source = SourceName.of(name).orElseThrow(() -> new ConfigurationException("orgsync.sources",
-                    "unknown source '" + name + "' (known: wecom, wecom-school, feishu, wuhan-edu)"));
+                    "unknown source '" + name + "' (known: " + SourceName.known() + ")"));
             if (!enabled.contains(source)) {
                 enabled.add(source);
             }
@@ -111,8 +108,8 @@ public record OrgSyncSettings(
         List<String> tenantNames = in.list(TENANTS_KEY);
         if (requireSomethingToRun && enabled.isEmpty() && tenantNames.isEmpty()) {
             throw new ConfigurationException("orgsync.sources",
-                    "no source enabled (list one or more of wecom, wecom-school, feishu, wuhan-edu, or name tenants "
-                            + "in " + TENANTS_KEY + ")");
+                    "no source enabled (list one or more of " + SourceName.known() + ", or name tenants in "
+                            + TENANTS_KEY + ")");
         }
         String defaultSchedule = in.cron("orgsync.schedule", DEFAULT_SCHEDULE);
         Map<SourceName, SourceSettings> sources = new EnumMap<>(SourceName.class);
@@ -178,7 +175,7 @@ public record OrgSyncSettings(
 
     /**
      * {@code orgsync.tenants = east-campus, hq}: each name's keys mirror a source's own keys under
-     * {@code orgsync.tenants.<name>.}, plus {@code .source} naming the vendor. A listed tenant is
+     * {@code orgsync.tenants.<name>.}, plus {@code .source} naming the source. A listed tenant is
      * enabled, so its credentials are required.
      */
     private static Map<String, SourceSettings> tenants(SettingsReader in, List<String> names, String defaultSchedule) {
@@ -192,11 +189,12 @@ public record OrgSyncSettings(
                 throw new ConfigurationException(TENANTS_KEY, "'" + tenantName + "' is listed twice");
             }
             String sourceKey = tenantKey(tenantName, "source");
-            String vendor = in.get(sourceKey).orElseThrow(() -> new ConfigurationException(sourceKey,
+            // the message keeps "vendor", the word operators have always been shown here
+            String id = in.get(sourceKey).orElseThrow(() -> new ConfigurationException(sourceKey,
                     "missing; tenant '" + tenantName + "' is listed in " + TENANTS_KEY
-                            + " and needs its vendor (wecom, wecom-school, feishu, wuhan-edu)"));
-            SourceName name = SourceName.of(vendor).orElseThrow(() -> new ConfigurationException(sourceKey,
-                    "unknown source '" + vendor + "' (known: wecom, wecom-school, feishu, wuhan-edu)"));
+                            + " and needs its vendor (" + SourceName.known() + ")"));
+            SourceName name = SourceName.of(id).orElseThrow(() -> new ConfigurationException(sourceKey,
+                    "unknown source '" + id + "' (known: " + SourceName.known() + ")"));
             tenants.put(tenantName, source(in, name, tenantName, true, defaultSchedule));
         }
         return tenants;
@@ -206,13 +204,13 @@ public record OrgSyncSettings(
      * One named tenant read from {@code orgsync.tenants.<name>.*} keys of {@code lookup}, validated
      * as a listed tenant's are (a source Kamelet's properties, say).
      */
-    public static SourceSettings namedTenant(Function<String, Optional<String>> lookup, SourceName vendor,
+    public static SourceSettings namedTenant(Function<String, Optional<String>> lookup, SourceName source,
                                              String tenantName) {
         if (!TENANT_NAME.matcher(tenantName).matches()) {
             throw new ConfigurationException(tenantKey(tenantName, "tenant"), "'" + tenantName + "' cannot name a "
                     + "tenant: it must match " + TENANT_NAME.pattern());
         }
-        return source(new SettingsReader(lookup), vendor, tenantName, true, DEFAULT_SCHEDULE);
+        return source(new SettingsReader(lookup), source, tenantName, true, DEFAULT_SCHEDULE);
     }
 
     /** Two runs writing to one {@code <source>/<tenant>} would overwrite each other's exports and state. */
@@ -239,18 +237,15 @@ public record OrgSyncSettings(
 
     private static SourceSettings source(SettingsReader in, SourceName name, String tenantName, boolean enabled,
                                          String defaultSchedule) {
+        SourceDefinition source = name.definition();
         // the source's own keys or the tenant's, with the same suffixes
         java.util.function.UnaryOperator<String> key = tenantName == null ? name::key
                 : suffix -> tenantKey(tenantName, suffix);
         String enabledBy = tenantName == null ? "'" + name.id() + "' is listed in orgsync.sources"
                 : "tenant '" + tenantName + "' is listed in " + TENANTS_KEY;
-        URI baseUrl = in.url(key.apply("base-url"), name.defaultBaseUrl());
+        URI baseUrl = in.url(key.apply("base-url"), source.defaultBaseUrl());
         Map<String, String> credentials = new LinkedHashMap<>();
-        List<String> credentialKeys = new ArrayList<>(List.of(name.idKey(), name.secretKey()));
-        if (name == SourceName.WUHAN_EDU) {
-            credentialKeys.add("top-org-id");
-        }
-        for (String suffix : credentialKeys) {
+        for (String suffix : source.credentialKeys()) {
             Optional<String> value = in.get(key.apply(suffix));
             if (value.isEmpty() && enabled) {
                 throw new ConfigurationException(key.apply(suffix), "missing; " + enabledBy
@@ -259,32 +254,22 @@ public record OrgSyncSettings(
             }
             value.ifPresent(v -> credentials.put(suffix, v));
         }
-        String tenantDefault = credentials.get(name == SourceName.WUHAN_EDU ? "top-org-id" : name.idKey());
         // a named tenant's own name: two tenants of one corp (two campuses, say) stay apart by default
-        String tenant = in.get(key.apply("tenant")).orElse(tenantName != null ? tenantName : tenantDefault);
+        String tenant = in.get(key.apply("tenant")).orElse(tenantName != null ? tenantName
+                : credentials.get(source.tenantCredential()));
         if (tenant != null && !TENANT.matcher(tenant).matches()) {
             String named = in.get(key.apply("tenant")).isPresent() || tenantName != null ? key.apply("tenant")
-                    : key.apply(name == SourceName.WUHAN_EDU ? "top-org-id" : name.idKey());
+                    : key.apply(source.tenantCredential());
             throw new ConfigurationException(named, "'" + tenant + "' cannot serve as tenant: it must match "
                     + TENANT.pattern() + " (it becomes a folder name); set " + key.apply("tenant"));
         }
         String schedule = in.cron(key.apply("schedule"), defaultSchedule);
-        int perSecond = in.integer(key.apply("max-requests-per-second"), name.defaultPerSecond(), 1, 100_000);
-        int perMinute = in.integer(key.apply("max-requests-per-minute"), name.defaultPerMinute(), 1, 6_000_000);
-        // Wuhan reads one numbered listing page after page and its notes ask for one request in flight
-        int concurrency = name == SourceName.WUHAN_EDU ? 1
-                : in.integer(key.apply("concurrency"), name.defaultConcurrency(), 1, 64);
-        String root = in.get(key.apply("root-department-id")).orElse(name.defaultRootDepartmentId());
-        Map<String, String> options = new LinkedHashMap<>();
-        if (name == SourceName.FEISHU) {
-            options.put("department-id-type", in.matching(key.apply("department-id-type"), "open_department_id",
-                    FEISHU_ID_TYPES));
-            options.put("user-id-type", in.matching(key.apply("user-id-type"), "open_id", FEISHU_USER_ID_TYPES));
-        }
-        if (name == SourceName.WECOM) {
-            options.put("department-mode", in.matching(key.apply("department-mode"), "auto", WECOM_DEPARTMENT_MODES));
-            options.put("member-mode", in.matching(key.apply("member-mode"), "auto", WECOM_MEMBER_MODES));
-        }
+        int perSecond = in.integer(key.apply("max-requests-per-second"), source.defaultPerSecond(), 1, 100_000);
+        int perMinute = in.integer(key.apply("max-requests-per-minute"), source.defaultPerMinute(), 1, 6_000_000);
+        int concurrency = source.fetchesInParallel()
+                ? in.integer(key.apply("concurrency"), source.defaultConcurrency(), 1, 64) : 1;
+        String root = in.get(key.apply("root-department-id")).orElse(source.defaultRootDepartmentId());
+        Map<String, String> options = source.options(in, key);
         return new SourceSettings(name, baseUrl, Map.copyOf(credentials), tenant, schedule, perSecond, perMinute,
                 concurrency, root, Map.copyOf(options), tenantName);
     }

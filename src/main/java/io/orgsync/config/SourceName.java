@@ -1,81 +1,50 @@
 package io.orgsync.config;
 
+import io.orgsync.source.SourceDefinition;
+import io.orgsync.source.feishu.FeishuSource;
+import io.orgsync.source.wecom.WecomSource;
+import io.orgsync.source.wecomschool.WecomSchoolSource;
+import io.orgsync.source.wuhan.WuhanEduSource;
+
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** The {@code orgsync.sources} names, with each vendor's defaults. */
+/**
+ * The sources orgsync knows, in the order messages list them: the one place a new source is
+ * registered. Everything about a source is its {@link SourceDefinition}; a constant only names it
+ * for code and tests.
+ */
 public enum SourceName {
-    WECOM("wecom", "https://qyapi.weixin.qq.com", "1", 100, 10_000, "corp-id", "corp-secret"),
-    WECOM_SCHOOL("wecom-school", "https://qyapi.weixin.qq.com", "1", 100, 10_000, "corp-id", "corp-secret"),
-    FEISHU("feishu", "https://open.feishu.cn", "0", 50, 1_000, "app-id", "app-secret"),
-    // Wuhan documents no limit ("请求数限制: 否"); 20/s paces it anyway, gently
-    WUHAN_EDU("wuhan-edu", "https://api.wuhaneduyun.cn", null, 20, 1_200, "app-id", "app-key");
+    WECOM(new WecomSource()),
+    WECOM_SCHOOL(new WecomSchoolSource()),
+    FEISHU(new FeishuSource()),
+    WUHAN_EDU(new WuhanEduSource());
 
-    private final String id;
-    private final String defaultBaseUrl;
-    private final String defaultRootDepartmentId;
-    private final int defaultPerSecond;
-    private final int defaultPerMinute;
-    private final String idKey;
-    private final String secretKey;
+    private final SourceDefinition definition;
 
-    SourceName(String id, String defaultBaseUrl, String defaultRootDepartmentId, int defaultPerSecond,
-               int defaultPerMinute, String idKey, String secretKey) {
-        this.id = id;
-        this.defaultBaseUrl = defaultBaseUrl;
-        this.defaultRootDepartmentId = defaultRootDepartmentId;
-        this.defaultPerSecond = defaultPerSecond;
-        this.defaultPerMinute = defaultPerMinute;
-        this.idKey = idKey;
-        this.secretKey = secretKey;
+    SourceName(SourceDefinition definition) {
+        this.definition = definition;
+    }
+
+    public SourceDefinition definition() {
+        return definition;
     }
 
     public String id() {
-        return id;
+        return definition.id();
     }
 
     public String key(String suffix) {
-        return "orgsync." + id + "." + suffix;
-    }
-
-    public String defaultBaseUrl() {
-        return defaultBaseUrl;
-    }
-
-    /** {@code null} for Wuhan, whose root is the configured top org. */
-    public String defaultRootDepartmentId() {
-        return defaultRootDepartmentId;
-    }
-
-    public int defaultPerSecond() {
-        return defaultPerSecond;
-    }
-
-    public int defaultPerMinute() {
-        return defaultPerMinute;
-    }
-
-    /**
-     * Requests in flight at once during a run. A handful is enough to keep a loopback-fast run at
-     * the rate limit over real round trips; WeCom's 45033 concurrency cap is unpublished, and 5 is
-     * the usual cautious assumption. Wuhan pages by number through one listing, and its notes ask
-     * for one request in flight per school: it has no such setting.
-     */
-    public int defaultConcurrency() {
-        return this == WUHAN_EDU ? 1 : 5;
-    }
-
-    /** The credential key that names the app or corp, e.g. {@code corp-id}. */
-    public String idKey() {
-        return idKey;
-    }
-
-    /** The credential key that holds the secret, e.g. {@code corp-secret}. */
-    public String secretKey() {
-        return secretKey;
+        return "orgsync." + id() + "." + suffix;
     }
 
     public static Optional<SourceName> of(String id) {
-        return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+        return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    /** {@code wecom, wecom-school, feishu, wuhan-edu}: what a message offers instead of an unknown name. */
+    public static String known() {
+        return Arrays.stream(values()).map(SourceName::id).collect(Collectors.joining(", "));
     }
 }

@@ -6,11 +6,11 @@ import java.util.Map;
 /**
  * One tenant's validated settings: the single tenant of a source's own keys
  * ({@code orgsync.feishu.*}, {@code tenantName} null) or a named tenant of {@code orgsync.tenants}
- * ({@code orgsync.tenants.<name>.*}). Both run from the same route template of their vendor.
+ * ({@code orgsync.tenants.<name>.*}). Both run from the same route template of their source.
  * {@link #toString()} leaves the secret out.
  *
  * @param credentials by key suffix ({@code corp-id}, {@code corp-secret}, {@code top-org-id}, …)
- * @param rootDepartmentId {@code null} means the vendor's own root
+ * @param rootDepartmentId {@code null} means the source's own root
  * @param tenantName {@code null} for a source's own keys; otherwise the name in {@code orgsync.tenants}
  */
 public record SourceSettings(
@@ -62,6 +62,16 @@ public record SourceSettings(
      */
     public String routeName() {
         return tenantName == null ? name.id() : "tenant-" + tenantName;
+    }
+
+    /**
+     * The root a sync route is given: empty for the source's own root, as
+     * {@code OrgSyncApp.effectiveProperties} leaves it unset, since the whole tree is also the only
+     * answer that shows departments cut off from the root.
+     */
+    public String customRootDepartmentId() {
+        return rootDepartmentId == null || rootDepartmentId.equals(name.definition().defaultRootDepartmentId())
+                ? "" : rootDepartmentId;
     }
 
     /** The key prefix of named tenants: {@code orgsync.tenants.<name>.*}. */

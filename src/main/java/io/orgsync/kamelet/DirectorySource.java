@@ -6,23 +6,25 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.util.StringHelper;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The bean of a source Kamelet ({@code <vendor>-directory-source}): its properties are the tenant's
- * keys, named as in {@code orgsync.tenants.<name>.*} but camel-cased ({@code appSecret} for
- * {@code app-secret}). Each firing runs the tenant's sync route, made from the vendor's route
- * template on the first one, and leaves the fetched run on the exchange as a {@link RunMessage}.
- * {@link #toString()} never shows the secret.
+ * The bean of a source Kamelet ({@code <source>-directory-source}). Its template puts the Kamelet's
+ * properties into {@code keys}: the tenant's keys as in {@code orgsync.tenants.<name>.*}, but
+ * camel-cased ({@code appSecret} for {@code app-secret}). A map rather than a setter per key, so a
+ * source with keys of its own needs nothing here. Each firing runs the tenant's sync route, made from the
+ * source's route template on the first one, and leaves the fetched run on the exchange as a
+ * {@link RunMessage}. {@link #toString()} never shows the secret.
  */
 public final class DirectorySource implements CamelContextAware {
 
     private CamelContext camelContext;
     private SourceName source;
     private String tenant;
-    private final Map<String, String> keys = new LinkedHashMap<>();
+    private final Map<String, Object> keys = new LinkedHashMap<>();
     private volatile SourceSettings settings;
     private ProducerTemplate producer;
 
@@ -35,71 +37,13 @@ public final class DirectorySource implements CamelContextAware {
         this.tenant = tenant;
     }
 
-    public void setAppId(String value) {
-        put("app-id", value);
-    }
-
-    public void setAppSecret(String value) {
-        put("app-secret", value);
-    }
-
-    public void setAppKey(String value) {
-        put("app-key", value);
-    }
-
-    public void setCorpId(String value) {
-        put("corp-id", value);
-    }
-
-    public void setCorpSecret(String value) {
-        put("corp-secret", value);
-    }
-
-    public void setTopOrgId(String value) {
-        put("top-org-id", value);
-    }
-
-    public void setBaseUrl(String value) {
-        put("base-url", value);
-    }
-
-    public void setRootDepartmentId(String value) {
-        put("root-department-id", value);
-    }
-
-    public void setMaxRequestsPerSecond(String value) {
-        put("max-requests-per-second", value);
-    }
-
-    public void setMaxRequestsPerMinute(String value) {
-        put("max-requests-per-minute", value);
-    }
-
-    public void setConcurrency(String value) {
-        put("concurrency", value);
-    }
-
-    public void setDepartmentIdType(String value) {
-        put("department-id-type", value);
-    }
-
-    public void setUserIdType(String value) {
-        put("user-id-type", value);
-    }
-
-    public void setDepartmentMode(String value) {
-        put("department-mode", value);
-    }
-
-    public void setMemberMode(String value) {
-        put("member-mode", value);
-    }
-
-    /** Kamelet properties left empty stay unset, so the vendor's defaults apply as for settings. */
-    private void put(String key, String value) {
-        if (value != null && !value.isBlank()) {
-            keys.put(key, value.strip());
-        }
+    /**
+     * Camel binds the template's {@code keys.<property>} into this map, camel-casing even a dashed
+     * name. Properties left empty stay blank, which settings read as unset, so the source's
+     * defaults apply as for settings.
+     */
+    public Map<String, Object> getKeys() {
+        return keys;
     }
 
     /**
@@ -111,7 +55,9 @@ public final class DirectorySource implements CamelContextAware {
         if (tenantSettings == null) {
             synchronized (this) {
                 if (settings == null) {
-                    settings = kamelets().tenant(source, tenant, keys);
+                    Map<String, Object> bySuffix = new LinkedHashMap<>();
+                    keys.forEach((property, value) -> bySuffix.put(StringHelper.camelCaseToDash(property), value));
+                    settings = kamelets().tenant(source, tenant, bySuffix);
                 }
                 tenantSettings = settings;
             }

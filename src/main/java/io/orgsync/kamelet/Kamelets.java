@@ -12,14 +12,16 @@ import io.orgsync.run.Sink;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the Kamelets under {@code kamelets/} call into (bean {@value #BEAN}). A source Kamelet's
  * properties declare a tenant exactly as {@code orgsync.tenants.<name>.*} keys do, and it runs from
- * the same vendor route template, ending in {@code direct:orgsync-fetched} instead of the sinks; a
+ * its source's route template, ending in {@code direct:orgsync-fetched} instead of the sinks; a
  * sink Kamelet takes the run message over and publishes it through {@code direct:orgsync-publish}
  * to the state store and its one sink.
  */
@@ -52,16 +54,28 @@ public final class Kamelets {
 
     /**
      * The tenant of a source Kamelet, made on its first run: settings validated as a named tenant's,
-     * its own client and beans, and its sync route from the vendor's template. A second Kamelet
+     * its own client and beans, and its sync route from the source's template. A second Kamelet
      * with the same tenant and the same properties shares it; with other properties it is refused.
      *
      * @param keys the Kamelet's properties by key suffix ({@code app-id}, {@code schedule}, …)
      */
-    public synchronized SourceSettings tenant(SourceName vendor, String tenantName, Map<String, String> keys) {
-        String prefix = SourceSettings.TENANTS + "." + tenantName + ".";
-        SourceSettings tenant = OrgSyncSettings.namedTenant(key -> key.startsWith("orgsync." + prefix)
-                ? Optional.ofNullable(keys.get(key.substring(("orgsync." + prefix).length()))) : Optional.empty(),
-                vendor, tenantName);
+    public synchronized SourceSettings tenant(SourceName source, String tenantName, Map<String, ?> keys) {
+        String prefix = "orgsync." + SourceSettings.TENANTS + "." + tenantName + ".";
+        Set<String> read = new HashSet<>();
+        SourceSettings tenant = OrgSyncSettings.namedTenant(key -> {
+            if (!key.startsWith(prefix)) {
+                return Optional.empty();
+            }
+            read.add(key.substring(prefix.length()));
+            return Optional.ofNullable(keys.get(key.substring(prefix.length()))).map(String::valueOf);
+        }, source, tenantName);
+        // the keys are a map, not setters: a misspelt key in a Kamelet's template would go unread
+        for (String suffix : keys.keySet()) {
+            if (!read.contains(suffix)) {
+                throw new ConfigurationException(tenant.key(suffix), "is no key of source " + source.id()
+                        + " (set by the template of its source Kamelet)");
+            }
+        }
         SourceSettings known = tenants.get(tenantName);
         if (known != null) {
             if (!known.equals(tenant)) {

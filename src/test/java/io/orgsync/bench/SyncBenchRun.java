@@ -81,7 +81,7 @@ public final class SyncBenchRun {
         warmUp(source, work.resolve("simulator-warm-up"));
         try (VendorSimulator simulator = VendorSimulator.start(organisation(source, members))) {
             if (limited) {
-                simulator.faults().rateLimit(vendor(source), source.defaultPerSecond());
+                simulator.faults().rateLimit(vendor(source), source.definition().defaultPerSecond());
             }
             Properties settings = new Properties();
             settings.putAll(DemoSetup.simulatorSettings(simulator));
@@ -179,7 +179,7 @@ public final class SyncBenchRun {
                 double bound = limited ? bound(source, minimal) : 0;
                 long minCalls = minimal.values().stream().mapToLong(Long::longValue).sum();
                 print("first", measure(app, source, liveHeap), args, members, limited, bound, minCalls, liveHeap);
-                if (limited && (long) source.defaultPerSecond() * 60 > source.defaultPerMinute()) {
+                if (limited && (long) source.definition().defaultPerSecond() * 60 > source.definition().defaultPerMinute()) {
                     // the first run spent the minute's budget (Feishu): a scheduled run starts with a
                     // fresh minute, and the bound assumes one
                     Thread.sleep(61_000);
@@ -304,7 +304,7 @@ public final class SyncBenchRun {
     static double bound(SourceName source, Map<String, Long> minimal) {
         double seconds = 0;
         for (long n : minimal.values()) {
-            seconds += seconds(n, source.defaultPerSecond(), source.defaultPerMinute());
+            seconds += seconds(n, source.definition().defaultPerSecond(), source.definition().defaultPerMinute());
         }
         return seconds;
     }

@@ -35,7 +35,7 @@ class TenantSettingsTest {
     }
 
     @Test
-    void aTenantMirrorsItsVendorsKeysWithTheVendorsDefaults() {
+    void aTenantMirrorsItsSourcesKeysWithTheSourcesDefaults() {
         OrgSyncSettings settings = load();
         assertThat(settings.tenants()).containsOnlyKeys("east", "west");
         SourceSettings east = settings.tenants().get("east");
@@ -58,7 +58,7 @@ class TenantSettingsTest {
                 .containsExactly("wecom-school", "tenants.east", "tenants.west");
         assertThat(settings.byPrefix("tenants.west")).contains(west);
         assertThat(settings.byPrefix("wecom-school")).contains(settings.source(SourceName.WECOM_SCHOOL));
-        assertThat(settings.vendorsInUse()).containsExactly(SourceName.WECOM_SCHOOL, SourceName.FEISHU,
+        assertThat(settings.sourcesInUse()).containsExactly(SourceName.WECOM_SCHOOL, SourceName.FEISHU,
                 SourceName.WUHAN_EDU);
     }
 
@@ -118,7 +118,7 @@ class TenantSettingsTest {
     void aBadTenantValueNamesItsKey(String key, String value, String named) {
         values.put(key, value);
         if (key.equals("orgsync.tenants.west.tenant")) {
-            // the same tenant under the same vendor: two runs would overwrite each other
+            // the same tenant under the same source: two runs would overwrite each other
             values.put("orgsync.tenants.west.source", "feishu");
             values.put("orgsync.tenants.west.app-secret", "west-s3cret");
         }

@@ -29,7 +29,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Three tenants across two vendors in one bundle: two Feishu apps of two different companies and
+ * Three tenants of two sources in one bundle: two Feishu apps of two different companies and
  * one WeCom school, each on its own simulated vendor host with its own credentials and org. Each
  * must come out exactly as the source's own single-tenant route gives the same org, and a rejected
  * secret must fail its tenant alone.
@@ -89,7 +89,7 @@ class ManyTenantsSyncTest {
     }
 
     @Test
-    void threeTenantsAcrossTwoVendorsSyncIndependently() throws Exception {
+    void threeTenantsOfTwoSourcesSyncIndependently() throws Exception {
         Path exports = dir.resolve("exports");
         Map<String, Manifest> manifests = runAll(tenants(exports));
 
@@ -180,7 +180,7 @@ class ManyTenantsSyncTest {
     }
 
     @Test
-    void eachTenantHasItsOwnRoutesFromItsVendorsTemplate() {
+    void eachTenantHasItsOwnRoutesFromItsSourcesTemplate() {
         try (OrgSyncApp app = Harness.start(tenants(dir.resolve("exports")))) {
             List<String> routes = app.context().getRoutes().stream().map(r -> r.getRouteId()).sorted().toList();
             assertThat(routes).contains("tenant-hq-sync", "tenant-hq-schedule", "tenant-branch-sync",

@@ -1,0 +1,111 @@
+package io.orgsync.source;
+
+import io.orgsync.config.SettingsReader;
+import io.orgsync.config.SourceSettings;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything about one source that lives outside its route file, its Kamelet and its simulator
+ * API, so that settings, beans and routes are made for every tenant alike and a new source is a
+ * new package rather than a branch in each of them. Each {@code io.orgsync.source.<vendor>}
+ * package implements it once; {@link io.orgsync.config.SourceName} lists the implementations.
+ *
+ * <p>The keys every source has ({@code base-url}, {@code tenant}, {@code schedule},
+ * {@code max-requests-per-second}, {@code max-requests-per-minute}, {@code root-department-id},
+ * and {@code concurrency} when it {@link #fetchesInParallel()}) are read by
+ * {@code OrgSyncSettings}, with the defaults given here, so that they mean the same everywhere.
+ */
+public interface SourceDefinition {
+
+    /**
+     * The name in {@code orgsync.sources} and {@code orgsync.tenants.<name>.source}; also the stem
+     * of its keys ({@code orgsync.<id>.*}), its route file ({@code <id>.camel.yaml}), its route
+     * template ({@code <id>-sync-template}), its Kamelet and its export folder.
+     */
+    String id();
+
+    String defaultBaseUrl();
+
+    /** {@code null} where the root is not a department id of its own (Wuhan's is its top org). */
+    String defaultRootDepartmentId();
+
+    int defaultPerSecond();
+
+    int defaultPerMinute();
+
+    /**
+     * Requests in flight at once during a run. A handful is enough to keep a loopback-fast run at
+     * the rate limit over real round trips; WeCom's 45033 concurrency cap is unpublished, and 5 is
+     * the usual cautious assumption. Wuhan pages by number through one listing, and its notes ask
+     * for one request in flight per school: it has no such setting.
+     */
+    default int defaultConcurrency() {
+        return fetchesInParallel() ? 5 : 1;
+    }
+
+    /**
+     * {@code false} for a source read one request after another: it has no {@code concurrency}
+     * key, no fetch pool and no {@code fetchPool} route parameter.
+     */
+    default boolean fetchesInParallel() {
+        return true;
+    }
+
+    /**
+     * The credential keys, each required once the tenant is enabled (listed in
+     * {@code orgsync.sources} or {@code orgsync.tenants}): the app or corp, its secret, and
+     * anything else without which no request can be made.
+     */
+    List<String> credentialKeys();
+
+    /**
+     * The credential whose value names the tenant unless {@code tenant} is set: one corp or app
+     * is one directory, but one Wuhan app may serve several schools, each its own top org.
+     */
+    default String tenantCredential() {
+        return credentialKeys().get(0);
+    }
+
+    /**
+     * The source's own settings by key suffix (a choice of API, of id type), validated. Asked
+     * whether or not the tenant is enabled, like every key, so a typo is refused at the first start.
+     *
+     * @param key the full key of a suffix, under the source's own keys or a named tenant's
+     */
+    default Map<String, String> options(SettingsReader in, UnaryOperator<String> key) {
+        return Map.of();
+    }
+
+    /** The tenant's client is shared machinery; the dialect is what the vendor's API makes its own. */
+    VendorDialect dialect(SourceSettings tenant, Clock clock);
+
+    /**
+     * A tenant's beans beside its {@code Api} and {@code FetchPool}, by kind: at least its
+     * {@code Normaliser}. Each is bound under the tenant's bean name of that kind.
+     */
+    Map<String, Object> beans(SourceSettings tenant);
+
+    /**
+     * Parameters of {@code <id>-sync-template} beyond those every source's template takes
+     * ({@code route}, {@code configured}, {@code api}, {@code normaliser}, {@code publish}, and
+     * {@code fetchPool} when it {@link #fetchesInParallel()}).
+     *
+     * @param beanName the tenant's bean name of a kind from {@link #beans}
+     */
+    default Map<String, String> syncParameters(SourceSettings tenant, UnaryOperator<String> beanName) {
+        return Map.of();
+    }
+
+    /**
+     * Routes a tenant needs beside its sync, by part: template {@code <id>-<part>-template} becomes
+     * route {@code <route>-<part>}, with the tenant's {@code route}, {@code api} and
+     * {@code normaliser}.
+     */
+    default List<String> helperRoutes() {
+        return List.of();
+    }
+}

@@ -1,0 +1,83 @@
+package io.orgsync.source.wuhan;
+
+import io.orgsync.config.SourceSettings;
+import io.orgsync.source.SourceDefinition;
+import io.orgsync.source.VendorDialect;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Wuhan Education Cloud ({@code wuhan-edu}): one school's orgs, teachers, students and parents
+ * under its top org.
+ */
+public final class WuhanEduSource implements SourceDefinition {
+
+    private static final String TOP_ORG_ID = "top-org-id";
+
+    @Override
+    public String id() {
+        return WuhanNormaliser.SOURCE;
+    }
+
+    @Override
+    public String defaultBaseUrl() {
+        return "https://api.wuhaneduyun.cn";
+    }
+
+    /** The school itself: its top org. */
+    @Override
+    public String defaultRootDepartmentId() {
+        return null;
+    }
+
+    /** Wuhan documents no limit ("请求数限制: 否"); 20/s paces it anyway, gently. */
+    @Override
+    public int defaultPerSecond() {
+        return 20;
+    }
+
+    @Override
+    public int defaultPerMinute() {
+        return 1_200;
+    }
+
+    /** It reads one numbered listing page after page, and its notes ask for one request in flight. */
+    @Override
+    public boolean fetchesInParallel() {
+        return false;
+    }
+
+    /** Without its top org no listing can be asked for: it is as required as the app's own. */
+    @Override
+    public List<String> credentialKeys() {
+        return List.of("app-id", "app-key", TOP_ORG_ID);
+    }
+
+    @Override
+    public String tenantCredential() {
+        return TOP_ORG_ID;
+    }
+
+    @Override
+    public VendorDialect dialect(SourceSettings tenant, Clock clock) {
+        return new WuhanDialect(tenant.prefix(), tenant.credential("app-id"), tenant.credential("app-key"), clock);
+    }
+
+    @Override
+    public Map<String, Object> beans(SourceSettings tenant) {
+        return Map.of("Normaliser", new WuhanNormaliser(tenant.credential(TOP_ORG_ID), tenant.rootDepartmentId(),
+                tenant.key("")));
+    }
+
+    @Override
+    public Map<String, String> syncParameters(SourceSettings tenant, UnaryOperator<String> beanName) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("topOrgId", tenant.credential(TOP_ORG_ID));
+        parameters.put("rootDepartmentId", tenant.customRootDepartmentId());
+        return parameters;
+    }
+}

@@ -1,0 +1,133 @@
+package io.orgsync;
+
+import io.orgsync.config.OrgSyncSettings;
+import io.orgsync.config.SourceName;
+import io.orgsync.config.SourceSettings;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The names the route files use — template ids, route ids, {@code {{api}}}, {@code {{normaliser}}},
+ * {@code {{fetchPool}}}, {@code {{studentsInOrder}}} — and the beans bound under them, for every
+ * source's own tenant and a named one. The YAML routes only run with exactly these.
+ */
+class TenantBeansAndRoutesTest {
+
+    private static final Map<String, String> KEYS = Map.of(
+            "orgsync.sources", "wecom,wecom-school,feishu,wuhan-edu",
+            "orgsync.wecom.corp-id", "ww-company",
+            "orgsync.wecom.corp-secret", "wecom-s3cret",
+            "orgsync.wecom-school.corp-id", "ww-school",
+            "orgsync.wecom-school.corp-secret", "school-s3cret",
+            "orgsync.feishu.app-id", "cli_feishu",
+            "orgsync.feishu.app-secret", "feishu-s3cret",
+            "orgsync.wuhan-edu.app-id", "wuhan-app",
+            "orgsync.wuhan-edu.app-key", "wuhan-s3cret",
+            "orgsync.wuhan-edu.top-org-id", "school-top");
+
+    private static OrgSyncSettings settings(Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>(KEYS);
+        values.putAll(extra);
+        return OrgSyncSettings.load(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    /** template | route id | node id prefix | parameters, one line per route. */
+    private static List<String> described(SourceSettings tenant) {
+        return TenantRoutes.syncRoute(tenant, "direct:publish-here").routes().stream()
+                .map(r -> r.template() + " | " + r.routeId() + " | " + r.prefixId() + " | "
+                        + new java.util.TreeMap<>(r.parameters()))
+                .toList();
+    }
+
+    @Test
+    void eachSourcesOwnTenantKeepsItsRoutesAndParameters() {
+        OrgSyncSettings settings = settings(Map.of());
+        assertThat(described(settings.source(SourceName.WECOM))).containsExactly(
+                "wecom-sync-template | wecom-sync | null | {api=wecomApi, configured=wecom, fetchPool=wecomFetchPool, "
+                        + "normaliser=wecomNormaliser, publish=direct:publish-here, route=wecom}",
+                "wecom-department-members-template | wecom-department-members | null | {api=wecomApi, "
+                        + "normaliser=wecomNormaliser, route=wecom}");
+        assertThat(described(settings.source(SourceName.WECOM_SCHOOL))).containsExactly(
+                "wecom-school-sync-template | wecom-school-sync | null | {api=wecomSchoolApi, configured=wecom-school, "
+                        + "fetchPool=wecomSchoolFetchPool, normaliser=wecomSchoolNormaliser, "
+                        + "publish=direct:publish-here, rootDepartmentId=, route=wecom-school, "
+                        + "studentsInOrder=wecomSchoolStudentsInOrder}");
+        assertThat(described(settings.source(SourceName.FEISHU))).containsExactly(
+                "feishu-sync-template | feishu-sync | null | {api=feishuApi, configured=feishu, "
+                        + "fetchPool=feishuFetchPool, normaliser=feishuNormaliser, publish=direct:publish-here, "
+                        + "route=feishu}");
+        assertThat(described(settings.source(SourceName.WUHAN_EDU))).containsExactly(
+                "wuhan-edu-sync-template | wuhan-edu-sync | null | {api=wuhanEduApi, configured=wuhan-edu, "
+                        + "normaliser=wuhanEduNormaliser, publish=direct:publish-here, rootDepartmentId=, "
+                        + "route=wuhan-edu, topOrgId=school-top}");
+    }
+
+    @Test
+    void aCustomRootReachesTheRoutesThatAskForIt() {
+        OrgSyncSettings settings = settings(Map.of("orgsync.wecom-school.root-department-id", "7",
+                "orgsync.wuhan-edu.root-department-id", "grade-1", "orgsync.feishu.root-department-id", "od-1"));
+        assertThat(described(settings.source(SourceName.WECOM_SCHOOL)).get(0)).contains("rootDepartmentId=7,");
+        assertThat(described(settings.source(SourceName.WUHAN_EDU)).get(0)).contains("rootDepartmentId=grade-1,");
+        assertThat(described(settings.source(SourceName.FEISHU)).get(0)).doesNotContain("rootDepartmentId");
+    }
+
+    @Test
+    void aNamedTenantsRoutesAndBeansAreItsOwn() {
+        OrgSyncSettings settings = settings(Map.of("orgsync.tenants", "east",
+                "orgsync.tenants.east.source", "wecom",
+                "orgsync.tenants.east.corp-id", "ww-east",
+                "orgsync.tenants.east.corp-secret", "east-s3cret"));
+        assertThat(described(settings.tenants().get("east"))).containsExactly(
+                "wecom-sync-template | tenant-east-sync | tenant-east- | {api=tenants.east.api, "
+                        + "configured=tenants.east, fetchPool=tenants.east.fetchPool, "
+                        + "normaliser=tenants.east.normaliser, publish=direct:publish-here, route=tenant-east}",
+                "wecom-department-members-template | tenant-east-department-members | tenant-east- | "
+                        + "{api=tenants.east.api, normaliser=tenants.east.normaliser, route=tenant-east}");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SourceName.class)
+    void bindTenantBindsTheBeansItsRoutesName(SourceName name) throws Exception {
+        OrgSyncSettings settings = settings(Map.of());
+        SourceSettings tenant = settings.source(name);
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            new OrgSyncConfiguration(settings, Clock.systemUTC()).bindTenant(context, tenant);
+            Map<String, String> bound = new LinkedHashMap<>();
+            for (String kind : List.of("Api", "Normaliser", "FetchPool", "StudentsInOrder")) {
+                Object bean = context.getRegistry().lookupByName(OrgSyncConfiguration.beanName(tenant, kind));
+                if (bean != null) {
+                    bound.put(kind, bean.getClass().getSimpleName());
+                }
+            }
+            Map<String, String> expected = new LinkedHashMap<>();
+            expected.put("Api", "VendorApi");
+            expected.put("Normaliser", switch (name) {
+                case WECOM -> "WecomNormaliser";
+                case WECOM_SCHOOL -> "WecomSchoolNormaliser";
+                case FEISHU -> "FeishuNormaliser";
+                case WUHAN_EDU -> "WuhanNormaliser";
+            });
+            assertThat(new TreeSet<>(bound.keySet())).containsExactlyElementsOf(new TreeSet<>(switch (name) {
+                case WECOM, FEISHU -> List.of("Api", "Normaliser", "FetchPool");
+                case WECOM_SCHOOL -> List.of("Api", "Normaliser", "FetchPool", "StudentsInOrder");
+                case WUHAN_EDU -> List.of("Api", "Normaliser");
+            }));
+            assertThat(bound).containsAllEntriesOf(expected);
+            if (name == SourceName.WECOM_SCHOOL) {
+                assertThat(bound).containsEntry("StudentsInOrder", "InSplitOrder");
+            }
+        }
+    }
+}
