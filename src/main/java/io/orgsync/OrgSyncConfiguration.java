@@ -135,7 +135,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     /** A tenant's client, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */
     public void bindTenant(CamelContext context, SourceSettings tenant) {
         SourceDefinition source = tenant.name().definition();
-        context.getRegistry().bind(beanName(tenant, "Api"), new VendorApi(client(tenant, source.dialect(tenant, clock))));
+        context.getRegistry().bind(beanName(tenant, "Api"), new VendorApi(client(context, tenant, source.dialect(tenant, clock))));
         source.beans(tenant).forEach((kind, bean) -> context.getRegistry().bind(beanName(tenant, kind), bean));
         if (source.fetchesInParallel()) {
             bindFetchPool(context, tenant);
@@ -144,18 +144,24 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
 
     /**
      * {@code <source>FetchPool}: the threads a source's parallel splits fetch on, one pool per source
-     * so a slow vendor never starves another's run. The client bounds the requests in flight to
-     * {@code concurrency}; the pool has twice that many threads, so that while some map answers
-     * (parsing and normalising a hundred people takes about as long as the request) the others
-     * keep requests going. With as many threads as requests, mapping held WeCom at 83 calls a
-     * second against a pacing of 95. A concurrency of 1 stays one thread: a serial run, in which
-     * no request waits with a token that the one before it may find expired. The pacing, shared by
-     * the threads, bounds their rate. Camel shuts the pool down with the context.
+     * so a slow vendor never starves another's run. The client keeps as many requests in flight as
+     * the pace fills over the round trip, at most {@code concurrency} (the ceiling); the pool has
+     * four threads more, so that while some map answers (parsing and normalising a hundred people
+     * takes about as long as a loopback request; two cores map two at a time) the others keep
+     * requests going even at the ceiling. With as many threads as requests, mapping held WeCom at
+     * 83 calls a second against a pacing of 95. A thread holds one answer at a time, so the pool
+     * also bounds the answers being read and mapped at once: the ceiling and four, where twice the
+     * ceiling would have held 64 (answers that wait in {@code InSplitOrder} for an earlier one come
+     * on top).
+     * A concurrency of 1 stays one thread: a serial run, in which no request waits with a token that
+     * the one before it may find expired. The pacing, shared by the threads, bounds their rate.
+     * Camel shuts the pool down with the context.
      */
     private void bindFetchPool(CamelContext context, SourceSettings source) {
         String name = source.routeName();
         String bean = beanName(source, "FetchPool");
-        int threads = source.concurrency() == 1 ? 1 : 2 * source.concurrency();
+        int mapping = 4;
+        int threads = source.concurrency() == 1 ? 1 : source.concurrency() + mapping;
         ExecutorService pool = context.getExecutorServiceManager().newThreadPool(this, "orgsync-" + name + "-fetch",
                 new ThreadPoolProfileBuilder(bean).poolSize(threads).maxPoolSize(threads).maxQueueSize(-1).build());
         context.getRegistry().bind(bean, ExecutorService.class, pool);
@@ -200,8 +206,25 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         return camel + kind;
     }
 
-    private VendorClient client(SourceSettings source, VendorDialect dialect) {
-        return new VendorClient(source.prefix(), source.baseUrl(), dialect, settings.http(),
+    /**
+     * The client's connections are closed with the context: left open, every stopped context kept
+     * a pool of idle connections to the vendor, which a vendor (or the simulator, past 200 idle
+     * connections) closes under the next client, each reuse then failing as a transient fault.
+     */
+    private VendorClient client(CamelContext context, SourceSettings source, VendorDialect dialect) {
+        VendorClient client = new VendorClient(source.prefix(), source.baseUrl(), dialect, settings.http(),
                 new RequestPacer(source.maxRequestsPerSecond(), source.maxRequestsPerMinute(), source.concurrency()));
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    client.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            client.close();
+            throw new IllegalStateException("cannot register the vendor client with Camel", e);
+        }
+        return client;
     }
 }

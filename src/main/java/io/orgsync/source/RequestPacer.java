@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
  * other one left before it and was answered after the second began, less than a second before
  * it left, so it was counted when it left. A round trip of r seconds so costs r/(1 + r) of the
  * rate, 2 % for WeCom's 20 ms, where keeping one place of the second free per request that may
- * be in flight would cost 5 % (5 of 100) at any round trip. Requests that wake late may leave
- * together; the rule above still counts each of them.
+ * be in flight would cost the whole ceiling's share (32 of 100) at any round trip. Requests that
+ * wake late may leave together; the rule above still counts each of them.
  *
  * <p>Within the second, requests are spaced 1/perSecond s apart rather than sent as a burst.
  *
@@ -68,9 +68,17 @@ public final class RequestPacer {
         this.nanoClock = nanoClock;
     }
 
-    /** The requests in flight at once that callers allow for (the client's own bound). */
+    /**
+     * The most requests in flight at once that callers allow for ({@code orgsync.<source>.concurrency}):
+     * a ceiling; the client keeps as many in flight as this pace fills over the round trip.
+     */
     public int concurrency() {
         return concurrency;
+    }
+
+    /** The per-second limit, per API: the pace the client sizes its requests in flight to. */
+    public int perSecond() {
+        return perSecond;
     }
 
     /**

@@ -38,13 +38,13 @@ public interface SourceDefinition {
     int defaultPerMinute();
 
     /**
-     * Requests in flight at once during a run. A handful is enough to keep a loopback-fast run at
-     * the rate limit over real round trips; WeCom's 45033 concurrency cap is unpublished, and 5 is
-     * the usual cautious assumption. Wuhan pages by number through one listing, and its notes ask
-     * for one request in flight per school: it has no such setting.
+     * The most requests in flight at once during a run: a ceiling. The client keeps as many in
+     * flight as the per-second pace fills over the measured round trip, and two more; the ceiling
+     * only decides how slow a vendor can be before the pace is lost. A source read one request
+     * after another has none.
      */
     default int defaultConcurrency() {
-        return fetchesInParallel() ? 5 : 1;
+        return fetchesInParallel() ? 16 : 1;
     }
 
     /**

@@ -40,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Semaphore;
 import java.util.StringJoiner;
 
 /**
@@ -68,9 +67,10 @@ public final class VendorClient {
     private final HttpSettings settings;
     private final RequestPacer pacer;
     /**
-     * Requests on their way or being answered. Held from before pacing until the answer's last
-     * byte, not while it is parsed and mapped: the fetch pool has more threads than this, so a
-     * thread mapping one answer does not keep the next request from leaving.
+     * Requests on their way or being answered, as many as the pace fills over the measured round
+     * trip ({@link InFlightSizing}). Held from before pacing until the answer's last byte, not while
+     * it is parsed and mapped: the fetch pool has more threads than the ceiling, so a thread mapping
+     * one answer does not keep the next request from leaving.
      */
     private final InFlight inFlight;
     private final TokenCache tokens;
@@ -87,11 +87,12 @@ public final class VendorClient {
         this.dialect = dialect;
         this.settings = settings;
         this.pacer = pacer;
-        this.inFlight = new InFlight(pacer.concurrency());
+        this.inFlight = new InFlight(source, pacer.concurrency(), pacer.perSecond());
         this.tokens = new TokenCache(Clock.systemUTC());
         this.http = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        // every request in flight has a connection of its own; the token call may add one
+                        // every request in flight has a connection of its own, up to the ceiling; the token
+                        // call may add one
                         .setMaxConnPerRoute(pacer.concurrency() + 1)
                         .setMaxConnTotal(pacer.concurrency() + 1)
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -113,6 +114,11 @@ public final class VendorClient {
 
     public String source() {
         return source;
+    }
+
+    /** Closes the connections to the vendor; a call after this fails. */
+    public void close() {
+        http.close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
     }
 
     /**
@@ -265,7 +271,10 @@ public final class VendorClient {
         inFlight.acquire(run);
         try (RequestPacer.Departure sent = pacer.acquire(dialect.api(path))) {
             run.countApiCall();
+            long sentAt = System.nanoTime();
             response = receive(method, path, request);
+            // a timeout or a cut connection is no round trip: it would size for a vendor that does not answer
+            inFlight.answered(run, System.nanoTime() - sentAt);
         } finally {
             inFlight.release();
         }
@@ -414,58 +423,5 @@ public final class VendorClient {
             return runtime;
         }
         return VendorFailure.fail(String.valueOf(cause), cause);
-    }
-
-    /**
-     * The calls in flight, which WeCom's 45033 ("too many concurrent calls"; its cap is unpublished)
-     * says to lower: a 45033 takes one permit away for the rest of the run, down to one call at a
-     * time. Only a call sent under the current limit lowers it; the other calls refused in the same
-     * burst were sent under the old one, and counting them too would go below the vendor's cap.
-     * The next run starts at the configured concurrency again.
-     */
-    private final class InFlight extends Semaphore {
-        private final int configured;
-        private int lowered;
-        private volatile int generation;
-        private volatile String loweredInRun;
-
-        InFlight(int configured) {
-            super(configured, true);
-            this.configured = configured;
-        }
-
-        void acquire(RunContext run) throws InterruptedException {
-            if (loweredInRun != null) {
-                restoreUnless(run);
-            }
-            acquire();
-        }
-
-        int generation() {
-            return generation;
-        }
-
-        /** Called after {@link #acquire(RunContext)} has given back what an earlier run took away. */
-        synchronized void lower(RunContext run, int sentUnder) {
-            if (sentUnder != generation || configured - lowered <= 1) {
-                return;
-            }
-            reducePermits(1);
-            lowered++;
-            generation++;
-            loweredInRun = run.runId();
-            LOG.warn("{}: the vendor refused the number of concurrent calls; {} in flight at most for the rest of "
-                    + "run {} (orgsync.{}.concurrency is {})", source, configured - lowered, run.runId(), source,
-                    configured);
-        }
-
-        /** Gives back what an earlier run took away. */
-        private synchronized void restoreUnless(RunContext current) {
-            if (loweredInRun != null && !loweredInRun.equals(current.runId())) {
-                release(lowered);
-                lowered = 0;
-                loweredInRun = null;
-            }
-        }
     }
 }

@@ -23,6 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * state in embedded H2), each a first sync and then a second with nothing changed ("sync=again",
  * in the same JVM), "pg" lifted into the file sink and the jdbc tables in embedded PostgreSQL, "256m" lifted at {@code -Xmx256m}. Every other run gets {@code -Xmx2g}. A run still going after
  * {@code -Dbench.timeout-seconds} (600) is killed and reported as such.
+ *
+ * <p>{@code -Dbench.rtt-ms=40} makes the simulator answer every request that long after it came
+ * (0, the default: as fast as loopback allows). A real vendor is tens of milliseconds away, and
+ * the requests a run keeps in flight matter only then. {@code -Dbench.syncs=first} skips the
+ * second sync (and, for Feishu, the minute it waits before it), when only first syncs are compared.
  */
 class SyncBenchmark {
 
@@ -34,6 +39,8 @@ class SyncBenchmark {
         List<String> sources = list("bench.sources", "wecom,wecom-school,feishu,wuhan-edu");
         List<String> sizes = list("bench.sizes", "10000,100000");
         List<String> runs = list("bench.runs", "limited,lifted,pg,256m");
+        String rttMs = Integer.toString(Integer.getInteger("bench.rtt-ms", 0));
+        String syncs = System.getProperty("bench.syncs", "first,again");
         Path work = Files.createTempDirectory("orgsync-bench");
         List<String> lines = new ArrayList<>();
         for (String size : sizes) {
@@ -43,9 +50,9 @@ class SyncBenchmark {
                     String db = run.equals("pg") ? "pg" : "h2";
                     String xmx = run.equals("256m") ? "-Xmx256m" : "-Xmx2g";
                     Path dir = work.resolve(source + "-" + size + "-" + run);
-                    Process simulator = simulator(source, size, mode, dir);
+                    Process simulator = simulator(source, size, mode, dir, rttMs);
                     try {
-                        lines.add(fork(xmx, source, size, mode, db, dir.toString()));
+                        lines.add(fork(xmx, source, size, mode, db, dir.toString(), rttMs, syncs));
                     } finally {
                         simulator.getOutputStream().close();
                         if (!simulator.waitFor(30, TimeUnit.SECONDS)) {
@@ -66,7 +73,8 @@ class SyncBenchmark {
      * The simulator in a JVM of its own (it holds the whole generated organisation): started, and
      * waited for until it has written the settings that point the run at it.
      */
-    private static Process simulator(String source, String size, String mode, Path dir) throws Exception {
+    private static Process simulator(String source, String size, String mode, Path dir, String rttMs)
+            throws Exception {
         Files.createDirectories(dir);
         String java = ProcessHandle.current().info().command().orElse("java");
         // C1 only: a vendor's JIT does not run on the bundle's cores, but the simulator's C2 kept
@@ -74,7 +82,7 @@ class SyncBenchmark {
         // (1.5-2 of the two cores' CPU seconds in a lifted 100,000-member Feishu sync)
         Process process = new ProcessBuilder(java, "-Xmx6g", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1",
                 "-Dfile.encoding=UTF-8", "-cp", System.getProperty("java.class.path"), SyncBenchRun.class.getName(),
-                "simulate", source, size, mode, dir.toString())
+                "simulate", source, size, mode, dir.toString(), rttMs)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("simulator.log").toFile()).start();
         Path ready = dir.resolve(SyncBenchRun.SIMULATOR_FILE);
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);

@@ -433,8 +433,44 @@ class WecomSyncTest {
 
     @Test
     void tooManyConcurrentCallsLowerTheRunsConcurrencyToWhatTheVendorTakes() {
-        // WeCom's cap is unpublished; this one lets 2 calls through at once and the run sends 5
+        // WeCom's cap is unpublished; this one lets 2 calls through at once and the run sends 5: the
+        // ceiling, as the rate is lifted so far that any round trip asks for more
+        Map<String, String> fiveInFlight = Map.of("orgsync.wecom.concurrency", "5",
+                "orgsync.wecom.max-requests-per-second", "100000", "orgsync.wecom.max-requests-per-minute", "6000000");
         simulator.faults().slow(Vendor.WECOM, java.time.Duration.ofMillis(20)).wecomConcurrencyCap(2);
+        // the simulator counts its refusals from its start, across the tests that share it
+        long refusedBefore = simulator.faults().wecomInFlightRefusals();
+        ListAppender<ILoggingEvent> clientLog = new ListAppender<>();
+        clientLog.start();
+        Logger client = (Logger) LoggerFactory.getLogger(io.orgsync.source.VendorClient.class);
+        client.addAppender(clientLog);
+        try {
+            Manifest manifest = syncOnce(fiveInFlight);
+
+            assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
+            assertThat(manifest.members()).isEqualTo(company.employees().size());
+            long refused = simulator.faults().wecomInFlightRefusals() - refusedBefore;
+            assertThat(refused).isPositive();
+            assertThat(manifest.retries()).isEqualTo(refused);
+            // one call fewer per refusal of a call sent under the current limit: 5, 4, 3, then 2,
+            // which WeCom takes; refusals of calls sent before a lowering lower nothing more
+            assertThat(lowerings(clientLog, manifest.runId())).containsExactly(4, 3, 2);
+
+            Manifest next = syncOnce(fiveInFlight);
+            assertThat(next.status()).isEqualTo(RunStatus.SUCCESS);
+            assertThat(lowerings(clientLog, next.runId()))
+                    .as("the next run starts at the configured concurrency again").containsExactly(4, 3, 2);
+        } finally {
+            client.detachAppender(clientLog);
+        }
+    }
+
+    @Test
+    void aFarVendorGetsAsManyCallsInFlightAsItsPaceFillsOverTheRoundTrip() {
+        // 100 calls a second over 60 ms or more ask for at least 6 + 2 in flight, past this cap of 4;
+        // the default ceiling (32) allows them, a fixed handful would not have reached the cap
+        simulator.faults().slow(Vendor.WECOM, java.time.Duration.ofMillis(60)).wecomConcurrencyCap(4);
+        long refusedBefore = simulator.faults().wecomInFlightRefusals();
         ListAppender<ILoggingEvent> clientLog = new ListAppender<>();
         clientLog.start();
         Logger client = (Logger) LoggerFactory.getLogger(io.orgsync.source.VendorClient.class);
@@ -444,17 +480,12 @@ class WecomSyncTest {
 
             assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
             assertThat(manifest.members()).isEqualTo(company.employees().size());
-            long refused = simulator.faults().wecomInFlightRefusals();
-            assertThat(refused).isPositive();
-            assertThat(manifest.retries()).isEqualTo(refused);
-            // one call fewer per refusal of a call sent under the current limit: 5, 4, 3, then 2,
-            // which WeCom takes; refusals of calls sent before a lowering lower nothing more
-            assertThat(lowerings(clientLog, manifest.runId())).containsExactly(4, 3, 2);
-
-            Manifest next = syncOnce(Map.of());
-            assertThat(next.status()).isEqualTo(RunStatus.SUCCESS);
-            assertThat(lowerings(clientLog, next.runId()))
-                    .as("the next run starts at the configured concurrency again").containsExactly(4, 3, 2);
+            assertThat(simulator.faults().wecomInFlightRefusals() - refusedBefore).as("calls past the vendor's 4 at once")
+                    .isPositive();
+            List<Integer> lowerings = lowerings(clientLog, manifest.runId());
+            assertThat(lowerings).as("from what the round trip asked for down to what the vendor takes")
+                    .isNotEmpty().isSortedAccordingTo(java.util.Comparator.reverseOrder()).endsWith(4);
+            assertThat(lowerings.get(0)).isGreaterThanOrEqualTo(7);
         } finally {
             client.detachAppender(clientLog);
         }
