@@ -6,6 +6,7 @@ import io.orgsync.config.SourceSettings;
 import io.orgsync.model.Department;
 import io.orgsync.source.VendorFailure;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class RunCoordinator implements AutoCloseable {
 
     public static final String MANIFEST = "orgsyncManifest";
     public static final String HELD = "orgsyncHeld";
+    /** The tenant's key prefix a sync route names before {@link #begin}: {@code feishu}, {@code tenants.<name>}. */
+    public static final String TENANT_KEYS = "orgsyncTenantKeys";
     /** Set when a run failed because of a setting the user must fix; {@code --run-once} exits 2. */
     public static final String MISCONFIGURED_KEY = "orgsyncMisconfiguredKey";
     /** The sinks' staged (not yet visible) publications of this run, committed together. */
@@ -90,10 +93,10 @@ public final class RunCoordinator implements AutoCloseable {
     }
 
     /**
-     * @param configured the tenant's key prefix, as its templated route passes it: a source id
+     * @param configured the tenant's key prefix, as its templated route sets it: a source id
      *                   ({@code feishu}, the source's own keys) or {@code tenants.<name>}
      */
-    public void begin(Exchange exchange, String configured) {
+    public void begin(Exchange exchange, @ExchangeProperty(TENANT_KEYS) String configured) {
         SourceSettings tenant = settings.byPrefix(configured)
                 .or(() -> Optional.ofNullable(kameletTenants.get(configured)))
                 .orElseThrow(() -> new IllegalArgumentException("no tenant configured as '" + configured + "' in route"));
