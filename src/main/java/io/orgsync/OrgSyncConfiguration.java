@@ -17,11 +17,12 @@ import io.orgsync.sink.jdbc.JdbcStore;
 import io.orgsync.source.Paging;
 import io.orgsync.source.RequestPacer;
 import io.orgsync.source.SourceDefinition;
-import io.orgsync.source.VendorApi;
-import io.orgsync.source.VendorClient;
+import io.orgsync.source.VendorCalls;
+import io.orgsync.source.VendorConnection;
 import io.orgsync.source.VendorDialect;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -33,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
@@ -79,6 +81,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind(org.apache.camel.spi.MaskingFormatter.CUSTOM_LOG_MASK_REF, new VendorLogMask());
         context.getRegistry().bind("paging", new Paging(settings.http().maxPages()));
 
+        vendorCalls(context);
         // every source's own beans, enabled or not, as before tenants existed; then each named tenant's
         for (SourceName name : SourceName.values()) {
             bindTenant(context, settings.source(name));
@@ -132,10 +135,12 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         }
     }
 
-    /** A tenant's client, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */
+    /** A tenant's vendor connection, normaliser and fetch pool under {@link #beanName} names; also a source Kamelet's. */
     public void bindTenant(CamelContext context, SourceSettings tenant) {
         SourceDefinition source = tenant.name().definition();
-        context.getRegistry().bind(beanName(tenant, "Api"), new VendorApi(client(context, tenant, source.dialect(tenant, clock))));
+        VendorConnection connection = connection(context, tenant, source.dialect(tenant, clock));
+        context.getRegistry().lookupByNameAndType(VendorCalls.BEAN, VendorCalls.class).register(tenant.prefix(), connection);
+        context.getRegistry().bind(beanName(tenant, "Connection"), connection);
         source.beans(tenant).forEach((kind, bean) -> context.getRegistry().bind(beanName(tenant, kind), bean));
         if (source.fetchesInParallel()) {
             bindFetchPool(context, tenant);
@@ -206,25 +211,47 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         return camel + kind;
     }
 
-    /**
-     * The client's connections are closed with the context: left open, every stopped context kept
-     * a pool of idle connections to the vendor, which a vendor (or the simulator, past 200 idle
-     * connections) closes under the next client, each reuse then failing as a transient fault.
-     */
-    private VendorClient client(CamelContext context, SourceSettings source, VendorDialect dialect) {
-        VendorClient client = new VendorClient(source.prefix(), source.baseUrl(), dialect, settings.http(),
+    private VendorConnection connection(CamelContext context, SourceSettings source, VendorDialect dialect) {
+        return new VendorConnection(source.prefix(), source.baseUrl().toString(), "direct:" + source.routeName() + "-token",
+                dialect, settings.http(),
                 new RequestPacer(source.maxRequestsPerSecond(), source.maxRequestsPerMinute(), source.concurrency()));
+    }
+
+    /**
+     * The mechanics every vendor call passes through ({@code routes/vendor-calls.camel.yaml}), and the
+     * camel-http components the calls go out on: timeouts from {@code orgsync.http.*}; connections
+     * enough for every tenant's requests in flight; no retry, redirect, cookie or decompression of
+     * the client's own, as retries and their counting are {@link VendorConnection}'s decisions.
+     */
+    private void vendorCalls(CamelContext context) {
+        VendorCalls calls = new VendorCalls();
+        calls.setCamelContext(context);
         try {
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() {
-                    client.close();
-                }
-            }, true, true);
+            context.addService(calls, true, true);
         } catch (Exception e) {
-            client.close();
-            throw new IllegalStateException("cannot register the vendor client with Camel", e);
+            throw new IllegalStateException("cannot register the vendor call mechanics with Camel", e);
         }
-        return client;
+        context.getRegistry().bind(VendorCalls.BEAN, calls);
+        int connections = 0;
+        for (SourceName name : SourceName.values()) {
+            connections += settings.source(name).concurrency() + 1;
+        }
+        for (SourceSettings tenant : settings.tenants().values()) {
+            connections += tenant.concurrency() + 1;
+        }
+        for (String scheme : List.of("http", "https")) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setConnectTimeout(settings.http().connectTimeout().toMillis());
+            http.setConnectionRequestTimeout(settings.http().readTimeout().toMillis());
+            // waiting for the answer and for each part of its body alike
+            http.setSoTimeout(settings.http().readTimeout().toMillis());
+            http.setResponseTimeout(settings.http().readTimeout().toMillis());
+            // every request in flight has a connection of its own, up to each tenant's ceiling; a token call may add one
+            http.setMaxTotalConnections(Math.max(connections, 20));
+            http.setConnectionsPerRoute(Math.max(connections, 20));
+            http.setFollowRedirects(false);
+            http.setHttpClientConfigurer(builder -> builder.disableAutomaticRetries().disableRedirectHandling()
+                    .disableContentCompression().disableCookieManagement().disableAuthCaching());
+        }
     }
 }

@@ -85,7 +85,7 @@ public final class TenantRoutes extends RouteBuilder {
         Map<String, Object> sync = new LinkedHashMap<>();
         sync.put("route", route);
         sync.put("configured", tenant.prefix());
-        sync.put("api", OrgSyncConfiguration.beanName(tenant, "Api"));
+        sync.put("vendor", vendor(tenant));
         sync.put("normaliser", OrgSyncConfiguration.beanName(tenant, "Normaliser"));
         sync.put("publish", publish);
         SourceDefinition source = tenant.name().definition();
@@ -95,11 +95,19 @@ public final class TenantRoutes extends RouteBuilder {
         sync.putAll(source.syncParameters(tenant, kind -> OrgSyncConfiguration.beanName(tenant, kind)));
         List<Instance> routes = new ArrayList<>();
         routes.add(new Instance(source.id() + "-sync-template", route + "-sync", prefix, sync));
+        routes.add(new Instance(source.id() + "-token-template", route + "-token", prefix,
+                Map.of("route", route, "vendor", vendor(tenant))));
         for (String part : source.helperRoutes()) {
             routes.add(new Instance(source.id() + "-" + part + "-template", route + "-" + part, prefix,
-                    Map.of("route", route, "api", OrgSyncConfiguration.beanName(tenant, "Api"),
+                    Map.of("route", route, "vendor", vendor(tenant),
                             "normaliser", OrgSyncConfiguration.beanName(tenant, "Normaliser"))));
         }
         return new Instances(routes);
+    }
+
+    /** The vendor's address as routes write it before a path: {@code https://qyapi.weixin.qq.com}. */
+    static String vendor(SourceSettings tenant) {
+        String base = tenant.baseUrl().toString();
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.Semaphore;
  */
 final class InFlight extends Semaphore {
 
-    /** The client's logger: a lowering is the client's news, where operators already look for it. */
-    private static final Logger LOG = LoggerFactory.getLogger(VendorClient.class);
+    /** The connection's logger: a lowering is news of the calls, where operators already look for it. */
+    private static final Logger LOG = LoggerFactory.getLogger(VendorConnection.class);
 
     private final String source;
     private final int ceiling;

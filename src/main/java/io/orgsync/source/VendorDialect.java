@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What differs between vendors: how a token is obtained, where it goes on a request, and what an
- * answer means. Everything else (pacing, retries, counting, size limits) is {@link VendorClient}'s.
+ * answer means. Everything else (pacing, retries, counting, size limits) is {@link VendorConnection}'s.
  */
 public interface VendorDialect {
 

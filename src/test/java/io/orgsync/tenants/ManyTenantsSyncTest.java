@@ -199,12 +199,12 @@ class ManyTenantsSyncTest {
             assertThat(routes).as("no source of its own is enabled").doesNotContain("feishu-sync", "wecom-school-sync");
             // a client each (token cache and pacer): the vendors limit per app, not per host
             var registry = app.context().getRegistry();
-            var hq = registry.lookupByNameAndType("tenants.hq.api", io.orgsync.source.VendorApi.class);
-            var branch = registry.lookupByNameAndType("tenants.branch.api", io.orgsync.source.VendorApi.class);
+            var hq = registry.lookupByNameAndType("tenants.hq.connection", io.orgsync.source.VendorConnection.class);
+            var branch = registry.lookupByNameAndType("tenants.branch.connection", io.orgsync.source.VendorConnection.class);
             assertThat(hq).isNotNull();
             assertThat(branch).isNotNull();
-            assertThat(hq.client()).isNotSameAs(branch.client());
-            assertThat(hq.client().source()).isEqualTo("tenants.hq");
+            assertThat(hq).isNotSameAs(branch);
+            assertThat(hq.source()).isEqualTo("tenants.hq");
         }
     }
 

@@ -18,7 +18,7 @@ import io.orgsync.source.Attributes;
 import io.orgsync.source.VendorText;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
-import io.orgsync.source.VendorApi;
+import io.orgsync.source.VendorCalls;
 import io.orgsync.source.VendorFailure;
 import io.orgsync.source.WireObject;
 import io.orgsync.source.feishu.FeishuWire.DepartmentPage;
@@ -194,7 +194,7 @@ public final class FeishuNormaliser {
             answer.add(member(run, User.from(listed), department));
         }
         page.advance(users.text("page_token"), users.flag("has_more"));
-        VendorApi.answerMapped(exchange);
+        VendorCalls.answerMapped(exchange);
     }
 
     /** Records one page of departments, queues them when walking, and moves the page state on. */

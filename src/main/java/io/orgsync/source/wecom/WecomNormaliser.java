@@ -15,7 +15,7 @@ import io.orgsync.run.RunFailedException;
 import io.orgsync.source.Attributes;
 import io.orgsync.source.VendorText;
 import io.orgsync.source.Paging;
-import io.orgsync.source.VendorApi;
+import io.orgsync.source.VendorCalls;
 import io.orgsync.source.VendorFailure;
 import io.orgsync.source.WireObject;
 import io.orgsync.source.wecom.WecomPlan.DepartmentMode;
@@ -211,7 +211,7 @@ public final class WecomNormaliser {
             User user = User.from(listed);
             answer.add(member(run, user, user.department()));
         }
-        VendorApi.answerMapped(exchange);
+        VendorCalls.answerMapped(exchange);
     }
 
     /** doCatch of user/list's 48009: switch to list_id + simplelist, unless the user forbade it. */
@@ -242,7 +242,7 @@ public final class WecomNormaliser {
             User user = User.from(listed);
             named.putIfAbsent(WecomPlan.key(user.userid()), user);
         }
-        VendorApi.answerMapped(exchange);
+        VendorCalls.answerMapped(exchange);
     }
 
     /** doCatch of user/simplelist's 48009: go on with ids and departments only. */

@@ -19,7 +19,7 @@ import io.orgsync.source.Attributes;
 import io.orgsync.source.VendorText;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
-import io.orgsync.source.VendorApi;
+import io.orgsync.source.VendorCalls;
 import io.orgsync.source.VendorFailure;
 import io.orgsync.source.wuhan.WuhanWire.ChildOrg;
 import io.orgsync.source.wuhan.WuhanWire.MemberPage;
@@ -151,7 +151,7 @@ public final class WuhanNormaliser {
             run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), child.orgId(), parentId,
                     VendorText.blankToNull(child.orgName()), type, child.displayOrder(), null, attributes));
         }
-        VendorApi.answerMapped(exchange);
+        VendorCalls.answerMapped(exchange);
     }
 
     /** The nodes whose children are asked for next; empty when the walk is done. */

@@ -442,7 +442,7 @@ class WecomSyncTest {
         long refusedBefore = simulator.faults().wecomInFlightRefusals();
         ListAppender<ILoggingEvent> clientLog = new ListAppender<>();
         clientLog.start();
-        Logger client = (Logger) LoggerFactory.getLogger(io.orgsync.source.VendorClient.class);
+        Logger client = (Logger) LoggerFactory.getLogger(io.orgsync.source.VendorConnection.class);
         client.addAppender(clientLog);
         try {
             Manifest manifest = syncOnce(fiveInFlight);
@@ -473,7 +473,7 @@ class WecomSyncTest {
         long refusedBefore = simulator.faults().wecomInFlightRefusals();
         ListAppender<ILoggingEvent> clientLog = new ListAppender<>();
         clientLog.start();
-        Logger client = (Logger) LoggerFactory.getLogger(io.orgsync.source.VendorClient.class);
+        Logger client = (Logger) LoggerFactory.getLogger(io.orgsync.source.VendorConnection.class);
         client.addAppender(clientLog);
         try {
             Manifest manifest = syncOnce(Map.of());

@@ -1,0 +1,119 @@
+package io.orgsync.source;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.spi.InterceptSendToEndpoint;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The mechanics of every vendor call, written once: the source routes send to plain camel-http
+ * endpoints ({@code toD: "{{vendor}}/cgi-bin/user/list?department_id=${body}"}), and the
+ * {@code interceptSendToEndpoint} of {@code routes/vendor-calls.camel.yaml} hands each such send
+ * here. The tenant whose run it is (exchange property {@value #TENANT_KEYS}, set before
+ * {@code runs.begin}) has its {@link VendorConnection}: token, pacing, requests in flight, retries,
+ * error classification; the request then goes out through the very endpoint the route wrote.
+ * A send to any other address, or outside a run, goes out unchanged.
+ */
+public final class VendorCalls extends ServiceSupport implements Processor, CamelContextAware {
+
+    /** The registry name the interceptor's {@code process} step refers to. */
+    public static final String BEAN = "orgsyncVendorCalls";
+    /** The same property {@code runs.begin} reads: the tenant's key prefix ({@code wecom}, {@code tenants.hq}). */
+    public static final String TENANT_KEYS = "orgsyncTenantKeys";
+
+    private final Map<String, VendorConnection> tenants = new ConcurrentHashMap<>();
+    private final Map<String, Producer> producers = new ConcurrentHashMap<>();
+    private CamelContext context;
+    private ProducerTemplate template;
+
+    /** The tenant with key prefix {@code keys} calls its vendor through {@code connection}. */
+    public void register(String keys, VendorConnection connection) {
+        connection.start(context);
+        tenants.put(keys, connection);
+    }
+
+    public VendorConnection connection(String keys) {
+        return tenants.get(keys);
+    }
+
+    /**
+     * Drops a mapped answer from its exchange. A parallel split's finished sub-exchanges stay
+     * reachable until the whole split ends, so each would otherwise keep its parsed answer: a
+     * 100,000-member run held every user/list answer, 200 MB of JSON trees, until the last came in.
+     */
+    public static void answerMapped(Exchange exchange) {
+        exchange.getMessage().setBody(null);
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        String uri = exchange.getProperty(ExchangePropertyKey.INTERCEPTED_ENDPOINT, String.class);
+        Producer producer = producer(uri);
+        String keys = exchange.getProperty(TENANT_KEYS, String.class);
+        VendorConnection tenant = keys == null ? null : tenants.get(keys);
+        if (tenant == null || !tenant.serves(uri)) {
+            producer.process(exchange);
+            return;
+        }
+        tenant.call(exchange, producer, template);
+    }
+
+    /**
+     * The route's own endpoint, undecorated by the interception. Vendor answers of every status come
+     * back as messages for the dialect to classify, and the body stays the answer's stream, read
+     * here under the size limit instead of cached whole first.
+     */
+    private Producer producer(String uri) {
+        return producers.computeIfAbsent(uri, key -> {
+            Endpoint endpoint = context.getEndpoint(key);
+            if (endpoint instanceof InterceptSendToEndpoint intercepted) {
+                endpoint = intercepted.getOriginalEndpoint();
+            }
+            if (endpoint instanceof HttpEndpoint http) {
+                http.setThrowExceptionOnFailure(false);
+                http.setDisableStreamCache(true);
+            }
+            try {
+                Producer producer = endpoint.createProducer();
+                ServiceHelper.startService(producer);
+                return producer;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot send to " + endpoint, e);
+            }
+        });
+    }
+
+    @Override
+    protected void doStart() {
+        template = context.createProducerTemplate();
+        ServiceHelper.startService(template);
+    }
+
+    @Override
+    protected void doStop() {
+        ServiceHelper.stopService(producers.values());
+        producers.clear();
+        ServiceHelper.stopService(template);
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.context = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+}
