@@ -139,7 +139,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     public void bindTenant(CamelContext context, SourceSettings tenant) {
         SourceDefinition source = tenant.name().definition();
         VendorConnection connection = connection(context, tenant, source.dialect(tenant, clock));
-        context.getRegistry().lookupByNameAndType(VendorCalls.BEAN, VendorCalls.class).register(tenant.prefix(), connection);
+        vendorCalls(context).register(tenant.prefix(), connection);
         context.getRegistry().bind(beanName(tenant, "Connection"), connection);
         source.beans(tenant).forEach((kind, bean) -> context.getRegistry().bind(beanName(tenant, kind), bean));
         if (source.fetchesInParallel()) {
@@ -218,12 +218,16 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The mechanics every vendor call passes through ({@code routes/vendor-calls.camel.yaml}), and the
+     * The mechanics every vendor call passes through ({@link VendorCalls}), and the
      * camel-http components the calls go out on: timeouts from {@code orgsync.http.*}; connections
      * enough for every tenant's requests in flight; no retry, redirect, cookie or decompression of
      * the client's own, as retries and their counting are {@link VendorConnection}'s decisions.
      */
-    private void vendorCalls(CamelContext context) {
+    private VendorCalls vendorCalls(CamelContext context) {
+        VendorCalls bound = context.getRegistry().lookupByNameAndType(VendorCalls.BEAN, VendorCalls.class);
+        if (bound != null) {
+            return bound;
+        }
         VendorCalls calls = new VendorCalls();
         calls.setCamelContext(context);
         try {
@@ -232,6 +236,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
             throw new IllegalStateException("cannot register the vendor call mechanics with Camel", e);
         }
         context.getRegistry().bind(VendorCalls.BEAN, calls);
+        context.getCamelContextExtension().registerEndpointCallback(calls);
         int connections = 0;
         for (SourceName name : SourceName.values()) {
             connections += settings.source(name).concurrency() + 1;
@@ -253,5 +258,6 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
             http.setHttpClientConfigurer(builder -> builder.disableAutomaticRetries().disableRedirectHandling()
                     .disableContentCompression().disableCookieManagement().disableAuthCaching());
         }
+        return calls;
     }
 }

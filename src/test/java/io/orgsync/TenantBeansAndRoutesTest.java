@@ -19,7 +19,7 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The names the route files use — template ids, route ids, {@code {{api}}}, {@code {{normaliser}}},
+ * The names the route files use — template ids, route ids, {@code {{vendor}}}, {@code {{normaliser}}},
  * {@code {{fetchPool}}}, {@code {{studentsInOrder}}} — and the beans bound under them, for every
  * source's own tenant and a named one. The YAML routes only run with exactly these.
  */
@@ -55,23 +55,27 @@ class TenantBeansAndRoutesTest {
     void eachSourcesOwnTenantKeepsItsRoutesAndParameters() {
         OrgSyncSettings settings = settings(Map.of());
         assertThat(described(settings.source(SourceName.WECOM))).containsExactly(
-                "wecom-sync-template | wecom-sync | null | {api=wecomApi, configured=wecom, fetchPool=wecomFetchPool, "
-                        + "normaliser=wecomNormaliser, publish=direct:publish-here, route=wecom}",
-                "wecom-department-members-template | wecom-department-members | null | {api=wecomApi, "
-                        + "normaliser=wecomNormaliser, route=wecom}");
+                "wecom-sync-template | wecom-sync | null | {configured=wecom, fetchPool=wecomFetchPool, "
+                        + "normaliser=wecomNormaliser, publish=direct:publish-here, route=wecom, vendor=https://qyapi.weixin.qq.com}",
+                "wecom-token-template | wecom-token | null | {route=wecom, vendor=https://qyapi.weixin.qq.com}",
+                "wecom-department-members-template | wecom-department-members | null | "
+                        + "{normaliser=wecomNormaliser, route=wecom, vendor=https://qyapi.weixin.qq.com}");
         assertThat(described(settings.source(SourceName.WECOM_SCHOOL))).containsExactly(
-                "wecom-school-sync-template | wecom-school-sync | null | {api=wecomSchoolApi, configured=wecom-school, "
+                "wecom-school-sync-template | wecom-school-sync | null | {configured=wecom-school, "
                         + "fetchPool=wecomSchoolFetchPool, normaliser=wecomSchoolNormaliser, "
                         + "publish=direct:publish-here, rootDepartmentId=, route=wecom-school, "
-                        + "studentsInOrder=wecomSchoolStudentsInOrder}");
+                        + "studentsInOrder=wecomSchoolStudentsInOrder, vendor=https://qyapi.weixin.qq.com}",
+                "wecom-school-token-template | wecom-school-token | null | {route=wecom-school, vendor=https://qyapi.weixin.qq.com}");
         assertThat(described(settings.source(SourceName.FEISHU))).containsExactly(
-                "feishu-sync-template | feishu-sync | null | {api=feishuApi, configured=feishu, "
+                "feishu-sync-template | feishu-sync | null | {configured=feishu, "
                         + "fetchPool=feishuFetchPool, normaliser=feishuNormaliser, publish=direct:publish-here, "
-                        + "route=feishu}");
+                        + "route=feishu, vendor=https://open.feishu.cn}",
+                "feishu-token-template | feishu-token | null | {route=feishu, vendor=https://open.feishu.cn}");
         assertThat(described(settings.source(SourceName.WUHAN_EDU))).containsExactly(
-                "wuhan-edu-sync-template | wuhan-edu-sync | null | {api=wuhanEduApi, configured=wuhan-edu, "
+                "wuhan-edu-sync-template | wuhan-edu-sync | null | {configured=wuhan-edu, "
                         + "normaliser=wuhanEduNormaliser, publish=direct:publish-here, rootDepartmentId=, "
-                        + "route=wuhan-edu, topOrgId=school-top}");
+                        + "route=wuhan-edu, topOrgId=school-top, vendor=https://api.wuhaneduyun.cn}",
+                "wuhan-edu-token-template | wuhan-edu-token | null | {route=wuhan-edu, vendor=https://api.wuhaneduyun.cn}");
     }
 
     @Test
@@ -90,11 +94,13 @@ class TenantBeansAndRoutesTest {
                 "orgsync.tenants.east.corp-id", "ww-east",
                 "orgsync.tenants.east.corp-secret", "east-s3cret"));
         assertThat(described(settings.tenants().get("east"))).containsExactly(
-                "wecom-sync-template | tenant-east-sync | tenant-east- | {api=tenants.east.api, "
-                        + "configured=tenants.east, fetchPool=tenants.east.fetchPool, "
-                        + "normaliser=tenants.east.normaliser, publish=direct:publish-here, route=tenant-east}",
+                "wecom-sync-template | tenant-east-sync | tenant-east- | "
+                        + "{configured=tenants.east, fetchPool=tenants.east.fetchPool, "
+                        + "normaliser=tenants.east.normaliser, publish=direct:publish-here, route=tenant-east, "
+                        + "vendor=https://qyapi.weixin.qq.com}",
+                "wecom-token-template | tenant-east-token | tenant-east- | {route=tenant-east, vendor=https://qyapi.weixin.qq.com}",
                 "wecom-department-members-template | tenant-east-department-members | tenant-east- | "
-                        + "{api=tenants.east.api, normaliser=tenants.east.normaliser, route=tenant-east}");
+                        + "{normaliser=tenants.east.normaliser, route=tenant-east, vendor=https://qyapi.weixin.qq.com}");
     }
 
     @ParameterizedTest
@@ -105,14 +111,14 @@ class TenantBeansAndRoutesTest {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             new OrgSyncConfiguration(settings, Clock.systemUTC()).bindTenant(context, tenant);
             Map<String, String> bound = new LinkedHashMap<>();
-            for (String kind : List.of("Api", "Normaliser", "FetchPool", "StudentsInOrder")) {
+            for (String kind : List.of("Connection", "Normaliser", "FetchPool", "StudentsInOrder")) {
                 Object bean = context.getRegistry().lookupByName(OrgSyncConfiguration.beanName(tenant, kind));
                 if (bean != null) {
                     bound.put(kind, bean.getClass().getSimpleName());
                 }
             }
             Map<String, String> expected = new LinkedHashMap<>();
-            expected.put("Api", "VendorApi");
+            expected.put("Connection", "VendorConnection");
             expected.put("Normaliser", switch (name) {
                 case WECOM -> "WecomNormaliser";
                 case WECOM_SCHOOL -> "WecomSchoolNormaliser";
@@ -120,9 +126,9 @@ class TenantBeansAndRoutesTest {
                 case WUHAN_EDU -> "WuhanNormaliser";
             });
             assertThat(new TreeSet<>(bound.keySet())).containsExactlyElementsOf(new TreeSet<>(switch (name) {
-                case WECOM, FEISHU -> List.of("Api", "Normaliser", "FetchPool");
-                case WECOM_SCHOOL -> List.of("Api", "Normaliser", "FetchPool", "StudentsInOrder");
-                case WUHAN_EDU -> List.of("Api", "Normaliser");
+                case WECOM, FEISHU -> List.of("Connection", "Normaliser", "FetchPool");
+                case WECOM_SCHOOL -> List.of("Connection", "Normaliser", "FetchPool", "StudentsInOrder");
+                case WUHAN_EDU -> List.of("Connection", "Normaliser");
             }));
             assertThat(bound).containsAllEntriesOf(expected);
             if (name == SourceName.WECOM_SCHOOL) {

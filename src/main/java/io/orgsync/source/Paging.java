@@ -1,6 +1,7 @@
 package io.orgsync.source;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 
 /** The {@code paging} bean: starts a {@link PageState} for the loop that follows in the route. */
 public final class Paging {
@@ -11,8 +12,11 @@ public final class Paging {
         this.maxPages = maxPages;
     }
 
+    /** The exchange property a route names its listing in before {@link #start}. */
+    public static final String LISTING = "orgsyncListing";
+
     /** @param listing what is being listed, for error messages, e.g. {@code feishu: users of od-123} */
-    public PageState start(Exchange exchange, String listing) {
+    public PageState start(Exchange exchange, @ExchangeProperty(LISTING) String listing) {
         PageState state = new PageState(listing, maxPages, changed -> {
             exchange.setProperty(PageState.MORE, changed.isMore());
             exchange.setProperty(PageState.TOKEN, changed.getToken());

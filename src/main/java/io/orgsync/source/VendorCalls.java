@@ -9,7 +9,9 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.spi.EndpointStrategy;
 import org.apache.camel.spi.InterceptSendToEndpoint;
+import org.apache.camel.support.DefaultInterceptSendToEndpoint;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -18,14 +20,21 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The mechanics of every vendor call, written once: the source routes send to plain camel-http
- * endpoints ({@code toD: "{{vendor}}/cgi-bin/user/list?department_id=${body}"}), and the
- * {@code interceptSendToEndpoint} of {@code routes/vendor-calls.camel.yaml} hands each such send
- * here. The tenant whose run it is (exchange property {@value #TENANT_KEYS}, set before
- * {@code runs.begin}) has its {@link VendorConnection}: token, pacing, requests in flight, retries,
- * error classification; the request then goes out through the very endpoint the route wrote.
- * A send to any other address, or outside a run, goes out unchanged.
+ * endpoints ({@code toD: "{{vendor}}/cgi-bin/user/list?department_id=${body}"}), and every http
+ * endpoint Camel creates is intercepted here, the way Camel's {@code interceptSendToEndpoint}
+ * does it (this class registers the same {@link DefaultInterceptSendToEndpoint} decoration). The
+ * tenant whose run it is (exchange property {@value #TENANT_KEYS}, set before {@code runs.begin})
+ * has its {@link VendorConnection}: token, pacing, requests in flight, retries, error
+ * classification; the request then goes out through the very endpoint the route wrote. A send to
+ * any other address, or outside a run, goes out unchanged.
+ *
+ * <p>Not an {@code interceptSendToEndpoint} in a route configuration: Camel builds that
+ * interceptor's steps once, inside whichever route it reifies first, with that route's error
+ * handler; a vendor failure was then handled by an arbitrary route's policy (a token route's
+ * refusal disappeared into the sync route's handler). Here a failure is the failure of the
+ * route's own send step, handled as that route says.
  */
-public final class VendorCalls extends ServiceSupport implements Processor, CamelContextAware {
+public final class VendorCalls extends ServiceSupport implements Processor, CamelContextAware, EndpointStrategy {
 
     /** The registry name the interceptor's {@code process} step refers to. */
     public static final String BEAN = "orgsyncVendorCalls";
@@ -54,6 +63,17 @@ public final class VendorCalls extends ServiceSupport implements Processor, Came
      */
     public static void answerMapped(Exchange exchange) {
         exchange.getMessage().setBody(null);
+    }
+
+    /** Every http endpoint is decorated as it is created; {@link #process} decides per send. */
+    @Override
+    public Endpoint registerEndpoint(String uri, Endpoint endpoint) {
+        if (endpoint instanceof HttpEndpoint && !(endpoint instanceof InterceptSendToEndpoint)) {
+            DefaultInterceptSendToEndpoint intercepted = new DefaultInterceptSendToEndpoint(endpoint, true);
+            intercepted.setBefore(this);
+            return intercepted;
+        }
+        return endpoint;
     }
 
     @Override

@@ -234,6 +234,12 @@ public final class VendorConnection {
         call.getMessage().setBody(body);
         template.send(tokenRoute, call);
         Exception failed = call.getException();
+        // the route hands back what the mechanics threw, possibly wrapped on its way out of Camel
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RunFailedException classified) {
+                throw classified;
+            }
+        }
         if (failed instanceof RuntimeException runtime) {
             throw runtime;
         }
@@ -374,6 +380,9 @@ public final class VendorConnection {
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         HttpHeaders headers = headers(message);
         Object body = message.getBody();
+        // the exchange never holds the open answer: on a failure Camel's stream caching would read
+        // it whole (a hostile 400 MB answer) to keep it for the error handler
+        message.setBody(null);
         byte[] bytes;
         if (body == null) {
             bytes = new byte[0];
@@ -394,7 +403,6 @@ public final class VendorConnection {
         } else {
             bytes = exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, body);
         }
-        message.setBody(null);
         return new Received(status == null ? 0 : status, headers, bytes);
     }
 
