@@ -52,7 +52,7 @@ class RoutePlaceholdersTest {
             }
         }
         assertThat(required).as("the routes use placeholders").isNotEmpty();
-        assertThat(templateParameters).as("the vendor routes are templates").contains("api", "normaliser", "route");
+        assertThat(templateParameters).as("the vendor routes are templates").contains("vendor", "normaliser", "route");
         // a route template's own parameters are filled in per tenant by TenantRoutes, not by settings
         required.removeAll(templateParameters);
         try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults());
