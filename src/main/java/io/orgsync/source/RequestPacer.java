@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * other one left before it and was answered after the second began, less than a second before
  * it left, so it was counted when it left. A round trip of r seconds so costs r/(1 + r) of the
  * rate, 2 % for WeCom's 20 ms, where keeping one place of the second free per request that may
- * be in flight would cost the whole ceiling's share (32 of 100) at any round trip. Requests that
+ * be in flight would cost the whole ceiling's share (16 of 100) at any round trip. Requests that
  * wake late may leave together; the rule above still counts each of them.
  *
  * <p>Within the second, requests are spaced 1/perSecond s apart rather than sent as a burst.

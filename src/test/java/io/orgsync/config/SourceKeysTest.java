@@ -39,8 +39,8 @@ class SourceKeysTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', nullValues = "null", value = {
-            "WECOM|https://qyapi.weixin.qq.com|1|100|10000|32|ww-company|department-mode=auto,member-mode=auto",
-            "WECOM_SCHOOL|https://qyapi.weixin.qq.com|1|100|10000|32|ww-school|",
+            "WECOM|https://qyapi.weixin.qq.com|1|100|10000|16|ww-company|department-mode=auto,member-mode=auto",
+            "WECOM_SCHOOL|https://qyapi.weixin.qq.com|1|100|10000|16|ww-school|",
             "FEISHU|https://open.feishu.cn|0|50|1000|16|cli_feishu|"
                     + "department-id-type=open_department_id,user-id-type=open_id",
             "WUHAN_EDU|https://api.wuhaneduyun.cn|null|20|1200|1|school-top|",

@@ -33,9 +33,9 @@ class InFlightSizingTest {
 
     @Test
     void neverAboveTheCeilingNorBelowOne() {
-        assertThat(InFlightSizing.permits(100, 300 * MILLI, 32)).as("the default ceiling's last round trip")
-                .isEqualTo(32);
-        assertThat(InFlightSizing.permits(100, 301 * MILLI, 32)).isEqualTo(32);
+        assertThat(InFlightSizing.permits(100, 140 * MILLI, 16)).as("the default ceiling's last round trip")
+                .isEqualTo(16);
+        assertThat(InFlightSizing.permits(100, 141 * MILLI, 16)).isEqualTo(16);
         assertThat(InFlightSizing.permits(50, 5_000 * MILLI, 16)).isEqualTo(16);
         assertThat(InFlightSizing.permits(100, 0, 32)).as("before the first answer").isEqualTo(2);
         assertThat(InFlightSizing.permits(100, 0, 1)).isEqualTo(1);
@@ -49,13 +49,13 @@ class InFlightSizingTest {
     }
 
     @Test
-    void theDefaultCeilingsKeepThePaceToAboutThreeHundredMilliseconds() {
+    void theDefaultCeilingsKeepThePaceBeyondAHundredMilliseconds() {
         for (SourceName source : new SourceName[] {SourceName.WECOM, SourceName.WECOM_SCHOOL, SourceName.FEISHU}) {
             int ceiling = source.definition().defaultConcurrency();
             int perSecond = source.definition().defaultPerSecond();
-            assertThat(InFlightSizing.permits(perSecond, 200 * MILLI, Integer.MAX_VALUE)).as(source.id())
+            assertThat(InFlightSizing.permits(perSecond, 100 * MILLI, Integer.MAX_VALUE)).as(source.id())
                     .isLessThan(ceiling);
-            assertThat(InFlightSizing.permits(perSecond, 280 * MILLI, Integer.MAX_VALUE)).as(source.id())
+            assertThat(InFlightSizing.permits(perSecond, 140 * MILLI, Integer.MAX_VALUE)).as(source.id())
                     .isLessThanOrEqualTo(ceiling);
         }
         assertThat(SourceName.WUHAN_EDU.definition().defaultConcurrency()).isEqualTo(1);
