@@ -47,11 +47,13 @@ class WecomMapperTest {
 
     @Test
     void theRootsParentIdZeroIsNoParent() throws Exception {
-        ObjectNode root = (ObjectNode) CanonicalJson.MAPPER.readTree(resource("vendor-examples/wecom/department-list.json"))
-                .path("department").get(0);
+        ObjectNode root = (ObjectNode) CanonicalJson.MAPPER
+                .readTree(resource("vendor-examples/wecom/department-list.json")).path("department").get(0);
         root.put("id", 1).put("parentid", 0);
 
-        Department mapped = WecomMapper.department(TENANT, CanonicalJson.MAPPER.treeToValue(root, WireDepartment.class));
+        WireDepartment wire = CanonicalJson.MAPPER.treeToValue(root, WireDepartment.class);
+
+        Department mapped = WecomMapper.department(TENANT, wire);
 
         assertThat(mapped.id()).isEqualTo("1");
         assertThat(mapped.parentId()).isNull();
