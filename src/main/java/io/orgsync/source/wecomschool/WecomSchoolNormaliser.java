@@ -92,7 +92,8 @@ public final class WecomSchoolNormaliser {
         OneAnswer answer = new OneAnswer(run, SOURCE + ": school/user/list of class " + classId);
         for (Student student : students) {
             answer.add(WecomSchoolMapper.student(run.tenant(), student));
-            // a parent of two children is listed twice by design: not a listing to warn about
+            // a parent of two children in this class comes once per child, each time with another
+            // relation: that is the vendor's shape, not a conflicting listing for OneAnswer to warn about
             for (Member parent : WecomSchoolMapper.parents(run.tenant(), student)) {
                 run.snapshot().addMember(parent);
             }

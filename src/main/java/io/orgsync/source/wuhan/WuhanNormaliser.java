@@ -244,6 +244,9 @@ public final class WuhanNormaliser {
     // ---------------------------------------------------------------- bookkeeping
 
     /**
+     * Adds a member's records and notes, for {@link #finish} and the parent list, which org nodes
+     * it names and which parents a student names.
+     *
      * @param scope when a subtree is synced, its walked tree: org nodes outside it are not made
      *              departments (the run publishes them as the member's outOfScopeDepartmentIds)
      */
