@@ -2,19 +2,13 @@ package io.orgsync.source.feishu;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.orgsync.config.ConfigurationException;
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.Department;
-import io.orgsync.model.DepartmentType;
-import io.orgsync.model.Member;
-import io.orgsync.model.Role;
-import io.orgsync.model.Status;
 import io.orgsync.run.DepartmentTree;
 import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
-import io.orgsync.source.Attributes;
 import io.orgsync.source.VendorText;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
@@ -27,17 +21,14 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Maps Feishu contact v3 answers to canonical records in the run's snapshot, and keeps the page
- * and walk state the route's loops run on. Everything the route needs to know per run (root,
- * id types, the department being listed) is put in exchange properties by {@link #begin}, so the
- * YAML passes the same values on every call that the mapping here reads ids by.
+ * Puts Feishu contact v3 answers, mapped by {@link FeishuMapper}, in the run's snapshot, and keeps
+ * the page and walk state the route's loops run on. Everything the route needs to know per run
+ * (root, id types, the department being listed) is put in exchange properties by {@link #begin},
+ * so the YAML passes the same values on every call that the mapper reads ids by.
  *
  * <p>The root is a record of its own. Feishu's root {@code "0"} has no published
  * {@code department/get} (and that call has a "special", unpublished rate limit), so the root is
@@ -46,9 +37,8 @@ import java.util.regex.Pattern;
  */
 public final class FeishuNormaliser {
 
-    public static final String SOURCE = "feishu";
-    /** Feishu's root department, the same in both id types. */
-    public static final String VENDOR_ROOT = "0";
+    public static final String SOURCE = FeishuMapper.SOURCE;
+    public static final String VENDOR_ROOT = FeishuMapper.VENDOR_ROOT;
 
     /** Exchange properties the route reads. */
     public static final String ROOT = "feishuRoot";
@@ -67,6 +57,7 @@ public final class FeishuNormaliser {
     private final String root;
     private final String departmentIdType;
     private final String userIdType;
+    private final FeishuMapper mapper;
 
     /**
      * @param root             {@code null} for the vendor's root "0"
@@ -86,6 +77,7 @@ public final class FeishuNormaliser {
         }
         this.departmentIdType = departmentIdType;
         this.userIdType = userIdType;
+        this.mapper = new FeishuMapper(departmentIdType, userIdType);
     }
 
     /** Puts the run's root and id types where the route's calls read them; records the root "0". */
@@ -96,8 +88,7 @@ public final class FeishuNormaliser {
         exchange.setProperty(USER_ID_TYPE, userIdType);
         run.setRootDepartmentId(root);
         if (root.equals(VENDOR_ROOT)) {
-            run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), VENDOR_ROOT, null, run.tenant(),
-                    DepartmentType.DEPARTMENT, null, null, null));
+            run.snapshot().addDepartment(FeishuMapper.vendorRoot(run.tenant()));
         }
     }
 
@@ -112,9 +103,7 @@ public final class FeishuNormaliser {
         if (wire == null) {
             throw new RunFailedException(SOURCE + ": department/get of " + root + " answered without a department");
         }
-        Department mapped = department(run, wire, true);
-        run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), root, null, mapped.name(), mapped.type(),
-                mapped.order(), null, mapped.attributes()));
+        run.snapshot().addDepartment(mapper.configuredRoot(run.tenant(), root, wire));
     }
 
     /**
@@ -191,7 +180,7 @@ public final class FeishuNormaliser {
         WireObject users = WireObject.of(data, SOURCE, "UserPage");
         OneAnswer answer = new OneAnswer(run, SOURCE + ": users/find_by_department of " + department);
         for (WireObject listed : WireObject.list(data, "items", SOURCE, "User")) {
-            answer.add(member(run, User.from(listed), department));
+            answer.add(mapper.member(run.tenant(), User.from(listed), department));
         }
         page.advance(users.text("page_token"), users.flag("has_more"));
         VendorCalls.answerMapped(exchange);
@@ -203,7 +192,7 @@ public final class FeishuNormaliser {
         DepartmentPage departments = read(body.path("data"), DepartmentPage.class);
         List<FeishuWire.Department> items = departments.items() == null ? List.of() : departments.items();
         for (FeishuWire.Department wire : items) {
-            Department department = department(run, wire, false);
+            Department department = mapper.department(run.tenant(), wire);
             run.snapshot().addDepartment(department);
             if (walk != null) {
                 if (!DEPARTMENT_ID.matcher(department.id()).matches()) {
@@ -214,85 +203,6 @@ public final class FeishuNormaliser {
             }
         }
         page.advance(departments.pageToken(), Boolean.TRUE.equals(departments.hasMore()));
-    }
-
-    /**
-     * @param root the configured root: it hangs from nothing in the canonical tree, so where it
-     *             sits at the vendor is kept as an attribute
-     */
-    private Department department(RunContext run, FeishuWire.Department wire, boolean root) {
-        Map<String, JsonNode> unmapped = new HashMap<>(wire.extra() == null ? Map.of() : wire.extra());
-        if (root) {
-            putText(unmapped, "parent_department_id", wire.parentDepartmentId());
-        }
-        String id;
-        if (departmentIdType.equals("department_id")) {
-            id = wire.departmentId();
-            putText(unmapped, "open_department_id", wire.openDepartmentId());
-        } else {
-            id = wire.openDepartmentId();
-            putText(unmapped, "department_id", wire.departmentId());
-        }
-        if (id == null || id.isEmpty()) {
-            throw new RunFailedException(SOURCE + ": a department (" + CanonicalJson.toLine(wire.name())
-                    + ") came without its " + departmentIdType);
-        }
-        Long order = null;
-        if (wire.order() != null && !wire.order().isEmpty()) {
-            try {
-                order = Long.parseLong(wire.order().trim());
-            } catch (NumberFormatException e) {
-                putText(unmapped, "order", wire.order()); // not a number: kept as sent rather than guessed
-            }
-        }
-        return new Department(SOURCE, run.tenant(), id, wire.parentDepartmentId(), wire.name(),
-                DepartmentType.DEPARTMENT, order, null, Attributes.of(unmapped));
-    }
-
-    private Member member(RunContext run, User user, String listedIn) {
-        // the wire record's own sorted map, filled by this mapping and taken by Attributes.of as it is
-        Map<String, JsonNode> unmapped = user.extra() == null ? new TreeMap<>() : user.extra();
-        String id = switch (userIdType) {
-            case "union_id" -> user.unionId();
-            case "user_id" -> user.userId();
-            default -> user.openId();
-        };
-        if (id == null || id.isEmpty()) {
-            throw new RunFailedException(SOURCE + ": a user of department " + listedIn + " came without its "
-                    + userIdType + (userIdType.equals("user_id")
-                    ? " (user_id needs the contact:user.employee_id:readonly scope)" : ""));
-        }
-        if (!userIdType.equals("open_id")) {
-            putText(unmapped, "open_id", user.openId());
-        }
-        if (!userIdType.equals("union_id")) {
-            putText(unmapped, "union_id", user.unionId());
-        }
-        if (!userIdType.equals("user_id")) {
-            putText(unmapped, "user_id", user.userId());
-        }
-        if (user.status() != null) {
-            unmapped.put("status", user.status());
-        }
-        List<String> departments = user.departmentIds() == null || user.departmentIds().isEmpty()
-                ? List.of(listedIn) : user.departmentIds();
-        // without the field scopes Feishu sends "" rather than leaving the field out: not a value
-        return new Member(SOURCE, run.tenant(), id, user.name(), Role.EMPLOYEE, departments,
-                VendorText.blankToNull(user.mobile()), VendorText.blankToNull(user.email()), status(user.status()),
-                null, Attributes.of(unmapped));
-    }
-
-    /** Frozen, resigned, exited or not yet activated is inactive, as for every source. */
-    static Status status(JsonNode status) {
-        if (status == null || !status.isObject()) {
-            return Status.ACTIVE;
-        }
-        boolean inactive = status.path("is_frozen").asBoolean(false)
-                || status.path("is_resigned").asBoolean(false)
-                || status.path("is_exited").asBoolean(false)
-                // absent means the vendor did not say; only an explicit false is "not yet activated"
-                || !status.path("is_activated").asBoolean(true);
-        return inactive ? Status.INACTIVE : Status.ACTIVE;
     }
 
     private VendorFailure rootUnreadable(String call) {
@@ -307,12 +217,6 @@ public final class FeishuNormaliser {
             throw new IllegalStateException("no department walk: the route must only walk after a 43010 answer");
         }
         return walk;
-    }
-
-    private static void putText(Map<String, JsonNode> attributes, String key, String value) {
-        if (value != null) {
-            attributes.put(key, TextNode.valueOf(value));
-        }
     }
 
     private static RunContext run(Exchange exchange) {

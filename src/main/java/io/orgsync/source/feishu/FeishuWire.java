@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Feishu contact v3 answers as sent (docs/sources.md), the {@code data} part of the
- * {@code {code, msg, data}} envelope. Fields the normaliser does not map land in {@code extra}
+ * {@code {code, msg, data}} envelope. Fields the mapper does not use land in {@code extra}
  * and from there in the record's {@code attributes}. Ids come in the type the call asked for
  * ({@code department_id_type}, {@code user_id_type}); the other types, when present, are kept as
  * attributes.

@@ -4,16 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.Department;
-import io.orgsync.model.DepartmentType;
-import io.orgsync.model.Member;
-import io.orgsync.model.Role;
-import io.orgsync.model.Status;
 import io.orgsync.run.DepartmentTree;
 import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
-import io.orgsync.source.Attributes;
-import io.orgsync.source.VendorText;
 import io.orgsync.source.Paging;
 import io.orgsync.source.VendorCalls;
 import io.orgsync.source.VendorFailure;
@@ -30,17 +24,15 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * Maps WeCom corporate contacts answers to canonical records in the run's snapshot, and decides
- * which APIs the rest of the run uses when WeCom refuses the detailed ones with 48009.
+ * Puts WeCom corporate contacts answers, mapped by {@link WecomMapper}, in the run's snapshot, and
+ * decides which APIs the rest of the run uses when WeCom refuses the detailed ones with 48009.
  *
  * <p>A member is listed by every department they belong to, each time with their full
  * {@code department[]} and the parallel {@code order[]} and {@code is_leader_in_dept[]}. The
@@ -52,7 +44,7 @@ import java.util.TreeMap;
  */
 public final class WecomNormaliser {
 
-    public static final String SOURCE = "wecom";
+    public static final String SOURCE = WecomMapper.SOURCE;
     /** WeCom's corporate root is fixed at 1 and reports parentid 0. */
     static final String VENDOR_ROOT = "1";
     /** The department a split iteration works on; its body is replaced by the answer. */
@@ -61,8 +53,6 @@ public final class WecomNormaliser {
     static final int LIST_ID_LIMIT = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(WecomNormaliser.class);
-    /** WeCom status: 1 active, 2 disabled, 4 not activated, 5 left the company. */
-    private static final Set<Integer> INACTIVE = Set.of(2, 4, 5);
 
     private final String rootDepartmentId;
     private final DepartmentMode departmentMode;
@@ -104,7 +94,7 @@ public final class WecomNormaliser {
         // a department listed twice is still asked for its members once
         Set<String> ids = new LinkedHashSet<>();
         for (WireDepartment department : departments) {
-            run.snapshot().addDepartment(department(run, department));
+            run.snapshot().addDepartment(WecomMapper.department(run.tenant(), department));
             ids.add(department.id());
         }
         DepartmentTree.resolve(run.snapshot().departmentsById(), rootDepartmentId);
@@ -158,7 +148,7 @@ public final class WecomNormaliser {
         if (department == null || department.id() == null) {
             throw new RunFailedException(SOURCE + ": department/get for " + requested + " answered without a department");
         }
-        run.snapshot().addDepartment(department(run, department));
+        run.snapshot().addDepartment(WecomMapper.department(run.tenant(), department));
     }
 
     /**
@@ -173,12 +163,6 @@ public final class WecomNormaliser {
         DepartmentTree.resolve(byId, rootDepartmentId);
         // a department whose details were refused is still asked for its members: they may be readable
         return List.copyOf(planOf(exchange).listedDepartmentIds());
-    }
-
-    private Department department(RunContext run, WireDepartment wire) {
-        String parentId = wire.parentid() == null || "0".equals(wire.parentid()) ? null : wire.parentid();
-        return new Department(SOURCE, run.tenant(), wire.id(), parentId, wire.name(), DepartmentType.DEPARTMENT,
-                wire.order(), null, Attributes.of(wire.extra()));
     }
 
     // ---------------------------------------------------------------- members, detailed
@@ -208,8 +192,7 @@ public final class WecomNormaliser {
         OneAnswer answer = new OneAnswer(run, SOURCE + ": user/list of department "
                 + exchange.getProperty(DEPARTMENT_PROPERTY, String.class));
         for (WireObject listed : WireObject.list(body, "userlist", SOURCE, "User")) {
-            User user = User.from(listed);
-            answer.add(member(run, user, user.department()));
+            answer.add(WecomMapper.member(run.tenant(), User.from(listed)));
         }
         VendorCalls.answerMapped(exchange);
     }
@@ -313,27 +296,9 @@ public final class WecomNormaliser {
                 }
             }
             User user = listed != null ? listed : new User(rows.userid(), null, null, null, null, null, null);
-            run.snapshot().addMember(member(run, user, new ArrayList<>(departments)));
+            run.snapshot().addMember(WecomMapper.member(run.tenant(), user, new ArrayList<>(departments)));
         }
     }
-
-    // ---------------------------------------------------------------- mapping
-
-    private static Member member(RunContext run, User user, List<String> departments) {
-        // the wire record's own sorted map, filled by this mapping and taken by Attributes.of as it is
-        Map<String, JsonNode> unmapped = user.extra() == null ? new TreeMap<>() : user.extra();
-        Status status = Status.ACTIVE;
-        if (user.status() != null && !user.status().isNull()) {
-            unmapped.put("status", user.status());
-            if (INACTIVE.contains(user.status().asInt(1))) {
-                status = Status.INACTIVE;
-            }
-        }
-        return new Member(SOURCE, run.tenant(), user.userid(), user.name(), Role.EMPLOYEE, departments,
-                VendorText.blankToNull(user.mobile()), VendorText.blankToNull(user.email()), status, List.of(),
-                Attributes.of(unmapped));
-    }
-
 
     // ---------------------------------------------------------------- helpers
 

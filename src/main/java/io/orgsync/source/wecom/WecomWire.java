@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * WeCom corporate contacts answers as sent (docs/sources.md). Fields the normaliser does not
- * map land in {@code extra} and from there, under their wire names, in the record's
+ * WeCom corporate contacts answers as sent (docs/sources.md). Fields the mapper does not
+ * use land in {@code extra} and from there, under their wire names, in the record's
  * {@code attributes}: a field WeCom adds tomorrow is kept, not dropped. Ids are ints on the wire
  * and strings here. Each API names its collection differently ({@code department},
  * {@code department_id}, {@code userlist}, {@code dept_user}).

@@ -2,38 +2,26 @@ package io.orgsync.source.wecomschool;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orgsync.model.CanonicalJson;
-import io.orgsync.model.Department;
-import io.orgsync.model.DepartmentType;
 import io.orgsync.model.Member;
-import io.orgsync.model.Relation;
-import io.orgsync.model.Role;
-import io.orgsync.model.Status;
 import io.orgsync.run.DepartmentTree;
 import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
-import io.orgsync.source.Attributes;
-import io.orgsync.source.VendorText;
-import io.orgsync.source.wecomschool.WecomSchoolWire.DepartmentAdmin;
 import io.orgsync.source.wecomschool.WecomSchoolWire.SchoolDepartment;
 import io.orgsync.source.wecomschool.WecomSchoolWire.Student;
-import io.orgsync.source.wecomschool.WecomSchoolWire.StudentParent;
 import org.apache.camel.Exchange;
 
 import java.util.List;
-import java.util.Map;
 
 /**
- * Maps WeCom school answers to canonical records in the run's snapshot. Parents come embedded in
- * each student, so they need no call of their own; a parent of two children, or a student in
- * two classes, is merged into one record by the snapshot.
+ * Puts WeCom school answers, mapped by {@link WecomSchoolMapper}, in the run's snapshot. Parents
+ * come embedded in each student, so they need no call of their own; a parent of two children, or
+ * a student in two classes, is merged into one record by the snapshot.
  */
 public final class WecomSchoolNormaliser {
 
-    public static final String SOURCE = "wecom-school";
+    public static final String SOURCE = WecomSchoolMapper.SOURCE;
     /** WeCom's school root is fixed at 1 and reports parentid 0. */
     static final String VENDOR_ROOT = "1";
     /** The class a {@code school/user/list} call asked for, set by the route before the call. */
@@ -78,7 +66,7 @@ public final class WecomSchoolNormaliser {
         }
         run.setRootDepartmentId(rootDepartmentId);
         for (SchoolDepartment department : departments) {
-            run.snapshot().addDepartment(department(run, department));
+            run.snapshot().addDepartment(WecomSchoolMapper.department(run.tenant(), department));
         }
         DepartmentTree.resolve(run.snapshot().departmentsById(), rootDepartmentId);
         return departments.stream()
@@ -103,63 +91,12 @@ public final class WecomSchoolNormaliser {
         }
         OneAnswer answer = new OneAnswer(run, SOURCE + ": school/user/list of class " + classId);
         for (Student student : students) {
-            addStudent(run, answer, student);
-        }
-    }
-
-    private Department department(RunContext run, SchoolDepartment wire) {
-        ObjectNode attributes = Attributes.of(wire.extra());
-        if (wire.departmentAdmins() != null) {
-            ArrayNode admins = attributes.putArray("admins");
-            for (DepartmentAdmin admin : wire.departmentAdmins()) {
-                ObjectNode entry = Attributes.of(admin.extra());
-                entry.put("userId", admin.userid());
-                if (admin.type() == null) {
-                    entry.putNull("type");
-                } else {
-                    entry.put("type", admin.type());
-                }
-                entry.put("subject", admin.subject());
-                admins.add(entry);
+            answer.add(WecomSchoolMapper.student(run.tenant(), student));
+            // a parent of two children in this class comes once per child, each time with another
+            // relation: that is the vendor's shape, not a conflicting listing for OneAnswer to warn about
+            for (Member parent : WecomSchoolMapper.parents(run.tenant(), student)) {
+                run.snapshot().addMember(parent);
             }
-        }
-        DepartmentType type = type(wire.type());
-        if (type == DepartmentType.DEPARTMENT && wire.type() != null) {
-            attributes.put("vendorType", wire.type());
-        }
-        String parentId = wire.parentid() == null || "0".equals(wire.parentid()) ? null : wire.parentid();
-        return new Department(SOURCE, run.tenant(), wire.id(), parentId, wire.name(), type, wire.order(), null,
-                attributes);
-    }
-
-    private static DepartmentType type(Integer vendorType) {
-        if (vendorType == null) {
-            return DepartmentType.DEPARTMENT;
-        }
-        return switch (vendorType) {
-            case 1 -> DepartmentType.CLASS;
-            case 2 -> DepartmentType.GRADE;
-            case 3 -> DepartmentType.STAGE;
-            case 4 -> DepartmentType.CAMPUS;
-            case 5 -> DepartmentType.SCHOOL;
-            default -> DepartmentType.DEPARTMENT;
-        };
-    }
-
-    private static void addStudent(RunContext run, OneAnswer answer, Student student) {
-        List<String> classes = student.department() == null ? List.of() : student.department();
-        List<StudentParent> parents = student.parents() == null ? List.of() : student.parents();
-        List<Relation> toParents = parents.stream()
-                .map(p -> new Relation(p.parentUserid(), Role.PARENT, p.relation()))
-                .toList();
-        answer.add(new Member(SOURCE, run.tenant(), student.studentUserid(), student.name(),
-                Role.STUDENT, classes, null, null, Status.ACTIVE, toParents, Attributes.of(student.extra())));
-        for (StudentParent parent : parents) {
-            // WeCom school gives parents no name; their classes are their children's
-            run.snapshot().addMember(new Member(SOURCE, run.tenant(), parent.parentUserid(), null, Role.PARENT,
-                    classes, VendorText.blankToNull(parent.mobile()), null, Status.ACTIVE,
-                    List.of(new Relation(student.studentUserid(), Role.STUDENT, parent.relation())),
-                    Attributes.of(parent.extra())));
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The WeCom school (家校沟通) answers as sent (docs/sources.md). Fields
- * the normaliser does not map land in {@code extra} and from there in the record's
+ * the mapper does not use land in {@code extra} and from there in the record's
  * {@code attributes}, so a field WeCom adds tomorrow is kept, not dropped. Ids are ints on the
  * wire and strings here.
  */

@@ -2,21 +2,12 @@ package io.orgsync.source.wuhan;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orgsync.model.CanonicalJson;
-import io.orgsync.model.Department;
-import io.orgsync.model.DepartmentType;
 import io.orgsync.model.Member;
-import io.orgsync.model.Relation;
-import io.orgsync.model.Role;
-import io.orgsync.model.Status;
 import io.orgsync.run.DepartmentTree;
 import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
-import io.orgsync.source.Attributes;
-import io.orgsync.source.VendorText;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
 import io.orgsync.source.VendorCalls;
@@ -25,7 +16,6 @@ import io.orgsync.source.wuhan.WuhanWire.ChildOrg;
 import io.orgsync.source.wuhan.WuhanWire.MemberPage;
 import io.orgsync.source.wuhan.WuhanWire.OrgInfo;
 import io.orgsync.source.wuhan.WuhanWire.ParentPage;
-import io.orgsync.source.wuhan.WuhanWire.UserFamily;
 import io.orgsync.source.wuhan.WuhanWire.UserOrg;
 import io.orgsync.source.wuhan.WuhanWire.WireMember;
 import io.orgsync.source.wuhan.WuhanWire.WireParent;
@@ -41,8 +31,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Maps Wuhan Education Cloud answers to canonical records in the run's snapshot, in the order the
- * route calls them: the school ({@link #start}, {@link #root}), the org tree level by level
+ * Puts Wuhan Education Cloud answers, mapped by {@link WuhanMapper}, in the run's snapshot, in the
+ * order the route calls them: the school ({@link #start}, {@link #root}), the org tree level by level
  * ({@link #children}, {@link #nextLevel}, {@link #treeWalked}), the member pages
  * ({@link #members}), the parent pages ({@link #parentsRequest}, {@link #parents}) and
  * {@link #finish}.
@@ -53,7 +43,7 @@ import java.util.Set;
  */
 public final class WuhanNormaliser {
 
-    public static final String SOURCE = "wuhan-edu";
+    public static final String SOURCE = WuhanMapper.SOURCE;
     /** The most get-org-member-simple-list serves per page; the route asks for it. */
     static final int MEMBER_PAGE_SIZE = 500;
     /** The most get-org-parents-list serves per page. */
@@ -104,8 +94,6 @@ public final class WuhanNormaliser {
                     + rootOrgId + " or does not open it to this app (get-org-info failed; see the log)");
         }
         OrgInfo info = read(body.path("result"), OrgInfo.class);
-        ObjectNode attributes = Attributes.of(info.extra());
-        DepartmentType type = type(info.orgType(), attributes);
         String status = info.extra() == null || info.extra().get("status") == null ? null
                 : info.extra().get("status").asText();
         String flag = info.extra() == null || info.extra().get("flag") == null ? null
@@ -115,8 +103,7 @@ public final class WuhanNormaliser {
             LOG.warn("{}: org {} is marked status {}, flag {} (1 and 0 are normal); syncing it as configured",
                     SOURCE, rootOrgId, status, flag);
         }
-        run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), rootOrgId, null,
-                VendorText.blankToNull(info.orgName()), type, null, null, attributes));
+        run.snapshot().addDepartment(WuhanMapper.root(run.tenant(), rootOrgId, info));
         return tree(exchange).level();
     }
 
@@ -146,10 +133,7 @@ public final class WuhanNormaliser {
                     + "not a list");
         }
         for (ChildOrg child : tree.addChildren(parentId, children)) {
-            ObjectNode attributes = Attributes.of(child.extra());
-            DepartmentType type = type(child.orgType(), attributes);
-            run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), child.orgId(), parentId,
-                    VendorText.blankToNull(child.orgName()), type, child.displayOrder(), null, attributes));
+            run.snapshot().addDepartment(WuhanMapper.child(run.tenant(), parentId, child));
         }
         VendorCalls.answerMapped(exchange);
     }
@@ -212,9 +196,7 @@ public final class WuhanNormaliser {
                 state.parentsWithoutChild++;
                 continue;
             }
-            answer.add(new Member(SOURCE, run.tenant(), id, VendorText.blankToNull(parent.name()),
-                    Role.PARENT, List.of(), VendorText.blankToNull(parent.phone()), VendorText.blankToNull(parent.email()), Status.ACTIVE,
-                    List.of(), Attributes.of(parent.extra())));
+            answer.add(WuhanMapper.parent(run.tenant(), parent));
         }
         CountPaging.of(exchange, pages).advance(pages, ids, anyNew, page.pageSize(), PARENT_PAGE_SIZE, page.count(),
                 SOURCE + ": parents of " + topOrgId);
@@ -233,11 +215,7 @@ public final class WuhanNormaliser {
             if (tree.contains(node.orgId())) {
                 continue;
             }
-            ObjectNode attributes = Attributes.of(node.extra());
-            attributes.put("derivedFrom", "user_org");
-            DepartmentType type = type(node.orgType(), attributes);
-            run.snapshot().addDepartment(new Department(SOURCE, run.tenant(), node.orgId(), rootOrgId, node.orgId(),
-                    type, null, null, attributes));
+            run.snapshot().addDepartment(WuhanMapper.derived(run.tenant(), rootOrgId, node));
             derived.add(node.orgId());
         }
         if (!tree.available()) {
@@ -263,25 +241,22 @@ public final class WuhanNormaliser {
         DepartmentTree.resolve(run.snapshot().departmentsById(), rootOrgId);
     }
 
-    // ---------------------------------------------------------------- mapping
+    // ---------------------------------------------------------------- bookkeeping
 
     /**
+     * Adds a member's records and notes, for {@link #finish} and the parent list, which org nodes
+     * it names and which parents a student names.
+     *
      * @param scope when a subtree is synced, its walked tree: org nodes outside it are not made
      *              departments (the run publishes them as the member's outOfScopeDepartmentIds)
      */
     private static void add(RunContext run, State state, OneAnswer answer, WireMember member, OrgTreeWalk scope) {
-        String id = member.userId();
-        if (id == null || id.isBlank()) {
-            throw new RunFailedException(SOURCE + ": the member list has an entry without user_id (" + member.name()
-                    + ")");
-        }
-        Set<String> orgIds = new LinkedHashSet<>();
+        WuhanMapper.Listed listed = WuhanMapper.member(run.tenant(), member);
         if (member.userOrg() != null) {
             for (UserOrg org : member.userOrg()) {
                 if (org.orgId() == null || org.orgId().isBlank()) {
                     continue;
                 }
-                orgIds.add(org.orgId());
                 if (scope != null && !scope.contains(org.orgId())) {
                     state.nodesOutsideRoot.add(org.orgId());
                     continue;
@@ -289,85 +264,11 @@ public final class WuhanNormaliser {
                 state.nodesOnMembers.putIfAbsent(org.orgId(), org);
             }
         }
-        List<String> departmentIds = List.copyOf(orgIds);
-        ObjectNode attributes = Attributes.of(member.extra());
-        Role role = switch (member.userType() == null ? "" : member.userType()) {
-            case "0" -> Role.STUDENT;
-            case "1" -> Role.TEACHER;
-            default -> {
-                // not asked for (user_type=0,1); kept rather than dropped, with the vendor's value
-                attributes.put("vendorUserType", member.userType());
-                yield Role.EMPLOYEE;
-            }
-        };
-        List<UserFamily> families = member.userFamily() == null ? List.of() : member.userFamily();
-        List<Relation> relations = new ArrayList<>();
-        if (role == Role.STUDENT) {
-            for (UserFamily family : families) {
-                if (family.familyId() == null || family.familyId().isBlank()) {
-                    continue;
-                }
-                String relation = relation(family.familyName(), member.name());
-                relations.add(new Relation(family.familyId(), Role.PARENT, relation));
-                state.parents.named(family.familyId());
-                // a parent's classes are the children's; the name and phone come from the parent list
-                run.snapshot().addMember(new Member(SOURCE, run.tenant(), family.familyId(), null, Role.PARENT,
-                        departmentIds, null, null, Status.ACTIVE, List.of(new Relation(id, Role.STUDENT, relation)),
-                        Attributes.of(family.extra())));
-            }
-        } else if (!families.isEmpty()) {
-            // only students have parents in the canonical model; anyone else's family stays as sent
-            ArrayNode raw = attributes.putArray("user_family");
-            for (UserFamily family : families) {
-                ObjectNode entry = Attributes.of(family.extra());
-                entry.put("family_id", family.familyId());
-                entry.put("family_name", family.familyName());
-                raw.add(entry);
-            }
+        for (Member parent : listed.parents()) {
+            state.parents.named(parent.id());
+            run.snapshot().addMember(parent);
         }
-        answer.add(new Member(SOURCE, run.tenant(), id, VendorText.blankToNull(member.name()), role,
-                departmentIds, null, null, Status.ACTIVE, relations, attributes));
-    }
-
-    /**
-     * The relation in a family title: the part after 的 ("张三的妈妈" → "妈妈"), the whole title
-     * without 的 ("监护人"). The child's own name is stripped first, so a 的 inside a name is not
-     * taken for the separator, with or without a 的 after the name.
-     */
-    static String relation(String familyName, String studentName) {
-        if (familyName == null || familyName.isBlank()) {
-            return null;
-        }
-        String title = familyName.strip();
-        if (studentName != null && !studentName.isEmpty() && title.startsWith(studentName)
-                && title.length() > studentName.length()) {
-            // the child's name first, then 的 or not ("王的明妈妈" for 王的明): what follows is the relation
-            String rest = title.substring(studentName.length());
-            return rest.startsWith("的") && rest.length() > 1 ? rest.substring(1) : rest;
-        }
-        int at = title.lastIndexOf('的');
-        return at >= 0 && at < title.length() - 1 ? title.substring(at + 1) : title;
-    }
-
-    /**
-     * Wuhan org_type (vendor table 7.0): 2 school, 3 campus, 5 stage, 6 grade, 7 class, 4 department;
-     * 1 institution, 8 enterprise, 9 teaching studio, 10 platform and anything else become
-     * {@code department} with the vendor's value in {@code attributes.vendorType}.
-     */
-    static DepartmentType type(String orgType, ObjectNode attributes) {
-        String value = orgType == null ? "" : orgType.strip();
-        DepartmentType type = switch (value) {
-            case "2" -> DepartmentType.SCHOOL;
-            case "3" -> DepartmentType.CAMPUS;
-            case "5" -> DepartmentType.STAGE;
-            case "6" -> DepartmentType.GRADE;
-            case "7" -> DepartmentType.CLASS;
-            default -> DepartmentType.DEPARTMENT;
-        };
-        if (type == DepartmentType.DEPARTMENT && !value.equals("4") && !value.isEmpty()) {
-            attributes.put("vendorType", value);
-        }
-        return type;
+        answer.add(listed.member());
     }
 
     // ---------------------------------------------------------------- plumbing

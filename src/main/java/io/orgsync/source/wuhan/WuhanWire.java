@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The {@code result} of Wuhan Education Cloud answers as sent (docs/sources.md). Fields the
- * normaliser does not map land in {@code extra} and from there in the record's
+ * mapper does not use land in {@code extra} and from there in the record's
  * {@code attributes}. Ids are 32-character hex strings; {@code org_type} is a number on the
  * child list and a string on members, so it is read as text.
  */

@@ -173,14 +173,14 @@ class FeishuDialectTest {
 
     @Test
     void inactiveMeansFrozenResignedExitedOrNotYetActivated() {
-        assertThat(FeishuNormaliser.status(json("{\"is_frozen\":false,\"is_resigned\":false,\"is_activated\":true,"
+        assertThat(FeishuMapper.status(json("{\"is_frozen\":false,\"is_resigned\":false,\"is_activated\":true,"
                 + "\"is_exited\":false,\"is_unjoin\":false}"))).isEqualTo(Status.ACTIVE);
-        assertThat(FeishuNormaliser.status(json("{\"is_frozen\":true,\"is_activated\":true}"))).isEqualTo(Status.INACTIVE);
-        assertThat(FeishuNormaliser.status(json("{\"is_resigned\":true,\"is_activated\":true}"))).isEqualTo(Status.INACTIVE);
-        assertThat(FeishuNormaliser.status(json("{\"is_exited\":true,\"is_activated\":true}"))).isEqualTo(Status.INACTIVE);
-        assertThat(FeishuNormaliser.status(json("{\"is_activated\":false,\"is_unjoin\":true}"))).isEqualTo(Status.INACTIVE);
-        assertThat(FeishuNormaliser.status(json("{}"))).as("the vendor said nothing").isEqualTo(Status.ACTIVE);
-        assertThat(FeishuNormaliser.status(null)).isEqualTo(Status.ACTIVE);
+        assertThat(FeishuMapper.status(json("{\"is_frozen\":true,\"is_activated\":true}"))).isEqualTo(Status.INACTIVE);
+        assertThat(FeishuMapper.status(json("{\"is_resigned\":true,\"is_activated\":true}"))).isEqualTo(Status.INACTIVE);
+        assertThat(FeishuMapper.status(json("{\"is_exited\":true,\"is_activated\":true}"))).isEqualTo(Status.INACTIVE);
+        assertThat(FeishuMapper.status(json("{\"is_activated\":false,\"is_unjoin\":true}"))).isEqualTo(Status.INACTIVE);
+        assertThat(FeishuMapper.status(json("{}"))).as("the vendor said nothing").isEqualTo(Status.ACTIVE);
+        assertThat(FeishuMapper.status(null)).isEqualTo(Status.ACTIVE);
     }
 
     private void check(int status, String path, String body) {

@@ -31,29 +31,29 @@ class WuhanPagingAndTreeTest {
 
     @Test
     void theRelationIsThePartAfterDeOrTheWholeTitle() {
-        assertThat(WuhanNormaliser.relation("张三的妈妈", "张三")).isEqualTo("妈妈");
-        assertThat(WuhanNormaliser.relation("张三的妈妈", "别人")).isEqualTo("妈妈");
-        assertThat(WuhanNormaliser.relation("监护人", "张三")).isEqualTo("监护人");
-        assertThat(WuhanNormaliser.relation(" 爷爷 ", null)).isEqualTo("爷爷");
+        assertThat(WuhanMapper.relation("张三的妈妈", "张三")).isEqualTo("妈妈");
+        assertThat(WuhanMapper.relation("张三的妈妈", "别人")).isEqualTo("妈妈");
+        assertThat(WuhanMapper.relation("监护人", "张三")).isEqualTo("监护人");
+        assertThat(WuhanMapper.relation(" 爷爷 ", null)).isEqualTo("爷爷");
         // 的 inside the child's name is not the separator
-        assertThat(WuhanNormaliser.relation("的的的爸爸", "的的")).isEqualTo("爸爸");
-        assertThat(WuhanNormaliser.relation("王的明妈妈", "王的明")).as("no 的 after a name holding one").isEqualTo("妈妈");
-        assertThat(WuhanNormaliser.relation("张三的", "李四")).isEqualTo("张三的");
-        assertThat(WuhanNormaliser.relation("", "张三")).isNull();
-        assertThat(WuhanNormaliser.relation(null, "张三")).isNull();
+        assertThat(WuhanMapper.relation("的的的爸爸", "的的")).isEqualTo("爸爸");
+        assertThat(WuhanMapper.relation("王的明妈妈", "王的明")).as("no 的 after a name holding one").isEqualTo("妈妈");
+        assertThat(WuhanMapper.relation("张三的", "李四")).isEqualTo("张三的");
+        assertThat(WuhanMapper.relation("", "张三")).isNull();
+        assertThat(WuhanMapper.relation(null, "张三")).isNull();
     }
 
     @Test
     void orgTypesMapToTheContractsKindsKeepingUnknownValues() {
         var attributes = JsonNodeFactory.instance.objectNode();
-        assertThat(WuhanNormaliser.type("2", attributes)).isEqualTo(DepartmentType.SCHOOL);
-        assertThat(WuhanNormaliser.type("3", attributes)).isEqualTo(DepartmentType.CAMPUS);
-        assertThat(WuhanNormaliser.type("5", attributes)).isEqualTo(DepartmentType.STAGE);
-        assertThat(WuhanNormaliser.type("6", attributes)).isEqualTo(DepartmentType.GRADE);
-        assertThat(WuhanNormaliser.type("7", attributes)).isEqualTo(DepartmentType.CLASS);
-        assertThat(WuhanNormaliser.type("4", attributes)).isEqualTo(DepartmentType.DEPARTMENT);
+        assertThat(WuhanMapper.type("2", attributes)).isEqualTo(DepartmentType.SCHOOL);
+        assertThat(WuhanMapper.type("3", attributes)).isEqualTo(DepartmentType.CAMPUS);
+        assertThat(WuhanMapper.type("5", attributes)).isEqualTo(DepartmentType.STAGE);
+        assertThat(WuhanMapper.type("6", attributes)).isEqualTo(DepartmentType.GRADE);
+        assertThat(WuhanMapper.type("7", attributes)).isEqualTo(DepartmentType.CLASS);
+        assertThat(WuhanMapper.type("4", attributes)).isEqualTo(DepartmentType.DEPARTMENT);
         assertThat(attributes.isEmpty()).as("mapped values need no raw copy").isTrue();
-        assertThat(WuhanNormaliser.type("9", attributes)).isEqualTo(DepartmentType.DEPARTMENT);
+        assertThat(WuhanMapper.type("9", attributes)).isEqualTo(DepartmentType.DEPARTMENT);
         assertThat(attributes.path("vendorType").asText()).isEqualTo("9");
     }
 
