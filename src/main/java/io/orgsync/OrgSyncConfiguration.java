@@ -6,6 +6,7 @@ import io.orgsync.config.SourceName;
 import io.orgsync.config.SourceSettings;
 import io.orgsync.ops.RunMetrics;
 import io.orgsync.ops.StateHealthCheck;
+import io.orgsync.run.PublishRoutes;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.Sink;
 import io.orgsync.sink.webhook.WebhookDelivery;
@@ -13,6 +14,7 @@ import io.orgsync.sink.webhook.WebhookSink;
 import io.orgsync.sink.file.FileSink;
 import io.orgsync.sink.file.UncommittedRuns;
 import io.orgsync.sink.jdbc.Database;
+import io.orgsync.sink.jdbc.JdbcSink;
 import io.orgsync.sink.jdbc.JdbcStore;
 import io.orgsync.source.Paging;
 import io.orgsync.source.RequestPacer;
@@ -71,10 +73,16 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         takeBackUncommitted(state);
         Map<String, Sink> sinks = new LinkedHashMap<>();
         sinks.put(fileSink.name(), fileSink);
-        settings.webhook().ifPresent(webhook -> sinks.put(WebhookSink.NAME,
-                new WebhookSink(new WebhookDelivery(webhook, settings.fileDir(), state))));
+        WebhookSink webhookSink = settings.webhook().map(webhook ->
+                new WebhookSink(new WebhookDelivery(webhook, settings.fileDir(), state))).orElse(WebhookSink.unconfigured());
+        settings.webhook().ifPresent(webhook -> sinks.put(WebhookSink.NAME, webhookSink));
         RunCoordinator runs = new RunCoordinator(settings, state, sinks, clock);
         context.getRegistry().bind("runs", runs);
+        // the run pipeline and what its sink routes call
+        context.getRegistry().bind("orgsyncPublishRoutes", new PublishRoutes());
+        JdbcSink.bind(context.getRegistry(), state);
+        context.getRegistry().bind("fileSink", fileSink);
+        context.getRegistry().bind("webhookSink", webhookSink);
         runs.observe(RunMetrics.of(context));
         StateHealthCheck.register(context, state.database().dataSource());
         // camel.main.log-mask=true looks this name up; without it the vendors' JSON keys go unmasked

@@ -8,9 +8,13 @@ import io.orgsync.config.SourceName;
 import io.orgsync.config.SourceSettings;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunCoordinator;
+import io.orgsync.run.RunResult;
 import io.orgsync.run.Sink;
+import io.orgsync.run.StagedSinks;
+import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 
 import java.util.HashSet;
 import java.util.Map;
@@ -114,6 +118,19 @@ public final class Kamelets {
         exchange.removeProperties("orgsync*");
         runs.takeOver(exchange, run);
         exchange.setProperty(RunCoordinator.KAMELET_SINK, Optional.ofNullable(sink));
+    }
+
+    /**
+     * The route {@code sink-kamelet}'s step: the run staged in the sink of the sink Kamelet it
+     * came through, kept with the run's other staged sinks until the database committed.
+     */
+    public void stageRun(@Body RunResult result, @ExchangeProperty(RunCoordinator.KAMELET_SINK) Optional<Sink> sink,
+                         @ExchangeProperty(RunCoordinator.STAGED) StagedSinks staged) throws Exception {
+        if (sink == null || sink.isEmpty()) {
+            throw new IllegalStateException("run " + result.manifest().runId() + " came through no sink Kamelet "
+                    + "with a sink of its own");
+        }
+        staged.stage(RunCoordinator.KAMELET_SINK_NAME, sink.get(), result);
     }
 
     /** The bean as the Kamelets' endpoints find it, or why the integration lacks it. */

@@ -1,5 +1,6 @@
 package io.orgsync.run;
 
+import org.apache.camel.CamelExchangeException;
 import org.apache.camel.RuntimeCamelException;
 
 /** What the summary line and {@code orgsync_run.error} say of the exception that failed a run. */
@@ -19,8 +20,10 @@ final class FailureText {
         }
         if (!(shown instanceof RunFailedException)) {
             shown = cause;
-            // "Exception occurred during execution on the exchange" names nothing: say what went wrong
-            while (shown instanceof RuntimeCamelException && shown.getCause() != null
+            // "Exception occurred during execution on the exchange" and "Multicast processing failed for
+            // number 1" (the recipient list of sinks) name nothing: say what went wrong
+            while ((shown instanceof RuntimeCamelException || shown instanceof CamelExchangeException)
+                    && shown.getCause() != null
                     && shown.getCause() != shown) {
                 shown = shown.getCause();
             }

@@ -26,11 +26,13 @@ import java.util.stream.Collectors;
 /**
  * The life of a run as the routes drive it ({@code bean: runs}): {@link #begin}, then after the
  * source has fetched everything {@link #prepare} (tree, changes, deletion guard), then either
- * {@link #held} or the sinks and {@link #succeeded}; any exception ends in {@link #fail}. Every
+ * {@link #held} or the sinks and {@link #succeeded}; any exception ends in {@link #fail}
+ * ({@link PublishRoutes} shows the order). Every
  * run ends with one summary log line, and runs longer than ten seconds log progress meanwhile.
  *
- * <p>The {@link StateStore} is the first sink of every successful run ({@link RunSinks}). Failed
- * and held runs leave only their own run record there.
+ * <p>The {@link StateStore} takes every successful run in the transaction {@code orgsync-stage}
+ * commits before any other sink commits ({@link RunSinks}). Failed and held runs leave only their
+ * own run record there.
  */
 public final class RunCoordinator implements AutoCloseable {
 
@@ -40,11 +42,18 @@ public final class RunCoordinator implements AutoCloseable {
     public static final String TENANT_KEYS = "orgsyncTenantKeys";
     /** Set when a run failed because of a setting the user must fix; {@code --run-once} exits 2. */
     public static final String MISCONFIGURED_KEY = "orgsyncMisconfiguredKey";
-    /** The sinks' staged (not yet visible) publications of this run, committed together. */
-    static final String STAGED = "orgsyncStaged";
-    /** Set once the state store committed: the run is then applied, whatever a later sink does. */
-    static final String STATE_COMMITTED = "orgsyncStateCommitted";
-    static final String RESULT = "orgsyncRunResult";
+    /** The sinks' staged (not yet visible) publications of this run: a {@link StagedSinks}. */
+    public static final String STAGED = "orgsyncStaged";
+    /** Set once the database committed the run: it is then applied, whatever a later sink does. */
+    public static final String STATE_COMMITTED = "orgsyncStateCommitted";
+    /** The {@link RunResult} every sink route stages. */
+    public static final String RESULT = "orgsyncRunResult";
+    /**
+     * The sink routes this run is staged by, for the recipient list of {@code orgsync-stage}: the
+     * database's first, then the other sinks of {@code orgsync.sinks} (the webhook last), or a sink
+     * Kamelet's own.
+     */
+    public static final String SINK_ENDPOINTS = "orgsyncSinkEndpoints";
     /**
      * Set by a sink Kamelet: an {@code Optional<Sink>}, the one sink this run goes to besides the
      * state store (empty for the JDBC sink Kamelet, whose sink is the state store itself).
@@ -178,58 +187,13 @@ public final class RunCoordinator implements AutoCloseable {
         exchange.setProperty(MANIFEST, manifest);
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
-        exchange.setProperty(STAGED, new StagedSinks(sinks.names(exchange)));
+        exchange.setProperty(STAGED, new StagedSinks(sinks.besidesState(exchange)));
+        exchange.setProperty(SINK_ENDPOINTS, sinks.names(exchange).stream().map(sink -> "direct:sink-" + sink)
+                .collect(Collectors.joining(",")));
         RunResult result = new RunResult(manifest, departments, members.members(), compared.changes(),
                 sinks.publishesTables(exchange));
         exchange.setProperty(RESULT, result);
         return result;
-    }
-
-    /**
-     * The sinks as route endpoints, for the recipient list: the state store's first, then the
-     * other sinks of {@code orgsync.sinks}, the webhook last. They stage one after another (the
-     * route's recipient list) and commit in this order.
-     */
-    public String sinkEndpoints() {
-        return endpoints(sinks.names());
-    }
-
-    /**
-     * {@link #sinkEndpoints()}, unless the exchange came through a sink Kamelet: then the state
-     * store and that Kamelet's own sink ({@value #KAMELET_SINK}), whatever {@code orgsync.sinks} says.
-     */
-    public String sinkEndpoints(Exchange exchange) {
-        return endpoints(sinks.names(exchange));
-    }
-
-    private static String endpoints(List<String> sinkNames) {
-        return sinkNames.stream().map(sink -> "direct:sink-" + sink).collect(Collectors.joining(","));
-    }
-
-    /**
-     * A sink route's step: the sink does all its fallible work now, invisibly. Nothing is visible
-     * until {@link #succeeded} commits every staged sink, the state store first.
-     */
-    public void stage(Exchange exchange, String sinkName) throws Exception {
-        RunResult result = exchange.getProperty(RESULT, RunResult.class);
-        StagedSinks staged = exchange.getProperty(STAGED, StagedSinks.class);
-        if (result == null || staged == null) {
-            throw new IllegalStateException("sink '" + sinkName + "' staged before runs.prepare");
-        }
-        Sink sink = sinks.named(exchange, sinkName);
-        if (sink == null) {
-            throw new IllegalStateException("no sink named '" + sinkName + "' (orgsync.sinks)");
-        }
-        Sink.Staged work = sink.stage(result);
-        boolean kept = false;
-        try {
-            kept = staged.add(sinkName, work);
-        } finally {
-            if (!kept) {
-                // another sink failed the run while this one was staging, or this one staged twice
-                work.close();
-            }
-        }
     }
 
     public Manifest held(Exchange exchange) {
@@ -242,12 +206,14 @@ public final class RunCoordinator implements AutoCloseable {
         return manifest;
     }
 
-    /** Every sink staged: make the run visible everywhere. */
+    /** The database committed the run: make it visible in every other sink, in order. */
     public Manifest succeeded(Exchange exchange) throws Exception {
         RunContext run = run(exchange);
         Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
-        List<Sink.Staged> staged = staged(exchange).commit(run.runId(),
-                () -> exchange.setProperty(STATE_COMMITTED, true));
+        if (!Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
+            throw new IllegalStateException("run " + run.runId() + " succeeds only after the database committed it");
+        }
+        List<Sink.Staged> staged = staged(exchange).commit(run.runId());
         long deliveryFailures = staged.stream().mapToLong(Sink.Staged::deliveryFailures).sum();
         staged.forEach(work -> run.countEarlierDelivered(work.earlierDelivered()));
         finish(run);

@@ -62,19 +62,21 @@ final class RunSinks {
         return own == null ? settings.sinks().contains(state.name()) : own.isEmpty();
     }
 
-    /** The sink a sink route stages under {@code sinkName}; null when there is none. */
-    Sink named(Exchange exchange, String sinkName) {
-        return sinkName.equals(state.name()) ? state
-                : !sinkName.equals(RunCoordinator.KAMELET_SINK_NAME) ? sinks.get(sinkName)
-                : Objects.requireNonNullElse(kameletSink(exchange), Optional.<Sink>empty())
-                .orElse(null);
+    /** {@link #names(Exchange)} but the state store's: what commits after the database did. */
+    List<String> besidesState(Exchange exchange) {
+        return names(exchange).stream().filter(sink -> !sink.equals(state.name())).toList();
     }
 
     /** Best effort: the run is committed; the summary line and exit code still carry the figure. */
     void amendEverywhere(Manifest manifest, Exchange exchange) {
         Optional<Sink> kameletSink = kameletSink(exchange);
+        try {
+            state.amend(manifest);
+        } catch (Exception e) {
+            LOG.warn("could not record the delivery failures of run {} in the '{}' sink: {}", manifest.runId(),
+                    state.name(), e.getMessage());
+        }
         List<Sink> targets = new ArrayList<>();
-        targets.add(state);
         if (kameletSink != null) {
             kameletSink.ifPresent(targets::add);
         } else {

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the sinks of one run have staged, for committing in order: the state store first, then
- * the others in the order {@code RunCoordinator.sinkEndpoints} names them, the webhook last.
- * Staging is invisible, so its order does not matter; committing is what must be ordered. A sink
- * that finishes staging after the run has already failed is told so, and discards its work itself.
+ * What the sinks of one run besides the database have staged (exchange property
+ * {@value RunCoordinator#STAGED}), for committing in order once the database transaction committed:
+ * the files, then the webhook. Staging is invisible, so its order does not matter; committing is
+ * what must be ordered. A sink that finishes staging after the run has already failed is told so,
+ * and discards its work itself.
  */
-final class StagedSinks {
+public final class StagedSinks {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.orgsync.run");
 
@@ -24,6 +25,23 @@ final class StagedSinks {
 
     StagedSinks(List<String> commitOrder) {
         this.commitOrder = List.copyOf(commitOrder);
+    }
+
+    /**
+     * A sink route's step: {@code sink} does all its fallible work for the run now, invisibly, and
+     * keeps it here until {@link #commit}.
+     */
+    public void stage(String name, Sink sink, RunResult result) throws Exception {
+        Sink.Staged work = sink.stage(result);
+        boolean kept = false;
+        try {
+            kept = add(name, work);
+        } finally {
+            if (!kept) {
+                // another sink failed the run while this one was staging, or this one staged twice
+                work.close();
+            }
+        }
     }
 
     /** @return false when the run already ended: the caller must close {@code work} itself */
@@ -60,34 +78,23 @@ final class StagedSinks {
     }
 
     /**
-     * Commits every sink's work in order, once all have staged ({@link #complete}).
+     * Commits every sink's work in order, once all have staged ({@link #complete}). The database
+     * committed before: a sink failing here leaves the run applied, so every sink keeps what must
+     * still reach the outside (the webhook outbox).
      *
-     * @param stateCommitted told as soon as the first sink, the state store, committed: the run is
-     *                       then applied, whatever a later sink does
      * @return the committed work, in commit order
      */
-    List<Sink.Staged> commit(String runId, Runnable stateCommitted) throws Exception {
+    List<Sink.Staged> commit(String runId) throws Exception {
         List<Sink.Staged> staged = complete();
         for (int i = 0; i < staged.size(); i++) {
             try {
                 staged.get(i).commit();
-                if (i == 0) {
-                    stateCommitted.run();
-                }
             } catch (Exception e) {
-                if (i > 0) {
-                    // the sinks before it already show this run; the next successful run realigns them
-                    LOG.error("run {} became visible in {} sink(s) before a commit failed: {}", runId, i,
-                            e.getMessage());
-                }
+                // the database and the sinks before this one already show the run; the next successful run realigns them
+                LOG.error("run {} became visible in {} sink(s) before a commit failed: {}", runId, i + 1,
+                        e.getMessage());
                 // released here (closing a committed one changes nothing): the error policy finds nothing staged
-                for (Sink.Staged work : staged) {
-                    if (i > 0) {
-                        work.closeAfterStateCommitted();
-                    } else {
-                        work.close();
-                    }
-                }
+                staged.forEach(Sink.Staged::closeAfterStateCommitted);
                 throw e;
             }
         }

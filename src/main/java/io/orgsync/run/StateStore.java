@@ -2,11 +2,18 @@ package io.orgsync.run;
 
 /**
  * Where the last successful snapshot of each source and tenant is kept (the JDBC database, embedded
- * H2 by default). It is also the first sink of every successful run: the coordinator stages it
- * before any other sink and commits it first, so that what the next run compares with is exactly
- * what was published.
+ * H2 by default). It also takes every successful run, in the transaction the route
+ * {@code orgsync-stage} commits before any other sink commits, so that what the next run compares
+ * with is exactly what was published.
  */
-public interface StateStore extends Sink, CommittedRuns {
+public interface StateStore extends CommittedRuns {
+
+    /** The {@code orgsync.sinks} name of the sink whose tables it keeps: {@code jdbc}. */
+    String name();
+
+    /** A committed run's delivery failures became known afterwards: see {@link Sink#amend}. */
+    default void amend(Manifest manifest) throws Exception {
+    }
 
     /** What the last successful run of {@code source} and {@code tenant} left; {@link PreviousRun#none()} before the first. */
     PreviousRun load(String source, String tenant) throws Exception;

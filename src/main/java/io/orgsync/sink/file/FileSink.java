@@ -2,8 +2,12 @@ package io.orgsync.sink.file;
 
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.run.Manifest;
+import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.RunResult;
 import io.orgsync.run.Sink;
+import io.orgsync.run.StagedSinks;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,18 +97,27 @@ public final class FileSink implements Sink {
      */
     @Override
     public Staged stage(RunResult result) throws IOException {
-        return stageRun(result);
+        return write(result);
     }
 
     /** Stage and commit at once; narrower than {@link Sink#publish} because only files are involved. */
     @Override
     public void publish(RunResult result) throws IOException {
-        try (StagedRunFolder staged = stageRun(result)) {
+        try (StagedRunFolder staged = write(result)) {
             staged.commit();
         }
     }
 
-    private StagedRunFolder stageRun(RunResult result) throws IOException {
+    /**
+     * The route {@code sink-file}'s step: the run written under its hidden name, kept with the
+     * run's other staged sinks until the database committed and the run's commit renames it.
+     */
+    public void stageRun(@Body RunResult result, @ExchangeProperty(RunCoordinator.STAGED) StagedSinks staged)
+            throws Exception {
+        staged.stage(NAME, this, result);
+    }
+
+    private StagedRunFolder write(RunResult result) throws IOException {
         Manifest manifest = result.manifest();
         RunFiles.checkPublishable(result);
         Path tenantDir = FileLayout.tenantDir(dir, manifest.source(), manifest.tenant());

@@ -183,7 +183,7 @@ final class FetchTimeLoad implements FirstLoad {
         ended = true;
         onEnd.run();
         if (failure != null) {
-            StagedTransaction.rollbackAndClose(connection);
+            Rollback.rollbackAndClose(connection);
             String reason = failure instanceof SQLException e ? Database.describe(e) : failure.getMessage();
             LOG.warn("run {}: the members written while fetching were rolled back ({}); the run is applied "
                     + "when staged instead", runId, reason);
@@ -229,7 +229,7 @@ final class FetchTimeLoad implements FirstLoad {
             stopWriter();
         } finally {
             onEnd.run();
-            StagedTransaction.rollbackAndClose(connection);
+            Rollback.rollbackAndClose(connection);
         }
     }
 

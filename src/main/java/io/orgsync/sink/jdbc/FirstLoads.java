@@ -76,7 +76,7 @@ final class FirstLoads {
         } finally {
             if (!started) {
                 if (connection != null) {
-                    StagedTransaction.rollbackAndClose(connection);
+                    Rollback.rollbackAndClose(connection);
                 }
                 connections.release();
             }

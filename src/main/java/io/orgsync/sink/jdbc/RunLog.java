@@ -11,11 +11,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,25 +39,44 @@ final class RunLog {
         this.database = database;
     }
 
+    /**
+     * The run's {@code orgsync_run} row by column name, as the route {@code sink-jdbc} inserts it
+     * with camel-sql inside the run's transaction, and {@link #insert} for failed and held runs.
+     */
+    static Map<String, Object> row(Manifest m) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("run_id", m.runId());
+        row.put("source", m.source());
+        row.put("tenant", m.tenant());
+        row.put("started_at", timestamp(m.startedAt()));
+        row.put("finished_at", timestamp(m.finishedAt()));
+        row.put("status", m.status().wireName());
+        row.put("departments", m.departments());
+        row.put("members", m.members());
+        row.put("created", m.created());
+        row.put("updated", m.updated());
+        row.put("deleted", m.deleted());
+        row.put("api_calls", m.apiCalls());
+        row.put("retries", m.retries());
+        row.put("delivery_failures", m.deliveryFailures());
+        row.put("error", DbText.column(m.error()));
+        row.put("warnings", DbText.column(CanonicalJson.toLine(m.warnings())));
+        return row;
+    }
+
     /** The run's row, in the caller's transaction. */
     static void insert(Connection connection, Manifest m) throws SQLException {
+        Map<String, Object> row = row(m);
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setString(1, m.runId());
-            insert.setString(2, m.source());
-            insert.setString(3, m.tenant());
-            setTimestamp(insert, 4, m.startedAt());
-            setTimestamp(insert, 5, m.finishedAt());
-            insert.setString(6, m.status().wireName());
-            insert.setLong(7, m.departments());
-            insert.setLong(8, m.members());
-            insert.setLong(9, m.created());
-            insert.setLong(10, m.updated());
-            insert.setLong(11, m.deleted());
-            insert.setLong(12, m.apiCalls());
-            insert.setLong(13, m.retries());
-            insert.setLong(14, m.deliveryFailures());
-            RecordColumns.setString(insert, 15, DbText.column(m.error()));
-            RecordColumns.setString(insert, 16, DbText.column(CanonicalJson.toLine(m.warnings())));
+            int i = 1;
+            for (Object value : row.values()) {
+                if (value == null) {
+                    insert.setNull(i, i <= 5 ? Types.TIMESTAMP : Types.VARCHAR);
+                } else {
+                    insert.setObject(i, value);
+                }
+                i++;
+            }
             insert.executeUpdate();
         }
     }
@@ -108,13 +130,12 @@ final class RunLog {
         return committed;
     }
 
-    private static void setTimestamp(PreparedStatement statement, int index, String isoInstant) throws SQLException {
+    private static LocalDateTime timestamp(String isoInstant) {
         if (isoInstant == null) {
-            statement.setNull(index, Types.TIMESTAMP);
-            return;
+            return null;
         }
         try {
-            statement.setObject(index, RecordColumns.utc(Instant.parse(isoInstant)));
+            return RecordColumns.utc(Instant.parse(isoInstant));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("manifest timestamp '" + isoInstant + "' is not an ISO-8601 instant");
         }

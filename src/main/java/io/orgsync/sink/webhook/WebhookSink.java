@@ -1,9 +1,14 @@
 package io.orgsync.sink.webhook;
 
+import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.RunResult;
 import io.orgsync.run.RunStatus;
 import io.orgsync.run.Sink;
+import io.orgsync.run.StagedSinks;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,7 +26,29 @@ public final class WebhookSink implements Sink {
     private final WebhookDelivery delivery;
 
     public WebhookSink(WebhookDelivery delivery) {
-        this.delivery = delivery;
+        this.delivery = Objects.requireNonNull(delivery);
+    }
+
+    private WebhookSink() {
+        this.delivery = null;
+    }
+
+    /**
+     * The bean {@code webhookSink} when {@code orgsync.webhook.url} is empty: the route
+     * {@code sink-webhook} is loaded whatever the sinks, and is never called then, since settings
+     * refuse {@code orgsync.sinks=webhook} without a receiver.
+     */
+    public static WebhookSink unconfigured() {
+        return new WebhookSink();
+    }
+
+    /**
+     * The route {@code sink-webhook}'s step: the run's messages written to the outbox, kept with
+     * the run's other staged sinks; they are sent once the database and the files show the run.
+     */
+    public void stageRun(@Body RunResult result, @ExchangeProperty(RunCoordinator.STAGED) StagedSinks staged)
+            throws Exception {
+        staged.stage(NAME, this, result);
     }
 
     @Override
@@ -32,6 +59,9 @@ public final class WebhookSink implements Sink {
     /** Writes the run's messages to the outbox; nothing is sent before {@link Staged#commit()}. */
     @Override
     public StagedDelivery stage(RunResult result) throws java.io.IOException {
+        if (delivery == null) {
+            throw new IllegalStateException("orgsync.webhook.url is not set: no webhook sink");
+        }
         if (result.manifest().status() != RunStatus.SUCCESS) {
             throw new IllegalArgumentException("only successful runs are delivered; run " + result.manifest().runId()
                     + " is " + result.manifest().status());

@@ -117,7 +117,7 @@ class ApplyBenchmark {
         counts[2] = manifest.deleted();
     }
 
-    /** The database side of a run, as RunCoordinator.prepare, stage and succeeded do it. */
+    /** The database side of a run, as RunCoordinator.prepare and the route sink-jdbc do it. */
     private static Manifest apply(JdbcStore store, String tenant, Org org, String runId) throws Exception {
         PreviousRun previous = store.load(SOURCE, tenant);
         List<Change> changes = ChangeDetector.diff(previous, org.departments, org.members);
@@ -125,8 +125,8 @@ class ApplyBenchmark {
         Manifest manifest = new Manifest(tenant + "-" + runId, SOURCE, tenant, RunStatus.SUCCESS,
                 "2026-11-21T02:00:00Z", "2026-11-21T02:01:00Z", org.departments.size(), org.members.size(),
                 counts.created(), counts.updated(), counts.deleted(), 0, 0, 0, null);
-        try (var staged = store.stage(new RunResult(manifest, org.departments, org.members, changes))) {
-            staged.commit();
+        try (RouteApply route = new RouteApply(store)) {
+            route.apply(new RunResult(manifest, org.departments, org.members, changes));
         }
         return manifest;
     }

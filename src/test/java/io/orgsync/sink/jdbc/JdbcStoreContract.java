@@ -637,9 +637,9 @@ abstract class JdbcStoreContract {
         published.replaceAll(m -> m.id().equals("s05") ? s05combined : m);
         Manifest manifest = new Manifest("busy-run", SOURCE, TENANT, RunStatus.SUCCESS, "2026-11-21T02:00:00Z",
                 "2026-11-21T02:00:01Z", 7, 40, 47, 0, 0, 0, 0, 0, null);
-        try (Sink.Staged staged = store.stage(new RunResult(manifest, org.departments(), published,
-                ChangeDetector.diff(none, org.departments(), published)))) {
-            staged.commit();
+        try (RouteApply route = new RouteApply(store)) {
+            route.apply(new RunResult(manifest, org.departments(), published,
+                    ChangeDetector.diff(none, org.departments(), published)));
         }
 
         assertThat(load.written()).isEqualTo(20);
@@ -668,9 +668,9 @@ abstract class JdbcStoreContract {
         Manifest manifest = new Manifest("fallback-run", SOURCE, TENANT, RunStatus.SUCCESS, "2026-11-21T02:00:00Z",
                 "2026-11-21T02:00:01Z", 7, 40, 47, 0, 0, 0, 0, 0, null);
 
-        try (Sink.Staged staged = store.stage(new RunResult(manifest, org.departments(), org.members(),
-                ChangeDetector.diff(none, org.departments(), org.members())))) {
-            staged.commit();
+        try (RouteApply route = new RouteApply(store)) {
+            route.apply(new RunResult(manifest, org.departments(), org.members(),
+                    ChangeDetector.diff(none, org.departments(), org.members())));
         }
 
         assertThat(load.written()).isZero();
@@ -717,10 +717,12 @@ abstract class JdbcStoreContract {
         Manifest manifest = new Manifest("late-run", SOURCE, TENANT, RunStatus.SUCCESS, "2026-11-21T02:00:00Z",
                 "2026-11-21T02:00:01Z", 7, 8, 0, 1, 0, 0, 0, 0, null);
 
-        assertThatThrownBy(() -> other.stage(new RunResult(manifest, late.departments(), late.members(), changes)))
-                .isInstanceOf(RunFailedException.class)
+        try (RouteApply route = new RouteApply(other)) {
+            assertThatThrownBy(() -> route.apply(new RunResult(manifest, late.departments(), late.members(), changes)))
+                    .isInstanceOf(RunFailedException.class)
                 .hasMessageContaining("run " + meanwhile.runId() + " of " + SOURCE + "/" + TENANT
-                        + " reached the database after run late-run");
+                            + " reached the database after run late-run");
+        }
         assertThat(dump(ALL_TABLES)).isEqualTo(before);
     }
 
@@ -930,7 +932,7 @@ abstract class JdbcStoreContract {
         return runner;
     }
 
-    /** The real coordinator behind the shipped publish and jdbc-sink routes. */
+    /** The real coordinator behind the shipped publish pipeline and sink routes. */
     final class Runner implements AutoCloseable {
         private final RunCoordinator coordinator;
         private final DefaultCamelContext context;
@@ -945,16 +947,19 @@ abstract class JdbcStoreContract {
             values.putAll(extra);
             OrgSyncSettings runSettings = OrgSyncSettings.load(key -> Optional.ofNullable(values.get(key)));
             // the file sink, when listed, writes where the settings say, as in the bundle
-            Map<String, Sink> sinks = runSettings.sinks().contains("file")
-                    ? Map.of("file", new FileSink(runSettings.fileDir(), runSettings.fileFormats())) : Map.of();
+            FileSink fileSink = new FileSink(runSettings.fileDir(), runSettings.fileFormats());
+            Map<String, Sink> sinks = runSettings.sinks().contains("file") ? Map.of("file", fileSink) : Map.of();
             coordinator = new RunCoordinator(runSettings, store, sinks, clock);
             context = new DefaultCamelContext();
             context.getRegistry().bind("runs", coordinator);
+            context.getRegistry().bind("fileSink", fileSink);
+            JdbcSink.bind(context.getRegistry(), store);
             var resources = PluginHelper.getResourceLoader(context);
             PluginHelper.getRoutesLoader(context).loadRoutes(
                     resources.resolveResource("file:routes/orgsync.camel.yaml"),
                     resources.resolveResource("file:routes/jdbc-sink.camel.yaml"),
                     resources.resolveResource("file:routes/file-sink.camel.yaml"));
+            context.addRoutes(new io.orgsync.run.PublishRoutes());
             context.start();
             template = context.createProducerTemplate();
         }
