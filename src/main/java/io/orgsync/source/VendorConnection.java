@@ -9,6 +9,8 @@ import io.orgsync.model.CanonicalJson;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Producer;
 import org.apache.camel.ProducerTemplate;
@@ -302,7 +304,14 @@ public final class VendorConnection {
         if (token != null) {
             dialect.authorize(query, headers, token);
         }
-        request.writeTo(exchange, query, headers);
+        // each attempt goes out on an exchange of its own: camel-http keeps every answer it streams
+        // (headers, request, URI) until the exchange that carried it completes, and a run's loops
+        // carry thousands of pages on one exchange; 1,000,000 Wuhan members at -Xmx256m ran out
+        // of heap on what the pages before had left
+        Exchange call = new DefaultExchange(exchange.getContext(), ExchangePattern.InOut);
+        call.setProperty(ExchangePropertyKey.INTERCEPTED_ENDPOINT,
+                exchange.getProperty(ExchangePropertyKey.INTERCEPTED_ENDPOINT));
+        request.writeTo(call, query, headers);
         String method = request.method();
         String path = request.path();
         HttpAnswer response;
@@ -310,7 +319,7 @@ public final class VendorConnection {
         try (RequestPacer.Departure sent = pacer.acquire(dialect.api(path))) {
             run.countApiCall();
             long sentAt = System.nanoTime();
-            response = HttpAnswer.receive(exchange, producer, source + ": " + method + " " + path, settings);
+            response = HttpAnswer.receive(call, producer, source + ": " + method + " " + path, settings);
             // a timeout or a cut connection is no round trip: it would size for a vendor that does not answer
             inFlight.answered(run, System.nanoTime() - sentAt);
         } finally {

@@ -83,17 +83,9 @@ final class VendorRequest {
         return shown.toString();
     }
 
-    /** Puts this request, with {@code query} and {@code headers} (the token's), on the exchange to send. */
-    @SuppressWarnings("deprecation")
+    /** Puts this request, with {@code query} and {@code headers} (the token's), on a new exchange to send. */
     void writeTo(Exchange exchange, Map<String, String> query, Map<String, String> headers) {
-        // camel-http answers into the exchange's out message but sends its in message: an attempt
-        // after the first would otherwise go out as the first did, with the refused token
-        if (exchange.hasOut()) {
-            exchange.setIn(exchange.getOut());
-            exchange.setOut(null);
-        }
         Message message = exchange.getIn();
-        message.removeHeaders("*");
         headers.forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_METHOD, method);
         if (pathHeader != null) {
