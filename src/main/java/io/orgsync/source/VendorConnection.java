@@ -51,6 +51,8 @@ public final class VendorConnection {
 
     private final String source;
     private final String origin;
+    /** The base URL's own path, before the vendor's: a reverse proxy's prefix, or empty. */
+    private final String basePath;
     private final String tokenRoute;
     private final VendorDialect dialect;
     private final HttpSettings settings;
@@ -73,6 +75,8 @@ public final class VendorConnection {
                             HttpSettings settings, RequestPacer pacer) {
         this.source = source;
         this.origin = origin(baseUrl);
+        String path = java.net.URI.create(baseUrl).getRawPath();
+        this.basePath = path == null ? "" : path.replaceAll("/+$", "");
         this.tokenRoute = tokenRoute;
         this.dialect = dialect;
         this.settings = settings;
@@ -105,7 +109,7 @@ public final class VendorConnection {
      * out of scope; already recorded as a warning).
      */
     void call(Exchange exchange, Producer producer, ProducerTemplate template) {
-        VendorRequest request = VendorRequest.of(exchange);
+        VendorRequest request = VendorRequest.of(exchange, basePath);
         RunContext run = run(exchange);
         JsonNode answer;
         if (Boolean.TRUE.equals(exchange.getProperty(TOKEN_CALL, Boolean.class))) {

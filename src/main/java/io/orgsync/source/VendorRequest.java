@@ -30,27 +30,35 @@ final class VendorRequest {
 
     private final String method;
     private final String endpointPath;
+    private final String basePath;
     private final String pathHeader;
     private final Map<String, String> query;
     private final byte[] body;
 
-    private VendorRequest(String method, String endpointPath, String pathHeader, Map<String, String> query,
-                          byte[] body) {
+    private VendorRequest(String method, String endpointPath, String basePath, String pathHeader,
+                          Map<String, String> query, byte[] body) {
         this.method = method;
         this.endpointPath = endpointPath;
+        this.basePath = basePath;
         this.pathHeader = pathHeader;
         this.query = Collections.unmodifiableMap(query);
         this.body = body;
     }
 
-    static VendorRequest of(Exchange exchange) {
+    /**
+     * @param basePath the path of the tenant's base URL ({@code /proxy/wecom} behind a reverse proxy,
+     *                 else empty): the vendor's own path follows it, and that is what the dialect
+     *                 classifies and the pacing counts per API
+     */
+    static VendorRequest of(Exchange exchange, String basePath) {
         Message message = exchange.getMessage();
         String endpoint = exchange.getProperty(ExchangePropertyKey.INTERCEPTED_ENDPOINT, String.class);
         String endpointPath = endpoint == null ? "" : URI.create(endpoint).getRawPath();
         String method = message.getHeader(Exchange.HTTP_METHOD, "GET", String.class);
         byte[] body = "GET".equals(method) || message.getBody() == null ? null
                 : exchange.getContext().getTypeConverter().convertTo(byte[].class, exchange, message.getBody());
-        return new VendorRequest(method, endpointPath == null ? "" : endpointPath,
+        String full = endpointPath == null ? "" : endpointPath;
+        return new VendorRequest(method, full, basePath,
                 message.getHeader(Exchange.HTTP_PATH, String.class),
                 parse(message.getHeader(Exchange.HTTP_QUERY, String.class)), body);
     }
@@ -61,7 +69,8 @@ final class VendorRequest {
 
     /** The vendor path, as messages and the pacing per API name it. */
     String path() {
-        return pathHeader == null ? endpointPath : endpointPath + pathHeader;
+        String path = pathHeader == null ? endpointPath : endpointPath + pathHeader;
+        return !basePath.isEmpty() && path.startsWith(basePath + "/") ? path.substring(basePath.length()) : path;
     }
 
     /** The route's parameters, decoded; the token is added per attempt, never here. */
@@ -73,7 +82,7 @@ final class VendorRequest {
     VendorRequest without(String parameter) {
         Map<String, String> fewer = new LinkedHashMap<>(query);
         fewer.remove(parameter);
-        return new VendorRequest(method, endpointPath, pathHeader, fewer, body);
+        return new VendorRequest(method, endpointPath, basePath, pathHeader, fewer, body);
     }
 
     /** {@code ?department_id=7}: what a warning names the item by, ids and page tokens only. */

@@ -50,6 +50,20 @@ class VendorRequestTest {
     }
 
     @Test
+    void behindAReverseProxyThePathTheDialectSeesIsTheVendorsOwn() {
+        // toD with a base URL of http://proxy:8080/wecom hands over the host as the endpoint and
+        // the rest of the path in CamelHttpPath
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(
+                new org.apache.camel.impl.DefaultCamelContext());
+        exchange.setProperty(org.apache.camel.ExchangePropertyKey.INTERCEPTED_ENDPOINT, "http://proxy:8080");
+        exchange.getMessage().setHeader(org.apache.camel.Exchange.HTTP_PATH, "/wecom/cgi-bin/user/list");
+        exchange.getMessage().setHeader(org.apache.camel.Exchange.HTTP_QUERY, "department_id=7");
+
+        assertThat(VendorRequest.of(exchange, "/wecom").path()).isEqualTo("/cgi-bin/user/list");
+        assertThat(VendorRequest.of(exchange, "").path()).isEqualTo("/wecom/cgi-bin/user/list");
+    }
+
+    @Test
     void aBrokenEscapeIsKeptAsText() {
         assertThat(VendorRequest.unescape("50%")).isEqualTo("50%");
         assertThat(VendorRequest.unescape("%zz%4")).isEqualTo("%zz%4");
