@@ -56,15 +56,6 @@ public final class VendorCalls extends ServiceSupport implements Processor, Came
         return tenants.get(keys);
     }
 
-    /**
-     * Drops a mapped answer from its exchange. A parallel split's finished sub-exchanges stay
-     * reachable until the whole split ends, so each would otherwise keep its parsed answer: a
-     * 100,000-member run held every user/list answer, 200 MB of JSON trees, until the last came in.
-     */
-    public static void answerMapped(Exchange exchange) {
-        exchange.getMessage().setBody(null);
-    }
-
     /** Every http endpoint is decorated as it is created; {@link #process} decides per send. */
     @Override
     public Endpoint registerEndpoint(String uri, Endpoint endpoint) {

@@ -75,7 +75,7 @@ class PageStateTest {
     void theRoutesPropertiesFollowTheStateThroughEveryChange() throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exchange exchange = new DefaultExchange(camel);
-            PageState pages = new Paging(10).start(exchange, "feishu: users of 0");
+            PageState pages = new Paging(10).start(exchange.getProperties(), "feishu: users of 0");
             assertThat(exchange.getProperty(PageState.PROPERTY)).isSameAs(pages);
             assertProperties(exchange, true, "", 1);
 
@@ -86,7 +86,7 @@ class PageStateTest {
             pages.advance(null, false);
             assertProperties(exchange, false, "", 2);
 
-            PageState numbered = new Paging(10).start(exchange, "wuhan-edu: members");
+            PageState numbered = new Paging(10).start(exchange.getProperties(), "wuhan-edu: members");
             assertProperties(exchange, true, "", 1);
             numbered.advanceByNumber(true);
             assertProperties(exchange, true, "", 2);

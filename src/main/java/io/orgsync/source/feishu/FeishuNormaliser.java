@@ -12,16 +12,18 @@ import io.orgsync.run.RunFailedException;
 import io.orgsync.source.VendorText;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
-import io.orgsync.source.VendorCalls;
 import io.orgsync.source.VendorFailure;
 import io.orgsync.source.WireObject;
 import io.orgsync.source.feishu.FeishuWire.DepartmentPage;
 import io.orgsync.source.feishu.FeishuWire.User;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperties;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -81,11 +83,12 @@ public final class FeishuNormaliser {
     }
 
     /** Puts the run's root and id types where the route's calls read them; records the root "0". */
-    public void begin(Exchange exchange) {
-        RunContext run = run(exchange);
-        exchange.setProperty(ROOT, root);
-        exchange.setProperty(DEPARTMENT_ID_TYPE, departmentIdType);
-        exchange.setProperty(USER_ID_TYPE, userIdType);
+    public void begin(@ExchangeProperties Map<String, Object> properties,
+                      @ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        required(run);
+        properties.put(ROOT, root);
+        properties.put(DEPARTMENT_ID_TYPE, departmentIdType);
+        properties.put(USER_ID_TYPE, userIdType);
         run.setRootDepartmentId(root);
         if (root.equals(VENDOR_ROOT)) {
             run.snapshot().addDepartment(FeishuMapper.vendorRoot(run.tenant()));
@@ -93,10 +96,8 @@ public final class FeishuNormaliser {
     }
 
     /** The answer of {@code department/get} for a configured root other than "0". */
-    public void rootDepartment(Exchange exchange) {
-        RunContext run = run(exchange);
-        JsonNode body = body(exchange);
-        if (body.isMissingNode()) {
+    public void rootDepartment(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        if (required(body).isMissingNode()) {
             throw rootUnreadable("department/get");
         }
         FeishuWire.Department wire = read(body.path("data"), FeishuWire.DepartmentAnswer.class).department();
@@ -110,43 +111,45 @@ public final class FeishuNormaliser {
      * One page of the recursive listing under the root. A 43010 answer (too big to list
      * recursively) ends this listing and starts the level-by-level walk instead.
      */
-    public void departments(Exchange exchange) {
-        JsonNode body = body(exchange);
-        PageState page = Paging.of(exchange);
-        if (body.isMissingNode()) {
+    public void departments(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                            @ExchangeProperty(PageState.PROPERTY) PageState page,
+                            @ExchangeProperties Map<String, Object> properties) {
+        Paging.required(page);
+        if (required(body).isMissingNode()) {
             throw rootUnreadable("the department listing");
         }
         if (body.path("code").asInt(0) == FeishuDialect.RECURSION_REFUSED) {
             LOG.info("{}: the recursive department listing was refused (43010: {}); walking the tree level by level",
                     SOURCE, VendorText.quote(body.path("msg").asText(""), 200));
-            exchange.setProperty(FeishuWalk.PROPERTY, new FeishuWalk(root));
+            properties.put(FeishuWalk.PROPERTY, new FeishuWalk(root));
             page.advance(null, false);
             return;
         }
-        addDepartments(exchange, body, null, page);
+        addDepartments(required(run), body, null, page);
     }
 
-    /** The next department of the walk, put where the children call reads it. */
-    public void nextInWalk(Exchange exchange) {
-        exchange.setProperty(DEPARTMENT, walk(exchange).next());
+    /** The next department of the walk; the route keeps it as {@value #DEPARTMENT}, where the children call reads it. */
+    public String nextInWalk(@ExchangeProperty(FeishuWalk.PROPERTY) FeishuWalk walk) {
+        return required(walk).next();
     }
 
     /** One page of the children of the walked department; queues each child for its own listing. */
-    public void walkedChildren(Exchange exchange) {
-        JsonNode body = body(exchange);
-        PageState page = Paging.of(exchange);
-        String parent = exchange.getProperty(DEPARTMENT, String.class);
-        if (body.isMissingNode()) {
+    public void walkedChildren(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                               @ExchangeProperty(PageState.PROPERTY) PageState page,
+                               @ExchangeProperty(DEPARTMENT) String parent,
+                               @ExchangeProperty(FeishuWalk.PROPERTY) FeishuWalk walk) {
+        Paging.required(page);
+        if (required(body).isMissingNode()) {
             if (root.equals(parent)) {
                 throw rootUnreadable("the department listing");
             }
             // out of scope or gone since its parent listed it (the client named why): what was last
             // published below it is carried forward, never deleted for being unreadable
-            run(exchange).unread().subtree(parent);
+            required(run).unread().subtree(parent);
             page.advance(null, false);
             return;
         }
-        addDepartments(exchange, body, walk(exchange), page);
+        addDepartments(required(run), body, required(walk), page);
     }
 
     /**
@@ -154,41 +157,45 @@ public final class FeishuNormaliser {
      * calls) and answers every department id, root first and parents before children, for the
      * user listing.
      */
-    public List<String> departmentIds(Exchange exchange) {
-        RunContext run = run(exchange);
-        return DepartmentTree.resolve(run.snapshot().departmentsById(), root).departments().stream()
+    public List<String> departmentIds(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        return DepartmentTree.resolve(required(run).snapshot().departmentsById(), root).departments().stream()
                 .map(Department::id)
                 .toList();
     }
 
-    /** One page of {@code users/find_by_department}; a person in several departments is merged by the snapshot. */
-    public void users(Exchange exchange) {
-        RunContext run = run(exchange);
-        JsonNode body = body(exchange);
-        PageState page = Paging.of(exchange);
-        String department = exchange.getProperty(DEPARTMENT, String.class);
-        if (body.isMissingNode()) {
+    /**
+     * One page of {@code users/find_by_department}; a person in several departments is merged by the snapshot.
+     *
+     * @return how many users the page listed: the body from here on, so that the answer is not held
+     *         while the other departments are fetched
+     */
+    public int users(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                     @ExchangeProperty(PageState.PROPERTY) PageState page,
+                     @ExchangeProperty(DEPARTMENT) String department) {
+        required(run);
+        Paging.required(page);
+        if (required(body).isMissingNode()) {
             if (root.equals(department)) {
                 throw rootUnreadable("users/find_by_department");
             }
             // refused on any page (the client named why): the department's members are carried forward
             run.unread().memberListing(department);
             page.advance(null, false);
-            return;
+            return 0;
         }
         JsonNode data = body.path("data");
         WireObject users = WireObject.of(data, SOURCE, "UserPage");
         OneAnswer answer = new OneAnswer(run, SOURCE + ": users/find_by_department of " + department);
-        for (WireObject listed : WireObject.list(data, "items", SOURCE, "User")) {
-            answer.add(mapper.member(run.tenant(), User.from(listed), department));
+        List<WireObject> listed = WireObject.list(data, "items", SOURCE, "User");
+        for (WireObject user : listed) {
+            answer.add(mapper.member(run.tenant(), User.from(user), department));
         }
         page.advance(users.text("page_token"), users.flag("has_more"));
-        VendorCalls.answerMapped(exchange);
+        return listed.size();
     }
 
     /** Records one page of departments, queues them when walking, and moves the page state on. */
-    private void addDepartments(Exchange exchange, JsonNode body, FeishuWalk walk, PageState page) {
-        RunContext run = run(exchange);
+    private void addDepartments(RunContext run, JsonNode body, FeishuWalk walk, PageState page) {
         DepartmentPage departments = read(body.path("data"), DepartmentPage.class);
         List<FeishuWire.Department> items = departments.items() == null ? List.of() : departments.items();
         for (FeishuWire.Department wire : items) {
@@ -211,24 +218,21 @@ public final class FeishuNormaliser {
                 + "department the app may read, or widen the app's contact scope to all members");
     }
 
-    private static FeishuWalk walk(Exchange exchange) {
-        FeishuWalk walk = exchange.getProperty(FeishuWalk.PROPERTY, FeishuWalk.class);
+    private static FeishuWalk required(FeishuWalk walk) {
         if (walk == null) {
             throw new IllegalStateException("no department walk: the route must only walk after a 43010 answer");
         }
         return walk;
     }
 
-    private static RunContext run(Exchange exchange) {
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+    private static RunContext required(RunContext run) {
         if (run == null) {
             throw new IllegalStateException("no run: the route must call runs.begin first");
         }
         return run;
     }
 
-    private static JsonNode body(Exchange exchange) {
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    private static JsonNode required(JsonNode body) {
         if (body == null) {
             throw new IllegalStateException("no vendor answer in the message body");
         }

@@ -9,7 +9,6 @@ import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.source.Paging;
-import io.orgsync.source.VendorCalls;
 import io.orgsync.source.VendorFailure;
 import io.orgsync.source.WireObject;
 import io.orgsync.source.wecom.WecomPlan.DepartmentMode;
@@ -18,7 +17,10 @@ import io.orgsync.source.wecom.WecomWire.DepartmentId;
 import io.orgsync.source.wecom.WecomWire.DeptUser;
 import io.orgsync.source.wecom.WecomWire.User;
 import io.orgsync.source.wecom.WecomWire.WireDepartment;
+import io.orgsync.source.PageState;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,10 +74,10 @@ public final class WecomNormaliser {
         this.keys = keys;
     }
 
-    /** Starts the run's plan from the configured modes; the routes branch on it. */
-    public void plan(Exchange exchange) {
-        exchange.setProperty(WecomPlan.PROPERTY, new WecomPlan(departmentMode, memberMode, rootDepartmentId));
-        run(exchange).setRootDepartmentId(rootDepartmentId);
+    /** The run's plan, from the configured modes; the route keeps it as {@value WecomPlan#PROPERTY} and branches on it. */
+    public WecomPlan plan(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        run.setRootDepartmentId(rootDepartmentId);
+        return new WecomPlan(departmentMode, memberMode, rootDepartmentId);
     }
 
     // ---------------------------------------------------------------- departments
@@ -85,9 +87,8 @@ public final class WecomNormaliser {
      * members are fetched next. The tree is checked here, before any member call, so a cycle fails
      * the run at once.
      */
-    public List<String> departments(Exchange exchange) {
-        RunContext run = run(exchange);
-        JsonNode body = rootAnswer(exchange, "department/list");
+    public List<String> departments(@Body JsonNode answer, @ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        JsonNode body = rootAnswer(answer, "department/list");
         List<WireDepartment> departments = read(body, WecomWire.DepartmentList.class).department();
         requireRoot(departments == null ? List.of() : departments.stream().map(WireDepartment::id).toList(),
                 "department/list");
@@ -105,9 +106,9 @@ public final class WecomNormaliser {
      * doCatch of department/list's 48009 (contact-sync secret on a new IP) or 45029 (the whole tree
      * too large for one answer): switch to simplelist + get, unless the user forbade it.
      */
-    public void departmentListRefused(Exchange exchange) {
-        WecomPlan plan = planOf(exchange);
-        RunFailedException refused = caught(exchange);
+    public void departmentListRefused(@ExchangeProperty(WecomPlan.PROPERTY) WecomPlan plan,
+                                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable caught) {
+        RunFailedException refused = refusal(caught);
         boolean tooLarge = refused instanceof AnswerTooLarge;
         if (plan.departmentMode() == DepartmentMode.LIST) {
             throw new VendorFailure.Misconfigured(keys + "department-mode", "is 'list', which "
@@ -122,20 +123,18 @@ public final class WecomNormaliser {
     }
 
     /** {@code department/simplelist}: the ids to fetch one by one with {@code department/get}. */
-    public List<String> departmentIds(Exchange exchange) {
-        JsonNode body = rootAnswer(exchange, "department/simplelist");
+    public List<String> departmentIds(@Body JsonNode answer, @ExchangeProperty(WecomPlan.PROPERTY) WecomPlan plan) {
+        JsonNode body = rootAnswer(answer, "department/simplelist");
         List<DepartmentId> listed = read(body, WecomWire.DepartmentIdList.class).departmentId();
         List<String> ids = listed == null ? List.of() : listed.stream().map(DepartmentId::id).distinct().toList();
         requireRoot(ids, "department/simplelist");
-        planOf(exchange).listedDepartmentIds().addAll(ids);
+        required(plan).listedDepartmentIds().addAll(ids);
         return ids;
     }
 
     /** {@code department/get}: one department; one that vanished since the listing is skipped (logged). */
-    public void department(Exchange exchange) {
-        RunContext run = run(exchange);
-        String requested = exchange.getProperty(DEPARTMENT_PROPERTY, String.class);
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    public void department(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                           @ExchangeProperty(DEPARTMENT_PROPERTY) String requested) {
         if (body == null || body.isMissingNode()) {
             if (subtreeRoot() && rootDepartmentId.equals(requested)) {
                 throw rootNotVisible("department/get");
@@ -155,14 +154,15 @@ public final class WecomNormaliser {
      * After every {@code department/get}: checks the tree and answers the ids of its departments,
      * in department/simplelist's order, as {@link #departments} does for department/list.
      */
-    public List<String> tree(Exchange exchange) {
-        Map<String, Department> byId = run(exchange).snapshot().departmentsById();
+    public List<String> tree(@ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                             @ExchangeProperty(WecomPlan.PROPERTY) WecomPlan plan) {
+        Map<String, Department> byId = run.snapshot().departmentsById();
         if (subtreeRoot() && !byId.containsKey(rootDepartmentId)) {
             throw rootNotVisible("department/get");
         }
         DepartmentTree.resolve(byId, rootDepartmentId);
         // a department whose details were refused is still asked for its members: they may be readable
-        return List.copyOf(planOf(exchange).listedDepartmentIds());
+        return List.copyOf(required(plan).listedDepartmentIds());
     }
 
     // ---------------------------------------------------------------- members, detailed
@@ -180,27 +180,33 @@ public final class WecomNormaliser {
         return departmentIds.size() <= 1 ? List.of() : List.copyOf(departmentIds.subList(1, departmentIds.size()));
     }
 
-    /** {@code user/list}: a department's direct members, full details. */
-    public void members(Exchange exchange) {
-        RunContext run = run(exchange);
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    /**
+     * {@code user/list}: a department's direct members, full details.
+     *
+     * @return how many members the answer listed: the body from here on, so that the answer is not
+     *         held while the other departments are fetched. A parallel split's finished
+     *         sub-exchanges stay reachable until the whole split ends; with their answers, a
+     *         100,000-member run held every user/list answer, 200 MB of JSON trees, until the last.
+     */
+    public int members(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                       @ExchangeProperty(DEPARTMENT_PROPERTY) String department) {
         if (body == null || body.isMissingNode()) {
             // refused or vanished since the listing (the client named why): never evidence that people left
-            run.unread().memberListing(exchange.getProperty(DEPARTMENT_PROPERTY, String.class));
-            return;
+            run.unread().memberListing(department);
+            return 0;
         }
-        OneAnswer answer = new OneAnswer(run, SOURCE + ": user/list of department "
-                + exchange.getProperty(DEPARTMENT_PROPERTY, String.class));
-        for (WireObject listed : WireObject.list(body, "userlist", SOURCE, "User")) {
-            answer.add(WecomMapper.member(run.tenant(), User.from(listed)));
+        OneAnswer answer = new OneAnswer(run, SOURCE + ": user/list of department " + department);
+        List<WireObject> listed = WireObject.list(body, "userlist", SOURCE, "User");
+        for (WireObject user : listed) {
+            answer.add(WecomMapper.member(run.tenant(), User.from(user)));
         }
-        VendorCalls.answerMapped(exchange);
+        return listed.size();
     }
 
     /** doCatch of user/list's 48009: switch to list_id + simplelist, unless the user forbade it. */
-    public void userListRefused(Exchange exchange) {
-        WecomPlan plan = planOf(exchange);
-        RunFailedException refused = caught(exchange);
+    public void userListRefused(@ExchangeProperty(WecomPlan.PROPERTY) WecomPlan plan,
+                                @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable caught) {
+        RunFailedException refused = refusal(caught);
         if (plan.memberMode() == MemberMode.LIST) {
             throw new VendorFailure.Misconfigured(keys + "member-mode", "is 'list', which this credential "
                     + "cannot use from this IP (" + refused.getMessage() + "); set it to auto or list_id");
@@ -214,31 +220,35 @@ public final class WecomNormaliser {
 
     // ---------------------------------------------------------------- members, ids only
 
-    /** {@code user/simplelist}: names (and departments) of a department's direct members. */
-    public void names(Exchange exchange) {
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    /**
+     * {@code user/simplelist}: names (and departments) of a department's direct members.
+     *
+     * @return how many people the answer named: the body from here on, as for {@link #members}
+     */
+    public int names(@Body JsonNode body, @ExchangeProperty(WecomPlan.PROPERTY) WecomPlan plan) {
         if (body == null || body.isMissingNode()) {
-            return;
+            return 0;
         }
-        Map<String, User> named = planOf(exchange).named();
-        for (WireObject listed : WireObject.list(body, "userlist", SOURCE, "User")) {
-            User user = User.from(listed);
+        Map<String, User> named = required(plan).named();
+        List<WireObject> listed = WireObject.list(body, "userlist", SOURCE, "User");
+        for (WireObject person : listed) {
+            User user = User.from(person);
             named.putIfAbsent(WecomPlan.key(user.userid()), user);
         }
-        VendorCalls.answerMapped(exchange);
+        return listed.size();
     }
 
     /** doCatch of user/simplelist's 48009: go on with ids and departments only. */
-    public void namesRefused(Exchange exchange) {
-        planOf(exchange).hideNames();
+    public void namesRefused(@ExchangeProperty(WecomPlan.PROPERTY) WecomPlan plan) {
+        required(plan).hideNames();
         LOG.warn("{}: user/simplelist refused with errcode 48009 as well: members are published with ids and "
                 + "departments only, without names, for the rest of this run", SOURCE);
     }
 
     /** The body of the next {@code user/list_id} request: the page's cursor (none on the first) and the limit. */
-    public Map<String, Object> listIdRequest(Exchange exchange) {
+    public Map<String, Object> listIdRequest(@ExchangeProperty(PageState.PROPERTY) PageState page) {
         Map<String, Object> request = new LinkedHashMap<>();
-        String cursor = Paging.of(exchange).getToken();
+        String cursor = Paging.required(page).getToken();
         if (!cursor.isEmpty()) {
             request.put("cursor", cursor);
         }
@@ -247,14 +257,14 @@ public final class WecomNormaliser {
     }
 
     /** One {@code user/list_id} page: (member, department) rows; an empty {@code next_cursor} ends the listing. */
-    public void memberships(Exchange exchange) {
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    public void memberships(@Body JsonNode body, @ExchangeProperty(WecomPlan.PROPERTY) WecomPlan plan,
+                            @ExchangeProperty(PageState.PROPERTY) PageState pages) {
         if (body == null || body.isMissingNode()) {
             throw new RunFailedException(SOURCE + ": user/list_id answered that the listing is out of the app's "
                     + "visible range; members cannot be listed");
         }
         WecomWire.UserIdPage page = read(body, WecomWire.UserIdPage.class);
-        Map<String, WecomPlan.Membership> memberships = planOf(exchange).memberships();
+        Map<String, WecomPlan.Membership> memberships = required(plan).memberships();
         if (page.deptUser() != null) {
             for (DeptUser row : page.deptUser()) {
                 memberships.computeIfAbsent(WecomPlan.key(row.userid()), key -> new WecomPlan.Membership(row.userid(),
@@ -262,7 +272,7 @@ public final class WecomNormaliser {
             }
         }
         String next = page.nextCursor();
-        Paging.of(exchange).advance(next, next != null && !next.isEmpty());
+        Paging.required(pages).advance(next, next != null && !next.isEmpty());
     }
 
     /**
@@ -271,9 +281,9 @@ public final class WecomNormaliser {
      * rows are narrowed to people who belong to a synced department; like department[] in the
      * detailed mode, such a person's departments outside the sub-tree are kept.
      */
-    public void idMembers(Exchange exchange) {
-        RunContext run = run(exchange);
-        WecomPlan plan = planOf(exchange);
+    public void idMembers(@ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                          @ExchangeProperty(WecomPlan.PROPERTY) WecomPlan plan) {
+        required(plan);
         Set<String> synced = run.snapshot().departmentsById().keySet();
         Set<String> people = new LinkedHashSet<>(plan.named().keySet());
         plan.memberships().forEach((key, membership) -> {
@@ -303,8 +313,7 @@ public final class WecomNormaliser {
     // ---------------------------------------------------------------- helpers
 
     /** A recursive listing from the root; a SKIP answer (60003, 60011, 60123) means the root is not visible. */
-    private JsonNode rootAnswer(Exchange exchange, String api) {
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    private JsonNode rootAnswer(JsonNode body, String api) {
         if (body == null || body.isMissingNode()) {
             throw rootNotVisible(api);
         }
@@ -331,8 +340,7 @@ public final class WecomNormaliser {
     }
 
     /** The refusal a doCatch caught: 48009 ({@link ContactSyncRefused}) or 45029 ({@link AnswerTooLarge}). */
-    private static RunFailedException caught(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    private static RunFailedException refusal(Throwable caught) {
         while (caught != null && !(caught instanceof ContactSyncRefused) && !(caught instanceof AnswerTooLarge)) {
             caught = caught.getCause();
         }
@@ -343,12 +351,7 @@ public final class WecomNormaliser {
         return (RunFailedException) caught;
     }
 
-    private static RunContext run(Exchange exchange) {
-        return exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-    }
-
-    private static WecomPlan planOf(Exchange exchange) {
-        WecomPlan plan = exchange.getProperty(WecomPlan.PROPERTY, WecomPlan.class);
+    private static WecomPlan required(WecomPlan plan) {
         if (plan == null) {
             throw new IllegalStateException("no WeCom plan: the route must call wecomNormaliser.plan first");
         }

@@ -8,9 +8,11 @@ import io.orgsync.run.DepartmentTree;
 import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
+import io.orgsync.source.InSplitOrder;
 import io.orgsync.source.wecomschool.WecomSchoolWire.SchoolDepartment;
 import io.orgsync.source.wecomschool.WecomSchoolWire.Student;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 
 import java.util.List;
 
@@ -44,9 +46,7 @@ public final class WecomSchoolNormaliser {
      * Records the tree and answers the ids of the classes, whose students are fetched next. The
      * tree is checked here, before any student call, so a cycle fails the run at once.
      */
-    public List<String> departments(Exchange exchange) {
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    public List<String> departments(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run) {
         // a root the app cannot see is answered like a vanished department: no list at all
         WecomSchoolWire.DepartmentList list = body == null || body.isMissingNode() ? null
                 : read(body, WecomSchoolWire.DepartmentList.class);
@@ -75,10 +75,9 @@ public final class WecomSchoolNormaliser {
                 .toList();
     }
 
-    public void students(Exchange exchange) {
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
-        String classId = exchange.getProperty(CLASS_PROPERTY, String.class);
+    /** One class's {@code school/user/list}: its students and their parents, in class order ({@link #inClassOrder}). */
+    public void students(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                        @ExchangeProperty(CLASS_PROPERTY) String classId) {
         if (body == null || body.isMissingNode()) {
             // refused or vanished since the listing (the client named why): never evidence that the
             // class's students and parents left, so what was last published of them is carried forward
@@ -98,6 +97,16 @@ public final class WecomSchoolNormaliser {
                 run.snapshot().addMember(parent);
             }
         }
+    }
+
+    /**
+     * The split's aggregation strategy, which maps each class's answer with {@link #students} in
+     * class order, whatever order the answers arrive in.
+     */
+    public InSplitOrder inClassOrder() {
+        return new InSplitOrder(answer -> students(answer.getMessage().getBody(JsonNode.class),
+                answer.getProperty(RunContext.PROPERTY, RunContext.class),
+                answer.getProperty(CLASS_PROPERTY, String.class)));
     }
 
     private static <T> T read(JsonNode body, Class<T> type) {

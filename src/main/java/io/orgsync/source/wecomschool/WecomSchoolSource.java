@@ -1,7 +1,6 @@
 package io.orgsync.source.wecomschool;
 
 import io.orgsync.config.SourceSettings;
-import io.orgsync.source.InSplitOrder;
 import io.orgsync.source.wecom.WecomPlatform;
 
 import java.util.LinkedHashMap;
@@ -30,7 +29,7 @@ public final class WecomSchoolSource implements WecomPlatform {
         WecomSchoolNormaliser normaliser = new WecomSchoolNormaliser(tenant.rootDepartmentId(), tenant.key(""));
         Map<String, Object> beans = new LinkedHashMap<>();
         beans.put("Normaliser", normaliser);
-        beans.put("StudentsInOrder", new InSplitOrder(normaliser::students));
+        beans.put("StudentsInOrder", normaliser.inClassOrder());
         return beans;
     }
 

@@ -32,11 +32,12 @@ final class CountPaging {
         this.owner = owner;
     }
 
-    static CountPaging of(org.apache.camel.Exchange exchange, PageState pages) {
-        CountPaging current = exchange.getProperty(PROPERTY, CountPaging.class);
+    /** @param properties the exchange's properties, where a listing's checks live from page to page */
+    static CountPaging of(java.util.Map<String, Object> properties, PageState pages) {
+        CountPaging current = properties.get(PROPERTY) instanceof CountPaging kept ? kept : null;
         if (current == null || current.owner != pages) {
             current = new CountPaging(pages);
-            exchange.setProperty(PROPERTY, current);
+            properties.put(PROPERTY, current);
         }
         return current;
     }

@@ -10,7 +10,6 @@ import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
-import io.orgsync.source.VendorCalls;
 import io.orgsync.source.VendorFailure;
 import io.orgsync.source.wuhan.WuhanWire.ChildOrg;
 import io.orgsync.source.wuhan.WuhanWire.MemberPage;
@@ -19,7 +18,9 @@ import io.orgsync.source.wuhan.WuhanWire.ParentPage;
 import io.orgsync.source.wuhan.WuhanWire.UserOrg;
 import io.orgsync.source.wuhan.WuhanWire.WireMember;
 import io.orgsync.source.wuhan.WuhanWire.WireParent;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperties;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,11 +75,11 @@ public final class WuhanNormaliser {
     }
 
     /** Starts the run's state; answers the root org id, whose get-org-info comes next. */
-    public String start(Exchange exchange) {
-        RunContext run = run(exchange);
-        run.setRootDepartmentId(rootOrgId);
-        exchange.setProperty(OrgTreeWalk.PROPERTY, new OrgTreeWalk(SOURCE, rootOrgId));
-        exchange.setProperty(STATE_PROPERTY, new State());
+    public String start(@ExchangeProperties Map<String, Object> properties,
+                        @ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        required(run).setRootDepartmentId(rootOrgId);
+        properties.put(OrgTreeWalk.PROPERTY, new OrgTreeWalk(SOURCE, rootOrgId));
+        properties.put(STATE_PROPERTY, new State());
         return rootOrgId;
     }
 
@@ -86,9 +87,9 @@ public final class WuhanNormaliser {
      * The root record, from get-org-info: the one call that names the school. Answers the first
      * level of the walk (the root).
      */
-    public List<String> root(Exchange exchange) {
-        RunContext run = run(exchange);
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    public List<String> root(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                             @ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree) {
+        required(run);
         if (body == null || body.isMissingNode() || !body.path("result").isObject()) {
             throw new VendorFailure.Misconfigured(rootKey, "the Wuhan Education Cloud does not know org "
                     + rootOrgId + " or does not open it to this app (get-org-info failed; see the log)");
@@ -104,15 +105,19 @@ public final class WuhanNormaliser {
                     SOURCE, rootOrgId, status, flag);
         }
         run.snapshot().addDepartment(WuhanMapper.root(run.tenant(), rootOrgId, info));
-        return tree(exchange).level();
+        return required(tree).level();
     }
 
-    /** One node's children ({@code get-child-list}); the node's id is in {@value #PARENT_ORG_PROPERTY}. */
-    public void children(Exchange exchange) {
-        RunContext run = run(exchange);
-        OrgTreeWalk tree = tree(exchange);
-        String parentId = exchange.getProperty(PARENT_ORG_PROPERTY, String.class);
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    /**
+     * One node's children ({@code get-child-list}); the node's id is in {@value #PARENT_ORG_PROPERTY}.
+     *
+     * @return how many children the answer listed: the body from here on, not the answer
+     */
+    public int children(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                        @ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree,
+                        @ExchangeProperty(PARENT_ORG_PROPERTY) String parentId) {
+        required(run);
+        required(tree);
         if (body == null || body.isMissingNode()) {
             if (parentId.equals(tree.rootId())) {
                 LOG.warn("{}: get-child-list does not answer for {}; departments come from the org nodes on the "
@@ -120,7 +125,7 @@ public final class WuhanNormaliser {
                 tree.unavailable();
             }
             // a node that vanished mid-walk loses only its subtree; its nodes may still come from members
-            return;
+            return 0;
         }
         JsonNode result = body.path("result");
         List<ChildOrg> children = new ArrayList<>();
@@ -135,54 +140,61 @@ public final class WuhanNormaliser {
         for (ChildOrg child : tree.addChildren(parentId, children)) {
             run.snapshot().addDepartment(WuhanMapper.child(run.tenant(), parentId, child));
         }
-        VendorCalls.answerMapped(exchange);
+        return children.size();
     }
 
     /** The nodes whose children are asked for next; empty when the walk is done. */
-    public List<String> nextLevel(Exchange exchange) {
-        return tree(exchange).advance();
+    public List<String> nextLevel(@ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree) {
+        return required(tree).advance();
     }
 
     /** Resolves the walked tree before any member is read, so a cycle fails the run at once. */
-    public void treeWalked(Exchange exchange) {
-        RunContext run = run(exchange);
-        DepartmentTree.resolve(run.snapshot().departmentsById(), rootOrgId);
+    public void treeWalked(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
+        DepartmentTree.resolve(required(run).snapshot().departmentsById(), rootOrgId);
     }
 
     /** One page of {@code get-org-member-simple-list}: teachers, students, and the parents named on students. */
-    public void members(Exchange exchange) {
-        RunContext run = run(exchange);
-        State state = state(exchange);
-        PageState pages = Paging.of(exchange);
-        MemberPage page = read(listingResult(exchange, "member list"), MemberPage.class);
+    public void members(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                        @ExchangeProperty(STATE_PROPERTY) State state,
+                        @ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree,
+                        @ExchangeProperty(PageState.PROPERTY) PageState pages,
+                        @ExchangeProperties Map<String, Object> properties) {
+        required(run);
+        required(state);
+        required(tree);
+        Paging.required(pages);
+        MemberPage page = read(listingResult(body, "member list"), MemberPage.class);
         List<WireMember> list = page.memberList() == null ? List.of() : page.memberList();
         List<String> ids = new ArrayList<>(list.size());
         // below the school, nodes the walk did not reach are other parts of the school, not orphans
-        boolean subtree = !rootOrgId.equals(topOrgId) && tree(exchange).available();
+        boolean subtree = !rootOrgId.equals(topOrgId) && tree.available();
         OneAnswer answer = new OneAnswer(run, SOURCE + ": member list page " + pages.getPage());
         for (WireMember member : list) {
             ids.add(member.userId());
-            add(run, state, answer, member, subtree ? tree(exchange) : null);
+            add(run, state, answer, member, subtree ? tree : null);
         }
-        CountPaging.of(exchange, pages).advance(pages, ids, page.pageSize(), MEMBER_PAGE_SIZE, page.count(),
+        CountPaging.of(properties, pages).advance(pages, ids, page.pageSize(), MEMBER_PAGE_SIZE, page.count(),
                 SOURCE + ": members of " + rootOrgId);
     }
 
     /** The JSON body of the next {@code get-org-parents-list} call. */
-    public Map<String, Object> parentsRequest(Exchange exchange) {
+    public Map<String, Object> parentsRequest(@ExchangeProperty(PageState.PROPERTY) PageState pages) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("top_org_id", topOrgId);
-        body.put("page", Paging.of(exchange).getPage());
+        body.put("page", Paging.required(pages).getPage());
         body.put("page_size", PARENT_PAGE_SIZE);
         return body;
     }
 
     /** One page of the school's parent list: names and phones of the parents the students named. */
-    public void parents(Exchange exchange) {
-        RunContext run = run(exchange);
-        State state = state(exchange);
-        PageState pages = Paging.of(exchange);
-        ParentPage page = read(listingResult(exchange, "parent list"), ParentPage.class);
+    public void parents(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                        @ExchangeProperty(STATE_PROPERTY) State state,
+                        @ExchangeProperty(PageState.PROPERTY) PageState pages,
+                        @ExchangeProperties Map<String, Object> properties) {
+        required(run);
+        required(state);
+        Paging.required(pages);
+        ParentPage page = read(listingResult(body, "parent list"), ParentPage.class);
         List<WireParent> list = page.memberList() == null ? List.of() : page.memberList();
         List<String> ids = new ArrayList<>(list.size());
         boolean anyNew = false;
@@ -198,7 +210,7 @@ public final class WuhanNormaliser {
             }
             answer.add(WuhanMapper.parent(run.tenant(), parent));
         }
-        CountPaging.of(exchange, pages).advance(pages, ids, anyNew, page.pageSize(), PARENT_PAGE_SIZE, page.count(),
+        CountPaging.of(properties, pages).advance(pages, ids, anyNew, page.pageSize(), PARENT_PAGE_SIZE, page.count(),
                 SOURCE + ": parents of " + topOrgId);
     }
 
@@ -206,10 +218,12 @@ public final class WuhanNormaliser {
      * Adds the org nodes seen on members that the walk did not find — all of them when
      * get-child-list does not answer — under the root, named by their id, and reports them.
      */
-    public void finish(Exchange exchange) {
-        RunContext run = run(exchange);
-        State state = state(exchange);
-        OrgTreeWalk tree = tree(exchange);
+    public void finish(@ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                       @ExchangeProperty(STATE_PROPERTY) State state,
+                       @ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree) {
+        required(run);
+        required(state);
+        required(tree);
         List<String> derived = new ArrayList<>();
         for (UserOrg node : state.nodesOnMembers.values()) {
             if (tree.contains(node.orgId())) {
@@ -281,32 +295,28 @@ public final class WuhanNormaliser {
         long parentsWithoutChild;
     }
 
-    private static JsonNode listingResult(Exchange exchange, String what) {
-        JsonNode body = exchange.getMessage().getBody(JsonNode.class);
+    private static JsonNode listingResult(JsonNode body, String what) {
         if (body == null || body.isMissingNode() || !body.path("result").isObject()) {
             throw new RunFailedException(SOURCE + ": the " + what + " answered without a result object");
         }
         return body.path("result");
     }
 
-    private static RunContext run(Exchange exchange) {
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+    private static RunContext required(RunContext run) {
         if (run == null) {
-            throw new IllegalStateException("no run on this exchange: the route must call runs.begin first");
+            throw new IllegalStateException("no run: the route must call runs.begin first");
         }
         return run;
     }
 
-    private static OrgTreeWalk tree(Exchange exchange) {
-        OrgTreeWalk tree = exchange.getProperty(OrgTreeWalk.PROPERTY, OrgTreeWalk.class);
+    private static OrgTreeWalk required(OrgTreeWalk tree) {
         if (tree == null) {
             throw new IllegalStateException("no org tree walk: the route must call wuhanEduNormaliser.start first");
         }
         return tree;
     }
 
-    private static State state(Exchange exchange) {
-        State state = exchange.getProperty(STATE_PROPERTY, State.class);
+    private static State required(State state) {
         if (state == null) {
             throw new IllegalStateException("no run state: the route must call wuhanEduNormaliser.start first");
         }

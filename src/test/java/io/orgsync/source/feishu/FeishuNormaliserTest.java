@@ -8,6 +8,7 @@ import io.orgsync.run.RunFailedException;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
 import io.orgsync.source.VendorFailure;
+import io.orgsync.source.BeanStep;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -37,10 +38,10 @@ class FeishuNormaliserTest {
     void aSkippedDepartmentEndsItsOwnListingAndTheRunGoesOn() {
         Exchange exchange = begun();
         exchange.setProperty(FeishuNormaliser.DEPARTMENT, "od-gone");
-        PageState page = new Paging(10).start(exchange, "users of od-gone");
+        PageState page = new Paging(10).start(exchange.getProperties(), "users of od-gone");
         exchange.getMessage().setBody(MissingNode.getInstance());
 
-        normaliser.users(exchange);
+        BeanStep.call(normaliser, "users", exchange);
 
         assertThat(page.isMore()).isFalse();
         assertThat(exchange.getProperty(RunContext.PROPERTY, RunContext.class).snapshot().memberCount()).isZero();
@@ -50,10 +51,10 @@ class FeishuNormaliserTest {
     void aSkippedRootFailsTheRunNamingTheRootKey() {
         Exchange exchange = begun();
         exchange.setProperty(FeishuNormaliser.DEPARTMENT, "0");
-        new Paging(10).start(exchange, "users of 0");
+        new Paging(10).start(exchange.getProperties(), "users of 0");
         exchange.getMessage().setBody(MissingNode.getInstance());
 
-        assertThatThrownBy(() -> normaliser.users(exchange))
+        assertThatThrownBy(() -> BeanStep.call(normaliser, "users", exchange))
                 .isInstanceOfSatisfying(VendorFailure.Misconfigured.class,
                         e -> assertThat(e.key()).isEqualTo("orgsync.feishu.root-department-id"));
     }
@@ -61,28 +62,28 @@ class FeishuNormaliserTest {
     @Test
     void theWalkQueuesEachDepartmentOnceAndRefusesIdsThatAreNotPathSafe() throws Exception {
         Exchange exchange = begun();
-        new Paging(10).start(exchange, "departments");
+        new Paging(10).start(exchange.getProperties(), "departments");
         exchange.getMessage().setBody(CanonicalJson.MAPPER.readTree("{\"code\":43010,\"msg\":\"big dept\"}"));
-        normaliser.departments(exchange);
+        BeanStep.call(normaliser, "departments", exchange);
         FeishuWalk walk = exchange.getProperty(FeishuWalk.PROPERTY, FeishuWalk.class);
         assertThat(walk).isNotNull();
 
-        normaliser.nextInWalk(exchange);
+        exchange.setProperty(FeishuNormaliser.DEPARTMENT, BeanStep.call(normaliser, "nextInWalk", exchange));
         assertThat(exchange.getProperty(FeishuNormaliser.DEPARTMENT)).isEqualTo("0");
-        new Paging(10).start(exchange, "children of 0");
+        new Paging(10).start(exchange.getProperties(), "children of 0");
         // a child that names the root as its own child must not be walked again
         exchange.getMessage().setBody(CanonicalJson.MAPPER.readTree("{\"code\":0,\"data\":{\"has_more\":false,"
                 + "\"items\":[{\"name\":\"A\",\"open_department_id\":\"od-a\",\"parent_department_id\":\"0\"},"
                 + "{\"name\":\"A again\",\"open_department_id\":\"od-a\",\"parent_department_id\":\"0\"}]}}"));
-        normaliser.walkedChildren(exchange);
-        normaliser.nextInWalk(exchange);
+        BeanStep.call(normaliser, "walkedChildren", exchange);
+        exchange.setProperty(FeishuNormaliser.DEPARTMENT, BeanStep.call(normaliser, "nextInWalk", exchange));
         assertThat(exchange.getProperty(FeishuNormaliser.DEPARTMENT)).isEqualTo("od-a");
         assertThat(walk.isPending()).isFalse();
 
-        new Paging(10).start(exchange, "children of od-a");
+        new Paging(10).start(exchange.getProperties(), "children of od-a");
         exchange.getMessage().setBody(CanonicalJson.MAPPER.readTree("{\"code\":0,\"data\":{\"has_more\":false,"
                 + "\"items\":[{\"name\":\"evil\",\"open_department_id\":\"../../auth\",\"parent_department_id\":\"od-a\"}]}}"));
-        assertThatThrownBy(() -> normaliser.walkedChildren(exchange)).isInstanceOf(RunFailedException.class)
+        assertThatThrownBy(() -> BeanStep.call(normaliser, "walkedChildren", exchange)).isInstanceOf(RunFailedException.class)
                 .hasMessageContaining("not valid in a request path");
     }
 
@@ -96,7 +97,7 @@ class FeishuNormaliserTest {
     private Exchange begun() {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(RunContext.PROPERTY, new RunContext("feishu", "tenant", Instant.now()));
-        normaliser.begin(exchange);
+        BeanStep.call(normaliser, "begin", exchange);
         return exchange;
     }
 }

@@ -10,6 +10,7 @@ import io.orgsync.source.PageState;
 import io.orgsync.source.VendorFailure;
 import io.orgsync.source.wecom.WecomPlan.DepartmentMode;
 import io.orgsync.source.wecom.WecomPlan.MemberMode;
+import io.orgsync.source.BeanStep;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -46,7 +47,7 @@ class WecomNormaliserTest {
                   {"userid":"d","name":"D","department":[1],"status":5},
                   {"userid":"e","name":"E","department":[1],"status":3},
                   {"userid":"f","name":"F","department":[1]}]}""");
-        normaliser(exchange).members(exchange);
+        BeanStep.call(normaliser(exchange), "members", exchange);
 
         Map<String, Member> byId = members(exchange);
         assertThat(byId.get("a").status()).isEqualTo(Status.ACTIVE);
@@ -68,12 +69,12 @@ class WecomNormaliserTest {
         answer(exchange, """
                 {"errcode":0,"userlist":[{"userid":"a","name":"A","department":[3,2],"order":[30,20],
                   "is_leader_in_dept":[0,1],"main_department":3,"status":1}]}""");
-        normaliser(exchange).members(exchange);
+        BeanStep.call(normaliser(exchange), "members", exchange);
         // the member moved between the two calls: WeCom lists the new state in full
         answer(exchange, """
                 {"errcode":0,"userlist":[{"userid":"a","name":"A","department":[2,7],"order":[20,70],
                   "is_leader_in_dept":[1,0],"main_department":2,"status":1}]}""");
-        normaliser(exchange).members(exchange);
+        BeanStep.call(normaliser(exchange), "members", exchange);
 
         Member a = members(exchange).get("a");
         assertThat(a.departmentIds()).containsExactly("3", "2", "7");
@@ -89,29 +90,29 @@ class WecomNormaliserTest {
         assertThat(plan(exchange).getRootQueryId()).isEqualTo("5");
         answer(exchange, """
                 {"errcode":0,"department_id":[{"id":5,"parentid":1,"order":1},{"id":6,"parentid":5,"order":1}]}""");
-        assertThat(normaliser.departmentIds(exchange)).containsExactly("5", "6");
+        assertThat(BeanStep.<List<String>>call(normaliser, "departmentIds", exchange)).containsExactly("5", "6");
         for (String id : List.of("5", "6")) {
             exchange.setProperty(WecomNormaliser.DEPARTMENT_PROPERTY, id);
             answer(exchange, "{\"errcode\":0,\"department\":{\"id\":" + id + ",\"name\":\"D" + id
                     + "\",\"parentid\":" + (id.equals("5") ? 1 : 5) + ",\"order\":1}}");
-            normaliser.department(exchange);
+            BeanStep.call(normaliser, "department", exchange);
         }
-        assertThat(normaliser.tree(exchange)).containsExactly("5", "6");
+        assertThat(BeanStep.<List<String>>call(normaliser, "tree", exchange)).containsExactly("5", "6");
         answer(exchange, """
                 {"errcode":0,"userlist":[{"userid":"in","name":"Inside","department":[6,9],"open_userid":"wo1"}]}""");
-        normaliser.names(exchange);
+        BeanStep.call(normaliser, "names", exchange);
         exchange.setProperty(PageState.PROPERTY, new PageState("wecom: user/list_id", 10));
-        assertThat(normaliser.listIdRequest(exchange)).isEqualTo(Map.of("limit", 10_000));
+        assertThat(BeanStep.<Object>call(normaliser, "listIdRequest", exchange)).isEqualTo(Map.of("limit", 10_000));
         answer(exchange, """
                 {"errcode":0,"next_cursor":"c1","dept_user":[{"userid":"IN","department":6},
                   {"userid":"in","department":9},{"userid":"out","department":9}]}""");
-        normaliser.memberships(exchange);
-        assertThat(normaliser.listIdRequest(exchange)).isEqualTo(Map.of("cursor", "c1", "limit", 10_000));
+        BeanStep.call(normaliser, "memberships", exchange);
+        assertThat(BeanStep.<Object>call(normaliser, "listIdRequest", exchange)).isEqualTo(Map.of("cursor", "c1", "limit", 10_000));
         answer(exchange, """
                 {"errcode":0,"next_cursor":"","dept_user":[{"userid":"late","department":5}]}""");
-        normaliser.memberships(exchange);
+        BeanStep.call(normaliser, "memberships", exchange);
         assertThat(exchange.getProperty(PageState.PROPERTY, PageState.class).isMore()).isFalse();
-        normaliser.idMembers(exchange);
+        BeanStep.call(normaliser, "idMembers", exchange);
 
         Map<String, Member> byId = members(exchange);
         assertThat(byId).containsOnlyKeys("in", "late");
@@ -127,18 +128,18 @@ class WecomNormaliserTest {
         WecomNormaliser auto = new WecomNormaliser("1", DepartmentMode.AUTO, MemberMode.AUTO);
         Exchange exchange = begin(auto);
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new ContactSyncRefused("wecom: GET x", "x", "errcode 48009"));
-        auto.departmentListRefused(exchange);
-        auto.userListRefused(exchange);
+        BeanStep.call(auto, "departmentListRefused", exchange);
+        BeanStep.call(auto, "userListRefused", exchange);
         assertThat(plan(exchange).isDepartmentsByIds()).isTrue();
         assertThat(plan(exchange).isMembersByIds()).isTrue();
 
         WecomNormaliser forced = new WecomNormaliser("1", DepartmentMode.LIST, MemberMode.LIST);
         Exchange strict = begin(forced);
         strict.setProperty(Exchange.EXCEPTION_CAUGHT, new ContactSyncRefused("wecom: GET x", "x", "errcode 48009"));
-        assertThatThrownBy(() -> forced.departmentListRefused(strict))
+        assertThatThrownBy(() -> BeanStep.call(forced, "departmentListRefused", strict))
                 .isInstanceOfSatisfying(VendorFailure.Misconfigured.class,
                         m -> assertThat(m.key()).isEqualTo("orgsync.wecom.department-mode"));
-        assertThatThrownBy(() -> forced.userListRefused(strict))
+        assertThatThrownBy(() -> BeanStep.call(forced, "userListRefused", strict))
                 .isInstanceOfSatisfying(VendorFailure.Misconfigured.class,
                         m -> assertThat(m.key()).isEqualTo("orgsync.wecom.member-mode"));
     }
@@ -148,29 +149,29 @@ class WecomNormaliserTest {
         WecomNormaliser whole = new WecomNormaliser("1", DepartmentMode.AUTO, MemberMode.AUTO);
         Exchange exchange = begin(whole);
         answer(exchange, "{\"errcode\":0,\"department\":[{\"id\":5,\"name\":\"Sub\",\"parentid\":2,\"order\":1}]}");
-        assertThat(whole.departments(exchange)).as("the app's visible range: department 5 alone").containsExactly("5");
+        assertThat(BeanStep.<List<String>>call(whole, "departments", exchange)).as("the app's visible range: department 5 alone").containsExactly("5");
 
         exchange.getMessage().setBody(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
         exchange.setProperty(WecomNormaliser.DEPARTMENT_PROPERTY, "8");
-        whole.department(exchange);
+        BeanStep.call(whole, "department", exchange);
         assertThat(exchange.getProperty(RunContext.PROPERTY, RunContext.class).unread().departments())
                 .as("a department listed but refused is carried forward, not dropped").containsExactly("8");
 
         WecomNormaliser sub = new WecomNormaliser("7", DepartmentMode.AUTO, MemberMode.AUTO);
         Exchange configured = begin(sub);
         answer(configured, "{\"errcode\":0,\"department\":[{\"id\":5,\"name\":\"Sub\",\"parentid\":2,\"order\":1}]}");
-        assertThatThrownBy(() -> sub.departments(configured)).isInstanceOf(RunFailedException.class)
+        assertThatThrownBy(() -> BeanStep.call(sub, "departments", configured)).isInstanceOf(RunFailedException.class)
                 .hasMessageContaining("root department 7").hasMessageContaining("orgsync.wecom.root-department-id");
         configured.getMessage().setBody(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
         configured.setProperty(WecomNormaliser.DEPARTMENT_PROPERTY, "7");
-        assertThatThrownBy(() -> sub.department(configured)).hasMessageContaining("root department 7");
+        assertThatThrownBy(() -> BeanStep.call(sub, "department", configured)).hasMessageContaining("root department 7");
     }
 
     private Exchange begin(WecomNormaliser normaliser) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(RunContext.PROPERTY, new RunContext("wecom", "ww1", Instant.now()));
         exchange.setProperty("test.normaliser", normaliser);
-        normaliser.plan(exchange);
+        exchange.setProperty(WecomPlan.PROPERTY, BeanStep.call(normaliser, "plan", exchange));
         return exchange;
     }
 

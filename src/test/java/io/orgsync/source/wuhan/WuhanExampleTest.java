@@ -10,6 +10,7 @@ import io.orgsync.testing.Golden;
 import io.orgsync.source.AccessToken;
 import io.orgsync.source.PageState;
 import io.orgsync.source.VendorHttp;
+import io.orgsync.source.BeanStep;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -98,7 +99,7 @@ class WuhanExampleTest {
         Exchange exchange = new DefaultExchange(camel);
         RunContext run = new RunContext("wuhan-edu", "golden", Instant.parse("2026-11-21T02:00:00Z"));
         exchange.setProperty(RunContext.PROPERTY, run);
-        normaliser.start(exchange);
+        BeanStep.call(normaliser, "start", exchange);
 
         // a member page written here, whose student names the two parents of the documented page
         exchange.setProperty(PageState.PROPERTY, new PageState("wuhan-edu: members", 100));
@@ -107,11 +108,11 @@ class WuhanExampleTest {
                 + "\"user_org\":[{\"org_id\":\"" + klass + "\",\"org_type\":\"7\"}],\"user_family\":["
                 + "{\"family_id\":\"" + father + "\",\"family_name\":\"小超的爸爸\"},"
                 + "{\"family_id\":\"" + mother + "\",\"family_name\":\"小超的妈妈\"}]}]}}");
-        normaliser.members(exchange);
+        BeanStep.call(normaliser, "members", exchange);
         PageState parentPages = new PageState("wuhan-edu: parents", 100);
         exchange.setProperty(PageState.PROPERTY, parentPages);
         answer(exchange, resource("vendor-examples/wuhan-edu/parents-list.json"));
-        normaliser.parents(exchange);
+        BeanStep.call(normaliser, "parents", exchange);
 
         assertThat(parentPages.isMore()).as("count 26 in pages of 2: the listing goes on").isTrue();
         assertThat(parentPages.getPage()).isEqualTo(2);

@@ -63,20 +63,20 @@ class WuhanPagingAndTreeTest {
     void stopsOnTheCountOrAShortPage() {
         PageState pages = new PageState("members", 100);
         Exchange exchange = new DefaultExchange(camel);
-        CountPaging.of(exchange, pages).advance(pages, ids(0, 500), 500, 500, 1000L, "members");
+        CountPaging.of(exchange.getProperties(), pages).advance(pages, ids(0, 500), 500, 500, 1000L, "members");
         assertThat(pages.isMore()).isTrue();
         assertThat(pages.getPage()).isEqualTo(2);
-        CountPaging.of(exchange, pages).advance(pages, ids(500, 1000), 500, 500, 1000L, "members");
+        CountPaging.of(exchange.getProperties(), pages).advance(pages, ids(500, 1000), 500, 500, 1000L, "members");
         assertThat(pages.isMore()).as("page × page_size reached count: no empty page asked for").isFalse();
 
         PageState noCount = new PageState("parents", 100);
-        CountPaging.of(exchange, noCount).advance(noCount, ids(0, 100), 100, 100, null, "parents");
+        CountPaging.of(exchange.getProperties(), noCount).advance(noCount, ids(0, 100), 100, 100, null, "parents");
         assertThat(noCount.isMore()).isTrue();
-        CountPaging.of(exchange, noCount).advance(noCount, ids(100, 130), 100, 100, null, "parents");
+        CountPaging.of(exchange.getProperties(), noCount).advance(noCount, ids(100, 130), 100, 100, null, "parents");
         assertThat(noCount.isMore()).isFalse();
 
         PageState empty = new PageState("members", 100);
-        CountPaging.of(exchange, empty).advance(empty, List.of(), 500, 500, 0L, "members");
+        CountPaging.of(exchange.getProperties(), empty).advance(empty, List.of(), 500, 500, 0L, "members");
         assertThat(empty.isMore()).isFalse();
     }
 
@@ -85,7 +85,7 @@ class WuhanPagingAndTreeTest {
         PageState pages = new PageState("members", 100);
         Exchange exchange = new DefaultExchange(camel);
         // asked for 500, capped to 100: a full page of the vendor's size, not a short one
-        CountPaging.of(exchange, pages).advance(pages, ids(0, 100), 100, 500, 250L, "members");
+        CountPaging.of(exchange.getProperties(), pages).advance(pages, ids(0, 100), 100, 500, 250L, "members");
         assertThat(pages.isMore()).isTrue();
     }
 
@@ -93,8 +93,8 @@ class WuhanPagingAndTreeTest {
     void aPageThatEndsBeforeTheCountFailsTheRun() {
         PageState pages = new PageState("members", 100);
         Exchange exchange = new DefaultExchange(camel);
-        CountPaging.of(exchange, pages).advance(pages, ids(0, 500), 500, 500, 1200L, "members");
-        assertThatThrownBy(() -> CountPaging.of(exchange, pages).advance(pages, ids(500, 700), 500, 500, 1200L,
+        CountPaging.of(exchange.getProperties(), pages).advance(pages, ids(0, 500), 500, 500, 1200L, "members");
+        assertThatThrownBy(() -> CountPaging.of(exchange.getProperties(), pages).advance(pages, ids(500, 700), 500, 500, 1200L,
                 "members")).isInstanceOf(RunFailedException.class).hasMessageContaining("ended early");
     }
 
@@ -108,15 +108,15 @@ class WuhanPagingAndTreeTest {
             for (int page = 1; page < 10; page++) {
                 int from = (page - 1) * 500;
                 List<String> rows = IntStream.range(from, from + 500).mapToObj(i -> "u" + (i % total)).toList();
-                CountPaging.of(exchange, pages).advance(pages, rows, 500, 500, (long) page * 500 + 500, "members");
+                CountPaging.of(exchange.getProperties(), pages).advance(pages, rows, 500, 500, (long) page * 500 + 500, "members");
             }
         }).isInstanceOf(RunFailedException.class).hasMessageContaining("repeats rows already read");
         assertThat(pages.pagesRead()).as("caught on the third page").isEqualTo(2);
 
         PageState same = new PageState("parents", 100_000);
-        CountPaging.of(exchange, same).advance(same, ids(0, 100), 100, 100, 10_000L, "parents");
-        CountPaging.of(exchange, same).advance(same, ids(100, 200), 100, 100, 10_000L, "parents");
-        assertThatThrownBy(() -> CountPaging.of(exchange, same).advance(same, ids(0, 100), 100, 100, 10_000L,
+        CountPaging.of(exchange.getProperties(), same).advance(same, ids(0, 100), 100, 100, 10_000L, "parents");
+        CountPaging.of(exchange.getProperties(), same).advance(same, ids(100, 200), 100, 100, 10_000L, "parents");
+        assertThatThrownBy(() -> CountPaging.of(exchange.getProperties(), same).advance(same, ids(0, 100), 100, 100, 10_000L,
                 "parents")).hasMessageContaining("first user_id u0");
     }
 
@@ -126,15 +126,15 @@ class WuhanPagingAndTreeTest {
         PageState parents = new PageState("parents", 100);
         List<String> firstPage = new ArrayList<>(ids(0, 100));
         firstPage.set(0, null); // skipped by the normaliser as a parent of no child in scope
-        CountPaging.of(exchange, parents).advance(parents, firstPage, true, 100, 100, 300L, "parents");
+        CountPaging.of(exchange.getProperties(), parents).advance(parents, firstPage, true, 100, 100, 300L, "parents");
         assertThat(parents.isMore()).isTrue();
-        CountPaging.of(exchange, parents).advance(parents, ids(100, 200), true, 100, 100, 300L, "parents");
+        CountPaging.of(exchange.getProperties(), parents).advance(parents, ids(100, 200), true, 100, 100, 300L, "parents");
         assertThat(parents.isMore()).isTrue();
-        assertThatThrownBy(() -> CountPaging.of(exchange, parents).advance(parents, firstPage, true, 100, 100, 900L,
+        assertThatThrownBy(() -> CountPaging.of(exchange.getProperties(), parents).advance(parents, firstPage, true, 100, 100, 900L,
                 "parents")).isInstanceOf(RunFailedException.class).hasMessageContaining("first user_id u1,");
 
         PageState members = new PageState("members", 100);
-        CountPaging.of(exchange, members).advance(members, firstPage, 100, 100, 300L, "members");
+        CountPaging.of(exchange.getProperties(), members).advance(members, firstPage, 100, 100, 300L, "members");
         assertThat(members.isMore()).isTrue();
     }
 
@@ -142,9 +142,9 @@ class WuhanPagingAndTreeTest {
     void eachListingStartsWithAFreshMemory() {
         Exchange exchange = new DefaultExchange(camel);
         PageState members = new PageState("members", 100);
-        CountPaging.of(exchange, members).advance(members, ids(0, 100), 100, 100, 300L, "members");
+        CountPaging.of(exchange.getProperties(), members).advance(members, ids(0, 100), 100, 100, 300L, "members");
         PageState again = new PageState("members", 100);
-        CountPaging.of(exchange, again).advance(again, ids(0, 100), 100, 100, 300L, "members");
+        CountPaging.of(exchange.getProperties(), again).advance(again, ids(0, 100), 100, 100, 300L, "members");
         assertThat(again.isMore()).isTrue();
     }
 
