@@ -6,6 +6,7 @@ import io.orgsync.config.SourceSettings;
 import io.orgsync.model.Department;
 import io.orgsync.source.VendorFailure;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,16 +106,17 @@ public final class RunCoordinator implements AutoCloseable {
      * @param configured the tenant's key prefix, as its templated route sets it: a source id
      *                   ({@code feishu}, the source's own keys) or {@code tenants.<name>}
      */
-    public void begin(Exchange exchange, @ExchangeProperty(TENANT_KEYS) String configured) {
+    public void begin(@ExchangeProperties Map<String, Object> properties,
+                      @ExchangeProperty(TENANT_KEYS) String configured) {
         SourceSettings tenant = settings.byPrefix(configured)
                 .or(() -> Optional.ofNullable(kameletTenants.get(configured)))
                 .orElseThrow(() -> new IllegalArgumentException("no tenant configured as '" + configured + "' in route"));
         RunContext run = new RunContext(tenant.name().id(), tenant.tenant(), clock.instant());
-        exchange.setProperty(RunContext.PROPERTY, run);
+        properties.put(RunContext.PROPERTY, run);
         progress.started(run);
         // a source Kamelet's run is compared by the sink Kamelet that takes it over, not here
         if (!kameletTenants.containsKey(configured)) {
-            whileFetching.start(run, sinks.publishesTables(exchange));
+            whileFetching.start(run, sinks.publishesTables(properties));
         }
         LOG.info("run started runId={} source={} tenant={}", run.runId(), run.source(), run.tenant());
     }

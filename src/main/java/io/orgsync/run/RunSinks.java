@@ -58,7 +58,13 @@ final class RunSinks {
      * sink Kamelet (whose sink is the state store itself) took the run over.
      */
     boolean publishesTables(Exchange exchange) {
-        Optional<Sink> own = kameletSink(exchange);
+        return publishesTables(exchange.getProperties());
+    }
+
+    /** {@link #publishesTables(Exchange)}, from the exchange's properties as a bean step binds them. */
+    @SuppressWarnings("unchecked")
+    boolean publishesTables(Map<String, Object> properties) {
+        Optional<Sink> own = (Optional<Sink>) properties.get(RunCoordinator.KAMELET_SINK);
         return own == null ? settings.sinks().contains(state.name()) : own.isEmpty();
     }
 

@@ -174,7 +174,7 @@ class PublishRoutesTest extends CamelMainTestSupport {
     private Exchange begun(List<Member> members) {
         RunCoordinator runs = context.getRegistry().lookupByNameAndType("runs", RunCoordinator.class);
         Exchange exchange = new DefaultExchange(context);
-        runs.begin(exchange, SOURCE);
+        runs.begin(exchange.getProperties(), SOURCE);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         DEPARTMENTS.forEach(run.snapshot()::addDepartment);
         members.forEach(run.snapshot()::addMember);

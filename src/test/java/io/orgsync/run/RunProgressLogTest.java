@@ -71,7 +71,7 @@ class RunProgressLogTest {
         coordinator = new RunCoordinator(OrgSyncSettings.load(key -> Optional.ofNullable(values.get(key))),
                 new NoState(), Map.of(), clock);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        coordinator.begin(exchange, SOURCE);
+        coordinator.begin(exchange.getProperties(), SOURCE);
         RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
         run.snapshot().addDepartment(department("1", null, "学校"));
         run.snapshot().addMember(member("zhangsan", "张三", "1"));

@@ -980,7 +980,7 @@ abstract class JdbcStoreContract {
         /** @param empty the vendor answered with nothing at all */
         private Manifest run(Org org, boolean empty, List<Member> alsoListed) {
             Exchange exchange = new DefaultExchange(context);
-            coordinator.begin(exchange, SOURCE);
+            coordinator.begin(exchange.getProperties(), SOURCE);
             RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
             if (!empty) {
                 org.departments().forEach(run.snapshot()::addDepartment);
