@@ -140,7 +140,7 @@ public final class RunCoordinator implements AutoCloseable {
      * @return whether the run was handed over ({@code false}: it failed, already recorded and logged)
      */
     public boolean handOver(Exchange exchange, Consumer<RunContext> emit) {
-        RunContext run = run(exchange);
+        RunContext run = required(exchange.getProperty(RunContext.PROPERTY, RunContext.class));
         try {
             if (run.failed()) {
                 return false;
@@ -162,8 +162,9 @@ public final class RunCoordinator implements AutoCloseable {
      * Resolves the tree, compares with the last successful run and applies the deletion guard.
      * Sets the body to the {@link RunResult} for the sinks, or the {@value #HELD} property.
      */
-    public RunResult prepare(Exchange exchange) throws Exception {
-        RunContext run = run(exchange);
+    public RunResult prepare(@ExchangeProperties Map<String, Object> properties,
+                             @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws Exception {
+        required(run);
         Snapshot snapshot = run.snapshot();
         // what the vendor's rate limit bounds ends here; the rest is comparing and the sinks
         String fetchSeconds = String.format(Locale.ROOT, "%.1f",
@@ -185,23 +186,22 @@ public final class RunCoordinator implements AutoCloseable {
                 timestamp(clock.instant()), departments.size(), members.members().size(),
                 counts.created(), counts.updated(), counts.deleted(),
                 run.apiCalls(), run.retries(), 0, heldBecause, run.warnings());
-        exchange.setProperty(HELD, heldBecause != null);
-        exchange.setProperty(MANIFEST, manifest);
+        properties.put(HELD, heldBecause != null);
+        properties.put(MANIFEST, manifest);
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
-        exchange.setProperty(STAGED, new StagedSinks(sinks.besidesState(exchange)));
-        exchange.setProperty(SINK_ENDPOINTS, sinks.names(exchange).stream().map(sink -> "direct:sink-" + sink)
+        properties.put(STAGED, new StagedSinks(sinks.besidesState(properties)));
+        properties.put(SINK_ENDPOINTS, sinks.names(properties).stream().map(sink -> "direct:sink-" + sink)
                 .collect(Collectors.joining(",")));
         RunResult result = new RunResult(manifest, departments, members.members(), compared.changes(),
-                sinks.publishesTables(exchange));
-        exchange.setProperty(RESULT, result);
+                sinks.publishesTables(properties));
+        properties.put(RESULT, result);
         return result;
     }
 
-    public Manifest held(Exchange exchange) {
-        RunContext run = run(exchange);
-        Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
-        finish(run);
+    public Manifest held(@ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                         @ExchangeProperty(MANIFEST) Manifest manifest) {
+        finish(required(run));
         recordUnapplied(manifest);
         LOG.warn("run held: {}", manifest.error());
         ended(run, manifest);
@@ -209,20 +209,22 @@ public final class RunCoordinator implements AutoCloseable {
     }
 
     /** The database committed the run: make it visible in every other sink, in order. */
-    public Manifest succeeded(Exchange exchange) throws Exception {
-        RunContext run = run(exchange);
-        Manifest manifest = exchange.getProperty(MANIFEST, Manifest.class);
-        if (!Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
+    public Manifest succeeded(@ExchangeProperties Map<String, Object> properties,
+                              @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                              @ExchangeProperty(MANIFEST) Manifest manifest,
+                              @ExchangeProperty(STATE_COMMITTED) Boolean stateCommitted) throws Exception {
+        required(run);
+        if (!Boolean.TRUE.equals(stateCommitted)) {
             throw new IllegalStateException("run " + run.runId() + " succeeds only after the database committed it");
         }
-        List<Sink.Staged> staged = staged(exchange).commit(run.runId());
+        List<Sink.Staged> staged = staged(properties).commit(run.runId());
         long deliveryFailures = staged.stream().mapToLong(Sink.Staged::deliveryFailures).sum();
         staged.forEach(work -> run.countEarlierDelivered(work.earlierDelivered()));
         finish(run);
         if (deliveryFailures > 0) {
             manifest = manifest.withDeliveryFailures(deliveryFailures);
-            exchange.setProperty(MANIFEST, manifest);
-            sinks.amendEverywhere(manifest, exchange);
+            properties.put(MANIFEST, manifest);
+            sinks.amendEverywhere(manifest, properties);
             LOG.warn("run {}: {} webhook message(s) not delivered; they wait in the dead-letter folder and go "
                     + "before the next run's (or with --redeliver)", run.runId(), deliveryFailures);
         }
@@ -231,19 +233,21 @@ public final class RunCoordinator implements AutoCloseable {
     }
 
     /** The route configuration's handler: whatever went wrong, the run is failed and nothing published. */
-    public Manifest fail(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
-        if (Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
+    public Manifest fail(@ExchangeProperties Map<String, Object> properties,
+                         @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause,
+                         @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                         @ExchangeProperty(STATE_COMMITTED) Boolean stateCommitted) {
+        boolean applied = Boolean.TRUE.equals(stateCommitted);
+        if (applied) {
             // the run is applied: the webhook outbox stays for --redeliver, or receivers would never
             // hear of these changes
-            staged(exchange).release().forEach(Sink.Staged::closeAfterStateCommitted);
+            staged(properties).release().forEach(Sink.Staged::closeAfterStateCommitted);
         } else {
-            discardStaged(exchange);
+            staged(properties).release().forEach(Sink.Staged::close);
         }
         String error = FailureText.describe(cause);
         if (cause instanceof VendorFailure.Misconfigured misconfigured) {
-            exchange.setProperty(MISCONFIGURED_KEY, misconfigured.key());
+            properties.put(MISCONFIGURED_KEY, misconfigured.key());
         }
         if (run == null) {
             LOG.error("run failed before it began: {}", error);
@@ -258,14 +262,14 @@ public final class RunCoordinator implements AutoCloseable {
                     // failure may be the spool's own
                     run.snapshot().membersListed(), 0, 0, 0, run.apiCalls(), run.retries(), 0, error, run.warnings());
         });
-        exchange.setProperty(MANIFEST, manifest);
+        properties.put(MANIFEST, manifest);
         if (!first[0]) {
             // another parallel fetch of this run failed first and recorded it
             LOG.debug("run {} already failed; also: {}", run.runId(), error);
             return manifest;
         }
         finish(run);
-        if (Boolean.TRUE.equals(exchange.getProperty(STATE_COMMITTED, Boolean.class))) {
+        if (applied) {
             // its success row is already committed with the state; a failed row would contradict it
             LOG.error("run {} is applied to the state store '{}' but not to every sink", run.runId(), state.name());
         } else {
@@ -290,13 +294,8 @@ public final class RunCoordinator implements AutoCloseable {
     }
 
     /** An exchange that never reached runs.prepare has nothing staged. */
-    private static StagedSinks staged(Exchange exchange) {
-        StagedSinks staged = exchange.getProperty(STAGED, StagedSinks.class);
-        return staged != null ? staged : new StagedSinks(List.of());
-    }
-
-    private static void discardStaged(Exchange exchange) {
-        staged(exchange).release().forEach(Sink.Staged::close);
+    private static StagedSinks staged(Map<String, Object> properties) {
+        return properties.get(STAGED) instanceof StagedSinks staged ? staged : new StagedSinks(List.of());
     }
 
     private void finish(RunContext run) {
@@ -318,8 +317,7 @@ public final class RunCoordinator implements AutoCloseable {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private RunContext run(Exchange exchange) {
-        RunContext run = exchange.getProperty(RunContext.PROPERTY, RunContext.class);
+    private static RunContext required(RunContext run) {
         if (run == null) {
             throw new IllegalStateException("no run on this exchange: the route must call runs.begin first");
         }

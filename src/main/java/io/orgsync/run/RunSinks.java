@@ -1,7 +1,6 @@
 package io.orgsync.run;
 
 import io.orgsync.config.OrgSyncSettings;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +44,8 @@ final class RunSinks {
         return names;
     }
 
-    List<String> names(Exchange exchange) {
-        Optional<Sink> own = kameletSink(exchange);
+    List<String> names(Map<String, Object> properties) {
+        Optional<Sink> own = kameletSink(properties);
         if (own == null) {
             return names();
         }
@@ -57,25 +56,19 @@ final class RunSinks {
      * Whether the run goes to the jdbc sink's tables: {@code orgsync.sinks} lists it, or a JDBC
      * sink Kamelet (whose sink is the state store itself) took the run over.
      */
-    boolean publishesTables(Exchange exchange) {
-        return publishesTables(exchange.getProperties());
-    }
-
-    /** {@link #publishesTables(Exchange)}, from the exchange's properties as a bean step binds them. */
-    @SuppressWarnings("unchecked")
     boolean publishesTables(Map<String, Object> properties) {
-        Optional<Sink> own = (Optional<Sink>) properties.get(RunCoordinator.KAMELET_SINK);
+        Optional<Sink> own = kameletSink(properties);
         return own == null ? settings.sinks().contains(state.name()) : own.isEmpty();
     }
 
-    /** {@link #names(Exchange)} but the state store's: what commits after the database did. */
-    List<String> besidesState(Exchange exchange) {
-        return names(exchange).stream().filter(sink -> !sink.equals(state.name())).toList();
+    /** {@link #names(Map)} but the state store's: what commits after the database did. */
+    List<String> besidesState(Map<String, Object> properties) {
+        return names(properties).stream().filter(sink -> !sink.equals(state.name())).toList();
     }
 
     /** Best effort: the run is committed; the summary line and exit code still carry the figure. */
-    void amendEverywhere(Manifest manifest, Exchange exchange) {
-        Optional<Sink> kameletSink = kameletSink(exchange);
+    void amendEverywhere(Manifest manifest, Map<String, Object> properties) {
+        Optional<Sink> kameletSink = kameletSink(properties);
         try {
             state.amend(manifest);
         } catch (Exception e) {
@@ -100,7 +93,7 @@ final class RunSinks {
 
     /** The sink Kamelet's own sink (empty: the state store alone); {@code null} off a sink Kamelet. */
     @SuppressWarnings("unchecked")
-    private static Optional<Sink> kameletSink(Exchange exchange) {
-        return exchange.getProperty(RunCoordinator.KAMELET_SINK, Optional.class);
+    private static Optional<Sink> kameletSink(Map<String, Object> properties) {
+        return (Optional<Sink>) properties.get(RunCoordinator.KAMELET_SINK);
     }
 }

@@ -1,5 +1,6 @@
 package io.orgsync.run;
 
+import io.orgsync.BeanStep;
 import io.orgsync.OrgSyncRuntimeConfiguration;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
@@ -147,7 +148,7 @@ class PublishRoutesTest extends CamelMainTestSupport {
         NotifyBuilder staged = new NotifyBuilder(context).fromRoute("sink-file").whenDone(1).create();
         Exchange exchange = begun(MEMBERS);
         RunCoordinator runs = context.getRegistry().lookupByNameAndType("runs", RunCoordinator.class);
-        RunResult result = runs.prepare(exchange);
+        RunResult result = BeanStep.call(runs, "prepare", exchange);
         exchange.getMessage().setBody(result);
         StagedSinks stagedSinks = new StagedSinks(List.of("file"));
         exchange.setProperty(RunCoordinator.STAGED, stagedSinks);

@@ -1,5 +1,6 @@
 package io.orgsync.run;
 
+import io.orgsync.BeanStep;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -91,10 +92,10 @@ class RunProgressLogTest {
         checkedAt(Duration.ofMillis(34_999));
         assertThat(lines("run progress")).hasSize(2);
 
-        coordinator.prepare(exchange);
+        BeanStep.call(coordinator, "prepare", exchange);
         // what the route orgsync-publish does once the database committed the run
         exchange.setProperty(RunCoordinator.STATE_COMMITTED, true);
-        coordinator.succeeded(exchange);
+        BeanStep.call(coordinator, "succeeded", exchange);
         assertThat(lines("run summary")).singleElement().asString().contains("runId=" + run.runId(), "status=success");
 
         checkedAt(Duration.ofMinutes(5));

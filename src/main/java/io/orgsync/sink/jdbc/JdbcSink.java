@@ -7,7 +7,7 @@ import io.orgsync.run.RunFailedException;
 import io.orgsync.run.RunResult;
 import io.orgsync.run.RunStatus;
 import org.apache.camel.Body;
-import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.spi.Registry;
@@ -75,12 +75,13 @@ public final class JdbcSink {
      * Before the run's transaction begins: a first run that wrote members while fetching hands its
      * open transaction over, and the run's transaction begins on it.
      */
-    public void continueFirstLoad(@ExchangeProperty(RunCoordinator.RESULT) RunResult result, Exchange exchange) {
+    public void continueFirstLoad(@ExchangeProperty(RunCoordinator.RESULT) RunResult result,
+                                  @ExchangeProperties Map<String, Object> properties) {
         FetchTimeLoad load = store.firstLoads().running(result.manifest().runId());
         Connection connection = load == null ? null : load.handOver();
         if (connection != null) {
             dataSource.handOver(connection);
-            exchange.setProperty(FIRST_LOAD, load);
+            properties.put(FIRST_LOAD, load);
         }
     }
 
@@ -157,8 +158,9 @@ public final class JdbcSink {
      * After the run's transaction committed: the run is applied, whatever a later sink does, and
      * it is made durable before any other sink shows it (H2 writes a commit to disk only later).
      */
-    public void committed(Exchange exchange) {
-        exchange.setProperty(RunCoordinator.STATE_COMMITTED, true);
+    public void committed(@ExchangeProperties Map<String, Object> properties,
+                          @ExchangeProperty(RunCoordinator.MANIFEST) Manifest manifest) {
+        properties.put(RunCoordinator.STATE_COMMITTED, true);
         String afterCommit = store.database().dialect().afterCommit();
         if (afterCommit == null) {
             return;
@@ -168,7 +170,6 @@ public final class JdbcSink {
             connection.setAutoCommit(true);
             statement.execute(afterCommit);
         } catch (SQLException e) {
-            Manifest manifest = exchange.getProperty(RunCoordinator.MANIFEST, Manifest.class);
             throw new RunFailedException("the database did not make run " + (manifest == null ? "?" : manifest.runId())
                     + " durable: " + Database.describe(e), e);
         }

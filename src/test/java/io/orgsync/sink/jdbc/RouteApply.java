@@ -1,5 +1,6 @@
 package io.orgsync.sink.jdbc;
 
+import io.orgsync.BeanStep;
 import io.orgsync.run.RunCoordinator;
 import io.orgsync.run.RunFailedException;
 import io.orgsync.run.RunResult;
@@ -63,7 +64,7 @@ final class RouteApply implements AutoCloseable {
             }
             throw failure;
         }
-        context.getRegistry().lookupByNameAndType(JdbcSink.BEAN, JdbcSink.class).committed(done);
+        BeanStep.call(context.getRegistry().lookupByNameAndType(JdbcSink.BEAN, JdbcSink.class), "committed", done);
     }
 
     @Override

@@ -8,7 +8,7 @@ import io.orgsync.run.RunFailedException;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
 import io.orgsync.source.VendorFailure;
-import io.orgsync.source.BeanStep;
+import io.orgsync.BeanStep;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;

@@ -10,7 +10,7 @@ import io.orgsync.source.PageState;
 import io.orgsync.source.VendorFailure;
 import io.orgsync.source.wecom.WecomPlan.DepartmentMode;
 import io.orgsync.source.wecom.WecomPlan.MemberMode;
-import io.orgsync.source.BeanStep;
+import io.orgsync.BeanStep;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;

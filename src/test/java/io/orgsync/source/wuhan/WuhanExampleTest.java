@@ -10,7 +10,7 @@ import io.orgsync.testing.Golden;
 import io.orgsync.source.AccessToken;
 import io.orgsync.source.PageState;
 import io.orgsync.source.VendorHttp;
-import io.orgsync.source.BeanStep;
+import io.orgsync.BeanStep;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;

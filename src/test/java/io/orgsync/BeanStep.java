@@ -1,4 +1,4 @@
-package io.orgsync.source;
+package io.orgsync;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.bean.BeanProcessor;
