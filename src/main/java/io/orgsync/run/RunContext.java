@@ -24,6 +24,14 @@ public final class RunContext {
 
     public static final String PROPERTY = "orgsyncRun";
 
+    /** The run a bean step bound from {@value #PROPERTY}; a step before {@code runs.begin} is a route error. */
+    public static RunContext required(RunContext run) {
+        if (run == null) {
+            throw new IllegalStateException("no run on this exchange: the route must call runs.begin first");
+        }
+        return run;
+    }
+
     private static final DateTimeFormatter RUN_ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -140,7 +140,7 @@ public final class RunCoordinator implements AutoCloseable {
      * @return whether the run was handed over ({@code false}: it failed, already recorded and logged)
      */
     public boolean handOver(Exchange exchange, Consumer<RunContext> emit) {
-        RunContext run = required(exchange.getProperty(RunContext.PROPERTY, RunContext.class));
+        RunContext run = RunContext.required(exchange.getProperty(RunContext.PROPERTY, RunContext.class));
         try {
             if (run.failed()) {
                 return false;
@@ -164,7 +164,7 @@ public final class RunCoordinator implements AutoCloseable {
      */
     public RunResult prepare(@ExchangeProperties Map<String, Object> properties,
                              @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws Exception {
-        required(run);
+        RunContext.required(run);
         Snapshot snapshot = run.snapshot();
         // what the vendor's rate limit bounds ends here; the rest is comparing and the sinks
         String fetchSeconds = String.format(Locale.ROOT, "%.1f",
@@ -201,7 +201,7 @@ public final class RunCoordinator implements AutoCloseable {
 
     public Manifest held(@ExchangeProperty(RunContext.PROPERTY) RunContext run,
                          @ExchangeProperty(MANIFEST) Manifest manifest) {
-        finish(required(run));
+        finish(RunContext.required(run));
         recordUnapplied(manifest);
         LOG.warn("run held: {}", manifest.error());
         ended(run, manifest);
@@ -213,7 +213,7 @@ public final class RunCoordinator implements AutoCloseable {
                               @ExchangeProperty(RunContext.PROPERTY) RunContext run,
                               @ExchangeProperty(MANIFEST) Manifest manifest,
                               @ExchangeProperty(STATE_COMMITTED) Boolean stateCommitted) throws Exception {
-        required(run);
+        RunContext.required(run);
         if (!Boolean.TRUE.equals(stateCommitted)) {
             throw new IllegalStateException("run " + run.runId() + " succeeds only after the database committed it");
         }
@@ -315,13 +315,6 @@ public final class RunCoordinator implements AutoCloseable {
 
     static String timestamp(Instant instant) {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    private static RunContext required(RunContext run) {
-        if (run == null) {
-            throw new IllegalStateException("no run on this exchange: the route must call runs.begin first");
-        }
-        return run;
     }
 
     @Override

@@ -85,7 +85,7 @@ public final class FeishuNormaliser {
     /** Puts the run's root and id types where the route's calls read them; records the root "0". */
     public void begin(@ExchangeProperties Map<String, Object> properties,
                       @ExchangeProperty(RunContext.PROPERTY) RunContext run) {
-        required(run);
+        RunContext.required(run);
         properties.put(ROOT, root);
         properties.put(DEPARTMENT_ID_TYPE, departmentIdType);
         properties.put(USER_ID_TYPE, userIdType);
@@ -125,7 +125,7 @@ public final class FeishuNormaliser {
             page.advance(null, false);
             return;
         }
-        addDepartments(required(run), body, null, page);
+        addDepartments(RunContext.required(run), body, null, page);
     }
 
     /** The next department of the walk; the route keeps it as {@value #DEPARTMENT}, where the children call reads it. */
@@ -145,11 +145,11 @@ public final class FeishuNormaliser {
             }
             // out of scope or gone since its parent listed it (the client named why): what was last
             // published below it is carried forward, never deleted for being unreadable
-            required(run).unread().subtree(parent);
+            RunContext.required(run).unread().subtree(parent);
             page.advance(null, false);
             return;
         }
-        addDepartments(required(run), body, required(walk), page);
+        addDepartments(RunContext.required(run), body, required(walk), page);
     }
 
     /**
@@ -158,7 +158,7 @@ public final class FeishuNormaliser {
      * user listing.
      */
     public List<String> departmentIds(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
-        return DepartmentTree.resolve(required(run).snapshot().departmentsById(), root).departments().stream()
+        return DepartmentTree.resolve(RunContext.required(run).snapshot().departmentsById(), root).departments().stream()
                 .map(Department::id)
                 .toList();
     }
@@ -172,7 +172,7 @@ public final class FeishuNormaliser {
     public int users(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
                      @ExchangeProperty(PageState.PROPERTY) PageState page,
                      @ExchangeProperty(DEPARTMENT) String department) {
-        required(run);
+        RunContext.required(run);
         Paging.required(page);
         if (required(body).isMissingNode()) {
             if (root.equals(department)) {
@@ -223,13 +223,6 @@ public final class FeishuNormaliser {
             throw new IllegalStateException("no department walk: the route must only walk after a 43010 answer");
         }
         return walk;
-    }
-
-    private static RunContext required(RunContext run) {
-        if (run == null) {
-            throw new IllegalStateException("no run: the route must call runs.begin first");
-        }
-        return run;
     }
 
     private static JsonNode required(JsonNode body) {

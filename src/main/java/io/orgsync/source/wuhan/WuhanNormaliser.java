@@ -77,7 +77,7 @@ public final class WuhanNormaliser {
     /** Starts the run's state; answers the root org id, whose get-org-info comes next. */
     public String start(@ExchangeProperties Map<String, Object> properties,
                         @ExchangeProperty(RunContext.PROPERTY) RunContext run) {
-        required(run).setRootDepartmentId(rootOrgId);
+        RunContext.required(run).setRootDepartmentId(rootOrgId);
         properties.put(OrgTreeWalk.PROPERTY, new OrgTreeWalk(SOURCE, rootOrgId));
         properties.put(STATE_PROPERTY, new State());
         return rootOrgId;
@@ -89,7 +89,7 @@ public final class WuhanNormaliser {
      */
     public List<String> root(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
                              @ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree) {
-        required(run);
+        RunContext.required(run);
         if (body == null || body.isMissingNode() || !body.path("result").isObject()) {
             throw new VendorFailure.Misconfigured(rootKey, "the Wuhan Education Cloud does not know org "
                     + rootOrgId + " or does not open it to this app (get-org-info failed; see the log)");
@@ -116,7 +116,7 @@ public final class WuhanNormaliser {
     public int children(@Body JsonNode body, @ExchangeProperty(RunContext.PROPERTY) RunContext run,
                         @ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree,
                         @ExchangeProperty(PARENT_ORG_PROPERTY) String parentId) {
-        required(run);
+        RunContext.required(run);
         required(tree);
         if (body == null || body.isMissingNode()) {
             if (parentId.equals(tree.rootId())) {
@@ -150,7 +150,7 @@ public final class WuhanNormaliser {
 
     /** Resolves the walked tree before any member is read, so a cycle fails the run at once. */
     public void treeWalked(@ExchangeProperty(RunContext.PROPERTY) RunContext run) {
-        DepartmentTree.resolve(required(run).snapshot().departmentsById(), rootOrgId);
+        DepartmentTree.resolve(RunContext.required(run).snapshot().departmentsById(), rootOrgId);
     }
 
     /** One page of {@code get-org-member-simple-list}: teachers, students, and the parents named on students. */
@@ -159,7 +159,7 @@ public final class WuhanNormaliser {
                         @ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree,
                         @ExchangeProperty(PageState.PROPERTY) PageState pages,
                         @ExchangeProperties Map<String, Object> properties) {
-        required(run);
+        RunContext.required(run);
         required(state);
         required(tree);
         Paging.required(pages);
@@ -191,7 +191,7 @@ public final class WuhanNormaliser {
                         @ExchangeProperty(STATE_PROPERTY) State state,
                         @ExchangeProperty(PageState.PROPERTY) PageState pages,
                         @ExchangeProperties Map<String, Object> properties) {
-        required(run);
+        RunContext.required(run);
         required(state);
         Paging.required(pages);
         ParentPage page = read(listingResult(body, "parent list"), ParentPage.class);
@@ -221,7 +221,7 @@ public final class WuhanNormaliser {
     public void finish(@ExchangeProperty(RunContext.PROPERTY) RunContext run,
                        @ExchangeProperty(STATE_PROPERTY) State state,
                        @ExchangeProperty(OrgTreeWalk.PROPERTY) OrgTreeWalk tree) {
-        required(run);
+        RunContext.required(run);
         required(state);
         required(tree);
         List<String> derived = new ArrayList<>();
@@ -300,13 +300,6 @@ public final class WuhanNormaliser {
             throw new RunFailedException(SOURCE + ": the " + what + " answered without a result object");
         }
         return body.path("result");
-    }
-
-    private static RunContext required(RunContext run) {
-        if (run == null) {
-            throw new IllegalStateException("no run: the route must call runs.begin first");
-        }
-        return run;
     }
 
     private static OrgTreeWalk required(OrgTreeWalk tree) {
