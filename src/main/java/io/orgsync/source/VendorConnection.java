@@ -200,16 +200,16 @@ public final class VendorConnection {
      * The token request goes through the source's token route ({@code direct:<route>-token}), whose
      * camel-http endpoint names the vendor's token path; the credentials travel in this exchange only.
      */
-    private VendorHttp tokenRoute(Exchange exchange, ProducerTemplate template) {
-        return new VendorHttp() {
+    private TokenRequest tokenRoute(Exchange exchange, ProducerTemplate template) {
+        return new TokenRequest() {
             @Override
-            public JsonNode get(String path, Map<String, String> query) {
+            public JsonNode get(Map<String, String> query) {
                 return tokenCall(exchange, template, query, null);
             }
 
             @Override
-            public JsonNode post(String path, Map<String, String> query, Object jsonBody) {
-                return tokenCall(exchange, template, query, jsonBody);
+            public JsonNode post(Object jsonBody) {
+                return tokenCall(exchange, template, Map.of(), jsonBody);
             }
         };
     }
@@ -340,7 +340,12 @@ public final class VendorConnection {
         }
         int status = response.statusCode();
         try {
-            dialect.check(method, path, status, response.headers(), parsed);
+            if (token == null) {
+                // only the token route's calls go out without a token (call)
+                dialect.checkToken(method, path, status, response.headers(), parsed);
+            } else {
+                dialect.check(method, path, status, response.headers(), parsed);
+            }
         } catch (VendorFailure.TokenRejected rejected) {
             run.countTokenRejected();
             throw rejected;

@@ -10,8 +10,8 @@ import java.util.Map;
  */
 public interface VendorDialect {
 
-    /** Obtains a fresh token through {@code http}, which paces, counts and retries transient faults. */
-    AccessToken fetchToken(VendorHttp http);
+    /** Obtains a fresh token through {@code request}, which paces, counts and retries transient faults. */
+    AccessToken fetchToken(TokenRequest request);
 
     /** Puts the token on a business call: a query parameter or a header. */
     void authorize(Map<String, String> query, Map<String, String> headers, String token);
@@ -21,6 +21,15 @@ public interface VendorDialect {
      * for everything else. {@code body} is {@code null} when the answer was not JSON.
      */
     void check(String method, String path, int httpStatus, java.net.http.HttpHeaders headers, JsonNode body);
+
+    /**
+     * Classifies the token route's answer, whatever path the route's endpoint names: by default as
+     * any other answer. A vendor whose token errors mean something else (a key to fix) says so here.
+     */
+    default void checkToken(String method, String path, int httpStatus, java.net.http.HttpHeaders headers,
+                            JsonNode body) {
+        check(method, path, httpStatus, headers, body);
+    }
 
     /**
      * The API a path belongs to, as the vendor counts it for rate limits: pacing is per API, and a

@@ -15,8 +15,6 @@ import io.orgsync.simulator.SimulatorConfig;
 import io.orgsync.simulator.Vendor;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Harness;
-import io.orgsync.source.feishu.FeishuDialect;
-import io.orgsync.source.wecom.WecomDialect;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,9 +55,9 @@ class TokenRevocationSyncTest {
 
     /** The three sources with a token shared by parallel requests (Wuhan sends one request at a time). */
     enum Source {
-        WECOM(SourceName.WECOM, Vendor.WECOM, WecomDialect.TOKEN_PATH),
-        WECOM_SCHOOL(SourceName.WECOM_SCHOOL, Vendor.WECOM_SCHOOL, WecomDialect.TOKEN_PATH),
-        FEISHU(SourceName.FEISHU, Vendor.FEISHU, FeishuDialect.TOKEN_PATH);
+        WECOM(SourceName.WECOM, Vendor.WECOM, "/cgi-bin/gettoken"),
+        WECOM_SCHOOL(SourceName.WECOM_SCHOOL, Vendor.WECOM_SCHOOL, "/cgi-bin/gettoken"),
+        FEISHU(SourceName.FEISHU, Vendor.FEISHU, "/open-apis/auth/v3/tenant_access_token/internal");
 
         final SourceName name;
         final Vendor vendor;

@@ -82,8 +82,8 @@ class VendorConnectionTokenTest {
 
         VendorDialect dialect = new VendorDialect() {
             @Override
-            public AccessToken fetchToken(VendorHttp http) {
-                return new AccessToken(http.get("/token", Map.of()).path("token").asText(),
+            public AccessToken fetchToken(TokenRequest request) {
+                return new AccessToken(request.get(Map.of()).path("token").asText(),
                         Instant.now().plusSeconds(3600));
             }
 

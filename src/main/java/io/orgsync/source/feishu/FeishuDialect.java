@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.source.AccessToken;
 import io.orgsync.source.VendorDialect;
 import io.orgsync.source.VendorFailure;
-import io.orgsync.source.VendorHttp;
+import io.orgsync.source.TokenRequest;
 import io.orgsync.source.VendorText;
 
 import java.net.http.HttpHeaders;
@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class FeishuDialect implements VendorDialect {
 
-    public static final String TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal";
     public static final String CHILDREN_API = "/open-apis/contact/v3/departments/:department_id/children";
     public static final String DEPARTMENT_API = "/open-apis/contact/v3/departments/:department_id";
     /** Code of a recursive children listing the vendor refuses for a large tree. */
@@ -52,11 +51,11 @@ public final class FeishuDialect implements VendorDialect {
     }
 
     @Override
-    public AccessToken fetchToken(VendorHttp http) {
+    public AccessToken fetchToken(TokenRequest request) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("app_id", appId);
         body.put("app_secret", appSecret);
-        JsonNode answer = http.post(TOKEN_PATH, Map.of(), body);
+        JsonNode answer = request.post(body);
         // unlike every business call, the token comes at the top level, not under data
         String token = answer.path("tenant_access_token").asText("");
         if (token.isEmpty()) {
@@ -110,10 +109,11 @@ public final class FeishuDialect implements VendorDialect {
             return;
         }
         String detail = detail(body, headers);
-        if (path.equals(TOKEN_PATH)) {
-            tokenFailure(code, detail);
-        }
         switch (code) {
+            // an answer, not an exception, on a children listing: the normaliser ends the recursive
+            // listing on it and starts the level-by-level walk. Thrown and caught in the route instead
+            // (a doTry inside the page loop), the loop never ended: after the catch, the paging
+            // bean's mirror of the page state wrote to a property map the exchange no longer read
             case RECURSION_REFUSED -> {
                 if (CHILDREN_PATH.matcher(path).matches()) {
                     return;
@@ -136,6 +136,20 @@ public final class FeishuDialect implements VendorDialect {
             case 42008 -> throw VendorFailure.fail(where + ": the token belongs to another tenant, " + detail);
             default -> throw VendorFailure.fail(where + " failed, " + detail);
         }
+    }
+
+    /**
+     * The token call's refusals name the key to fix; its rate limits and server faults are those of
+     * any call.
+     */
+    @Override
+    public void checkToken(String method, String path, int httpStatus, HttpHeaders headers, JsonNode body) {
+        int code = body != null && body.isObject() ? body.path("code").asInt(0) : 0;
+        if (code == 0 || code == 99991400 || httpStatus == 429 || httpStatus >= 500 || httpStatus == 408) {
+            check(method, path, httpStatus, headers, body);
+            return;
+        }
+        tokenFailure(code, detail(body, headers));
     }
 
     /** What the token call's codes mean for the user: which key to fix. */

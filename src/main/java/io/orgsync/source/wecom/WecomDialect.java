@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.source.AccessToken;
 import io.orgsync.source.VendorDialect;
 import io.orgsync.source.VendorFailure;
-import io.orgsync.source.VendorHttp;
+import io.orgsync.source.TokenRequest;
 import io.orgsync.source.VendorText;
 
 import java.net.http.HttpHeaders;
@@ -21,7 +21,6 @@ import java.util.Map;
  */
 public final class WecomDialect implements VendorDialect {
 
-    public static final String TOKEN_PATH = "/cgi-bin/gettoken";
     /** errcode -1, system busy: WeCom's error table says to retry at most three times. */
     static final int VENDOR_RETRY_LIMIT = 3;
 
@@ -38,11 +37,11 @@ public final class WecomDialect implements VendorDialect {
     }
 
     @Override
-    public AccessToken fetchToken(VendorHttp http) {
+    public AccessToken fetchToken(TokenRequest request) {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("corpid", corpId);
         query.put("corpsecret", corpSecret);
-        JsonNode answer = http.get(TOKEN_PATH, query);
+        JsonNode answer = request.get(query);
         String token = answer.path("access_token").asText("");
         if (token.isEmpty()) {
             throw VendorFailure.fail(source + ": gettoken answered without access_token");

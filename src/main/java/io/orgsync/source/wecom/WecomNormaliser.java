@@ -168,7 +168,7 @@ public final class WecomNormaliser {
     // ---------------------------------------------------------------- members, detailed
 
     /** The department whose member calls go first, alone: see {@link #otherDepartments}. */
-    public List<String> firstDepartment(List<String> departmentIds) {
+    public List<String> firstDepartment(@Body List<String> departmentIds) {
         return departmentIds.isEmpty() ? List.of() : List.copyOf(departmentIds.subList(0, 1));
     }
 
@@ -176,7 +176,7 @@ public final class WecomNormaliser {
      * The departments fetched in parallel once the first one's answers have settled the plan: a
      * 48009 refusal met by several parallel calls at once would cost a call each.
      */
-    public List<String> otherDepartments(List<String> departmentIds) {
+    public List<String> otherDepartments(@Body List<String> departmentIds) {
         return departmentIds.size() <= 1 ? List.of() : List.copyOf(departmentIds.subList(1, departmentIds.size()));
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.source.AccessToken;
 import io.orgsync.source.VendorDialect;
 import io.orgsync.source.VendorFailure;
-import io.orgsync.source.VendorHttp;
+import io.orgsync.source.TokenRequest;
 import io.orgsync.source.VendorText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,6 @@ import java.util.Set;
  */
 public final class WuhanDialect implements VendorDialect {
 
-    public static final String TOKEN_PATH = "/apigateway/getAccessToken";
     public static final String MEMBERS_PATH = "/user/openapi/user/get-org-member-simple-list";
     public static final String PARENTS_PATH = "/user/openapi/user/get-org-parents-list";
     public static final String CHILD_LIST_PATH = "/user/openapi/org-tree/get-child-list";
@@ -64,14 +63,14 @@ public final class WuhanDialect implements VendorDialect {
     }
 
     @Override
-    public AccessToken fetchToken(VendorHttp http) {
+    public AccessToken fetchToken(TokenRequest request) {
         String timeStamp = Long.toString(clock.millis());
         Map<String, String> body = new LinkedHashMap<>();
         body.put("appId", appId);
         body.put("timeStamp", timeStamp);
         // the appKey only keys the signature; it never travels
         body.put("keyInfo", keyInfo(appId, appKey, timeStamp));
-        JsonNode answer = http.post(TOKEN_PATH, Map.of(), body);
+        JsonNode answer = request.post(body);
         String retCode = answer.path("retCode").asText("");
         String retDesc = answer.path("retDesc").asText("");
         if (!OK.equals(retCode)) {
@@ -142,6 +141,15 @@ public final class WuhanDialect implements VendorDialect {
         query.put("accessToken", token);
     }
 
+    /**
+     * The token answer has an envelope of its own ({@code retCode}, {@code retDesc}): only its HTTP
+     * status is classified here, the rest is {@link #fetchToken}'s to read.
+     */
+    @Override
+    public void checkToken(String method, String path, int httpStatus, HttpHeaders headers, JsonNode body) {
+        check(method, path, httpStatus, headers, null);
+    }
+
     @Override
     public void check(String method, String path, int httpStatus, HttpHeaders headers, JsonNode body) {
         String where = source + ": " + method + " " + path;
@@ -154,8 +162,8 @@ public final class WuhanDialect implements VendorDialect {
         if (httpStatus != 200) {
             throw VendorFailure.fail(where + " answered HTTP " + httpStatus);
         }
-        if (body == null || !body.isObject() || TOKEN_PATH.equals(path)) {
-            return; // not JSON: the client fails naming why; the token answer is fetchToken's to read
+        if (body == null || !body.isObject()) {
+            return; // not JSON: the client fails naming why
         }
         JsonNode code = body.get("code");
         if (code == null || code.isNull()) {

@@ -5,7 +5,7 @@ import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.Status;
 import io.orgsync.source.AccessToken;
 import io.orgsync.source.VendorFailure;
-import io.orgsync.source.VendorHttp;
+import io.orgsync.source.TokenRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +32,8 @@ class FeishuDialectTest {
     private static final String SECRET = "s3cr3t-app-secret";
     private static final String CHILDREN = "/open-apis/contact/v3/departments/od-abc/children";
     private static final String USERS = "/open-apis/contact/v3/users/find_by_department";
+    /** Feishu's documented token path; the dialect never sees it (the token route's endpoint names it). */
+    private static final String TOKEN = "/open-apis/auth/v3/tenant_access_token/internal";
     private static final Instant NOW = Instant.parse("2026-01-05T02:00:00Z");
 
     private final FeishuDialect dialect = new FeishuDialect("feishu", "cli_test", SECRET,
@@ -40,20 +42,18 @@ class FeishuDialectTest {
     @Test
     void fetchesTheTenantTokenWithAppIdAndSecretAndReadsTheTopLevelExpiry() {
         Map<String, Object> sent = new HashMap<>();
-        AccessToken token = dialect.fetchToken(new VendorHttp() {
+        AccessToken token = dialect.fetchToken(new TokenRequest() {
             @Override
-            public JsonNode get(String path, Map<String, String> query) {
+            public JsonNode get(Map<String, String> query) {
                 throw new AssertionError("the token is fetched with POST");
             }
 
             @Override
-            public JsonNode post(String path, Map<String, String> query, Object jsonBody) {
-                sent.put("path", path);
+            public JsonNode post(Object jsonBody) {
                 sent.put("body", jsonBody);
                 return json("{\"code\":0,\"msg\":\"ok\",\"tenant_access_token\":\"t-g123\",\"expire\":3600}");
             }
         });
-        assertThat(sent.get("path")).isEqualTo(FeishuDialect.TOKEN_PATH);
         assertThat(sent.get("body")).isEqualTo(Map.of("app_id", "cli_test", "app_secret", SECRET));
         assertThat(token.value()).isEqualTo("t-g123");
         assertThat(token.expiresAt()).isEqualTo(NOW.plusSeconds(3600));
@@ -74,7 +74,7 @@ class FeishuDialectTest {
         assertThat(dialect.api("/open-apis/contact/v3/departments/0/children")).isEqualTo(FeishuDialect.CHILDREN_API);
         assertThat(dialect.api("/open-apis/contact/v3/departments/D12")).isEqualTo(FeishuDialect.DEPARTMENT_API);
         assertThat(dialect.api(USERS)).isEqualTo(USERS);
-        assertThat(dialect.api(FeishuDialect.TOKEN_PATH)).isEqualTo(FeishuDialect.TOKEN_PATH);
+        assertThat(dialect.api(TOKEN)).isEqualTo(TOKEN);
     }
 
     @Test
@@ -150,18 +150,26 @@ class FeishuDialectTest {
 
     @Test
     void rejectedCredentialsNameTheKeyToFixAndNeverTheSecret() {
-        assertThatThrownBy(() -> dialect.check("POST", FeishuDialect.TOKEN_PATH, 400, headers(Map.of()),
+        assertThatThrownBy(() -> dialect.checkToken("POST", TOKEN, 400, headers(Map.of()),
                 json("{\"code\":10003,\"msg\":\"invalid param\"}")))
                 .isInstanceOfSatisfying(VendorFailure.Misconfigured.class,
                         e -> assertThat(e.key()).isEqualTo("orgsync.feishu.app-id"));
-        assertThatThrownBy(() -> dialect.check("POST", FeishuDialect.TOKEN_PATH, 400, headers(Map.of()),
+        assertThatThrownBy(() -> dialect.checkToken("POST", TOKEN, 400, headers(Map.of()),
                 json("{\"code\":10014,\"msg\":\"app secret invalid\"}")))
                 .isInstanceOfSatisfying(VendorFailure.Misconfigured.class,
                         e -> assertThat(e.key()).isEqualTo("orgsync.feishu.app-secret"))
                 .message().doesNotContain(SECRET);
-        assertThatThrownBy(() -> dialect.check("POST", FeishuDialect.TOKEN_PATH, 400, headers(Map.of()),
+        assertThatThrownBy(() -> dialect.checkToken("POST", TOKEN, 400, headers(Map.of()),
                 json("{\"code\":10015,\"msg\":\"something else\"}")))
                 .isInstanceOf(VendorFailure.Fatal.class).hasMessageContaining("code 10015");
+        // whatever path the token route's endpoint names, its refusals name the key to fix
+        assertThatThrownBy(() -> dialect.checkToken("POST", "/feishu-proxy/token", 400, headers(Map.of()),
+                json("{\"code\":10014,\"msg\":\"app secret invalid\"}")))
+                .isInstanceOfSatisfying(VendorFailure.Misconfigured.class,
+                        e -> assertThat(e.key()).isEqualTo("orgsync.feishu.app-secret"));
+        // and a business call's 10014 is no key to fix
+        assertThatThrownBy(() -> check(400, USERS, "{\"code\":10014,\"msg\":\"app secret invalid\"}"))
+                .isInstanceOf(VendorFailure.Fatal.class).isNotInstanceOf(VendorFailure.Misconfigured.class);
     }
 
     @Test

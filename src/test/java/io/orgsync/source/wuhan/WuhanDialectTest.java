@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.source.AccessToken;
 import io.orgsync.source.VendorFailure;
-import io.orgsync.source.VendorHttp;
+import io.orgsync.source.TokenRequest;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpHeaders;
@@ -131,16 +131,15 @@ class WuhanDialectTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static VendorHttp tokenAnswer(Map<String, Object> sent, String answer) {
-        return new VendorHttp() {
+    private static TokenRequest tokenAnswer(Map<String, Object> sent, String answer) {
+        return new TokenRequest() {
             @Override
-            public JsonNode get(String path, Map<String, String> query) {
+            public JsonNode get(Map<String, String> query) {
                 throw new AssertionError("the token call is a POST");
             }
 
             @Override
-            public JsonNode post(String path, Map<String, String> query, Object jsonBody) {
-                assertThat(path).isEqualTo(WuhanDialect.TOKEN_PATH);
+            public JsonNode post(Object jsonBody) {
                 sent.putAll((Map<String, Object>) jsonBody);
                 return CanonicalJson.fromLine(answer, JsonNode.class);
             }

@@ -45,12 +45,14 @@ import static io.orgsync.source.wuhan.WuhanDialect.CHILD_LIST_PATH;
 import static io.orgsync.source.wuhan.WuhanDialect.MEMBERS_PATH;
 import static io.orgsync.source.wuhan.WuhanDialect.ORG_INFO_PATH;
 import static io.orgsync.source.wuhan.WuhanDialect.PARENTS_PATH;
-import static io.orgsync.source.wuhan.WuhanDialect.TOKEN_PATH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shipped wuhan-edu routes against the simulated school, end to end into the file sink. */
 @Timeout(120)
 class WuhanEduSyncTest {
+
+    /** The vendor's documented token path. */
+    private static final String TOKEN_PATH = "/apigateway/getAccessToken";
 
     /** Wuhan Education Cloud's page limit for get-org-member-simple-list: page_size at most 500 (its API document). */
     private static final int MEMBER_PAGE = 500;
