@@ -9,11 +9,16 @@ import io.orgsync.model.Member;
 import io.orgsync.model.Status;
 import io.orgsync.source.WireObject;
 import io.orgsync.testing.Golden;
+import io.orgsync.source.wecom.WecomWire.DepartmentId;
+import io.orgsync.source.wecom.WecomWire.DeptUser;
 import io.orgsync.source.wecom.WecomWire.User;
 import io.orgsync.source.wecom.WecomWire.WireDepartment;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static io.orgsync.testing.Golden.resource;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * WeCom's documented example answers (vendor-examples/wecom) read as the product reads them and
  * mapped by {@link WecomMapper} alone, against records written out here by hand from the
  * vendor's pages. No run: the parent stays as WeCom sent it and the path is empty until the run
- * resolves the tree, and departments outside the synced tree are still listed.
+ * resolves the tree, and departments outside the synced tree are still listed. The id-only APIs'
+ * answers ({@code department/simplelist}, {@code user/list_id}) are read as the wire records the
+ * normaliser reads; {@code department/simplelist} has no mapping of its own.
  */
 class WecomMapperTest {
 
@@ -139,6 +146,78 @@ class WecomMapperTest {
         assertSameMembers(List.of(member), """
                 {"kind":"member","source":"wecom","tenant":"ww-corp","id":"zhangsan","name":null,"role":"employee",
                  "departmentIds":["2","1"],"mobile":null,"email":null,"status":"active","relations":[],
+                 "attributes":{}}""");
+    }
+
+    @Test
+    void theDocumentedSubDepartmentIdListGivesIdsParentsAndOrdersOnly() throws Exception {
+        // department/simplelist has no mapper of its own: the normaliser takes its ids and fetches
+        // each with department/get. The documented list, like department/list's, lacks the root 1
+        JsonNode body = CanonicalJson.MAPPER.readTree(resource("vendor-examples/wecom/department-simplelist.json"));
+
+        List<DepartmentId> ids = CanonicalJson.MAPPER.treeToValue(body, WecomWire.DepartmentIdList.class)
+                .departmentId();
+
+        assertThat(ids).containsExactly(new DepartmentId("2", "1", 10L), new DepartmentId("3", "2", 40L));
+    }
+
+    @Test
+    void theDocumentedSingleDepartmentGivesOneDepartmentWithItsLeadersKept() throws Exception {
+        JsonNode body = CanonicalJson.MAPPER.readTree(resource("vendor-examples/wecom/department-get.json"));
+        WireDepartment wire = CanonicalJson.MAPPER.treeToValue(body, WecomWire.DepartmentGet.class).department();
+
+        Department mapped = WecomMapper.department(TENANT, wire);
+
+        // department_leader[] and name_en stay under their wire names, sorted
+        assertSameDepartments(List.of(mapped), """
+                {"kind":"department","source":"wecom","tenant":"ww-corp","id":"2","parentId":"1","name":"广州研发中心",
+                 "type":"department","order":10,"path":[],
+                 "attributes":{"department_leader":["zhangsan","lisi"],"name_en":"RDGZ"}}""");
+    }
+
+    @Test
+    void theDocumentedSimpleListUserIsANamedActiveEmployeeWithItsOpenUseridKept() throws Exception {
+        JsonNode body = CanonicalJson.MAPPER.readTree(resource("vendor-examples/wecom/user-simplelist.json"));
+        List<User> users = users(body);
+
+        // in id-only mode the run hands the mapper the person with the departments it gathered;
+        // here those are department[] as user/simplelist sent it
+        Member zhangsan = WecomMapper.member(TENANT, users.get(0), users.get(0).department());
+
+        // no status, mobile or email on this API: active, null, null; open_userid is kept as sent
+        assertThat(users).hasSize(1);
+        assertSameMembers(List.of(zhangsan), """
+                {"kind":"member","source":"wecom","tenant":"ww-corp","id":"zhangsan","name":"张三","role":"employee",
+                 "departmentIds":["1","2"],"mobile":null,"email":null,"status":"active","relations":[],
+                 "attributes":{"open_userid":"xxxxxx"}}""");
+    }
+
+    @Test
+    void theDocumentedMemberIdPageGivesOneNamelessEmployeePerUseridWithEveryDepartmentListed() throws Exception {
+        JsonNode body = CanonicalJson.MAPPER.readTree(resource("vendor-examples/wecom/user-list-id.json"));
+
+        WecomWire.UserIdPage page = CanonicalJson.MAPPER.treeToValue(body, WecomWire.UserIdPage.class);
+
+        // one row per (member, department), ids as text; a cursor that is not empty means another page
+        assertThat(page.nextCursor()).isEqualTo("aaaaaaaaa");
+        assertThat(page.deptUser()).containsExactly(new DeptUser("zhangsan", "1"), new DeptUser("zhangsan", "2"),
+                new DeptUser("lisi", "2"));
+
+        // the run gathers each userid's rows, in the order listed, and maps the person known by id alone
+        Map<String, List<String>> departments = new LinkedHashMap<>();
+        page.deptUser().forEach(row -> departments.computeIfAbsent(row.userid(), id -> new ArrayList<>())
+                .add(row.department()));
+        List<Member> mapped = departments.entrySet().stream()
+                .map(e -> WecomMapper.member(TENANT, new User(e.getKey(), null, null, null, null, null, null),
+                        e.getValue()))
+                .toList();
+
+        assertSameMembers(mapped, """
+                {"kind":"member","source":"wecom","tenant":"ww-corp","id":"zhangsan","name":null,"role":"employee",
+                 "departmentIds":["1","2"],"mobile":null,"email":null,"status":"active","relations":[],
+                 "attributes":{}}""", """
+                {"kind":"member","source":"wecom","tenant":"ww-corp","id":"lisi","name":null,"role":"employee",
+                 "departmentIds":["2"],"mobile":null,"email":null,"status":"active","relations":[],
                  "attributes":{}}""");
     }
 

@@ -1,13 +1,17 @@
 package io.orgsync.source.wuhan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.orgsync.model.CanonicalJson;
 import io.orgsync.model.Department;
 import io.orgsync.model.Member;
 import io.orgsync.model.Role;
 import io.orgsync.run.RunFailedException;
+import io.orgsync.source.wuhan.WuhanWire.ChildOrg;
 import io.orgsync.source.wuhan.WuhanWire.WireMember;
 import io.orgsync.testing.Golden;
 import org.junit.jupiter.api.Test;
@@ -24,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The Wuhan Education Cloud's documented example answers (vendor-examples/wuhan-edu) read as the
  * product reads them and mapped by {@link WuhanMapper} alone, against records written out here
  * by hand from the vendor's pages. The documented member list holds teachers only; a student is
- * the documented entry with the fields the same API gives for {@code need_type=edu,family}.
+ * the documented entry with the fields the same API gives for {@code need_type=edu,family}. The
+ * documented child list is not valid JSON as published (a comma ends each entry) and is the one
+ * example read leniently.
  */
 class WuhanMapperTest {
 
@@ -158,6 +164,33 @@ class WuhanMapperTest {
                 "attributes":{"has_child":false}}""".formatted(KLASS, SCHOOL), head + """
                 "id":"d9","parentId":"%s","name":"d9","type":"department","order":null,"path":[],
                 "attributes":{"derivedFrom":"user_org","vendorType":"9"}}""".formatted(SCHOOL));
+    }
+
+    @Test
+    void theDocumentedChildListGivesThreeInstitutionsUnderTheOrgAskedFor() throws Exception {
+        String text = resource("vendor-examples/wuhan-edu/child-list.json");
+        // as published, each entry ends with a comma before its closing brace: no JSON serialiser
+        // sends that, and the product's reader refuses it, so the example is read leniently here
+        assertThatThrownBy(() -> CanonicalJson.MAPPER.readTree(text)).isInstanceOf(JsonProcessingException.class);
+        JsonNode result = JsonMapper.builder().enable(JsonReadFeature.ALLOW_TRAILING_COMMA).build().readTree(text)
+                .path("result");
+
+        List<String> lines = new ArrayList<>();
+        for (JsonNode entry : result) {
+            ChildOrg child = CanonicalJson.MAPPER.treeToValue(entry, ChildOrg.class);
+            lines.add(CanonicalJson.toEscapedLine(WuhanMapper.child(TENANT, SCHOOL, child)));
+        }
+
+        // the parent is the org asked for (the answer does not repeat it); org_type "1" (institution)
+        // has no canonical type and is kept as vendorType; no display_order, so no order; child_type
+        // stays in the attributes; the one id "xxx" under three names is for the tree walk, not the mapper
+        String child = """
+                {"kind":"department","source":"wuhan-edu","tenant":"wh-school","id":"xxx","parentId":"%s",
+                 "name":"%s","type":"department","order":null,"path":[],
+                 "attributes":{"child_type":"%s","vendorType":"1"}}""";
+        assertSame("wuhan-edu department", Golden.DEPARTMENT_FIELDS, lines,
+                child.formatted(SCHOOL, "xx市教育局", "1"), child.formatted(SCHOOL, "xx市电教馆", "1"),
+                child.formatted(SCHOOL, "xx区电育局", "2"));
     }
 
     private static JsonNode memberList() throws Exception {
