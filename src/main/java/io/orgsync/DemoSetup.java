@@ -50,16 +50,8 @@ public final class DemoSetup {
         Map<String, String> overrides = new LinkedHashMap<>();
         for (SourceName source : SourceName.values()) {
             overrides.put(source.key("base-url"), simulator.baseUrl());
+            credentials.settingsFor(source.id()).forEach((suffix, value) -> overrides.put(source.key(suffix), value));
         }
-        overrides.put("orgsync.wecom.corp-id", credentials.wecomCorpId());
-        overrides.put("orgsync.wecom.corp-secret", credentials.wecomCorpSecret());
-        overrides.put("orgsync.wecom-school.corp-id", credentials.wecomSchoolCorpId());
-        overrides.put("orgsync.wecom-school.corp-secret", credentials.wecomSchoolCorpSecret());
-        overrides.put("orgsync.feishu.app-id", credentials.feishuAppId());
-        overrides.put("orgsync.feishu.app-secret", credentials.feishuAppSecret());
-        overrides.put("orgsync.wuhan-edu.app-id", credentials.wuhanAppId());
-        overrides.put("orgsync.wuhan-edu.app-key", credentials.wuhanAppKey());
-        overrides.put("orgsync.wuhan-edu.top-org-id", credentials.wuhanTopOrgId());
         return overrides;
     }
 

@@ -1,5 +1,8 @@
 package io.orgsync.simulator;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What a client needs to log in to each simulated vendor. WeCom school and corporate contacts
  * default to the same corp id with different secrets, as in a real corp where both apps live.
@@ -28,6 +31,29 @@ public record Credentials(
         return new Credentials(DEFAULT_WECOM_CORP_ID, DEFAULT_WECOM_CORP_SECRET, DEFAULT_WECOM_CORP_ID,
                 DEFAULT_WECOM_SCHOOL_CORP_SECRET, DEFAULT_FEISHU_APP_ID, DEFAULT_FEISHU_APP_SECRET,
                 DEFAULT_WUHAN_APP_ID, DEFAULT_WUHAN_APP_KEY, wuhanTopOrgId);
+    }
+
+    /**
+     * What a client configures to log in to the simulated vendor a source reads, by key suffix
+     * ({@code corp-id} for {@code orgsync.wecom.corp-id}); empty for a source the simulator does
+     * not speak.
+     */
+    public Map<String, String> settingsFor(String sourceId) {
+        return switch (sourceId) {
+            case "wecom" -> ordered("corp-id", wecomCorpId, "corp-secret", wecomCorpSecret);
+            case "wecom-school" -> ordered("corp-id", wecomSchoolCorpId, "corp-secret", wecomSchoolCorpSecret);
+            case "feishu" -> ordered("app-id", feishuAppId, "app-secret", feishuAppSecret);
+            case "wuhan-edu" -> ordered("app-id", wuhanAppId, "app-key", wuhanAppKey, "top-org-id", wuhanTopOrgId);
+            default -> Map.of();
+        };
+    }
+
+    private static Map<String, String> ordered(String... keysAndValues) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            settings.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return settings;
     }
 
     /** Secrets stay out of toString so a test failure or log line never prints them. */
