@@ -80,6 +80,7 @@ public final class PageState {
      * @param hasMore   whether the vendor says more pages follow
      */
     public void advance(String nextToken, boolean hasMore) {
+        requireOpen();
         pagesRead++;
         page++;
         if (!hasMore) {
@@ -130,6 +131,7 @@ public final class PageState {
 
     /** For APIs that page by number: more pages follow while the vendor says so. */
     public void advanceByNumber(boolean hasMore) {
+        requireOpen();
         pagesRead++;
         page++;
         more = hasMore;
@@ -137,6 +139,18 @@ public final class PageState {
             checkBound();
         }
         changed.accept(this);
+    }
+
+    /**
+     * A page read after the listing ended means the route's loop did not see the end, and would
+     * otherwise ask for the last page for ever: seen when Feishu's 43010 was thrown and caught by a
+     * {@code doTry} inside the page loop, whose catch step ended the listing and the loop went on.
+     */
+    private void requireOpen() {
+        if (!more) {
+            throw new RunFailedException(listing + ": a page was read after the listing ended (page " + page
+                    + "); the route's loop must end when " + MORE + " is false");
+        }
     }
 
     private void checkBound() {

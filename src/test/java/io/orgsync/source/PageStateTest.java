@@ -95,6 +95,18 @@ class PageStateTest {
         }
     }
 
+    @Test
+    void aPageReadAfterTheListingEndedFails() {
+        PageState pages = new PageState("feishu: departments under the root", 10);
+        pages.advance(null, false);
+        assertThatThrownBy(() -> pages.advance(null, false)).isInstanceOf(RunFailedException.class)
+                .hasMessageContaining("feishu: departments under the root")
+                .hasMessageContaining("after the listing ended");
+        PageState numbered = new PageState("wuhan-edu: members", 10);
+        numbered.advanceByNumber(false);
+        assertThatThrownBy(() -> numbered.advanceByNumber(false)).isInstanceOf(RunFailedException.class);
+    }
+
     private static void assertProperties(Exchange exchange, boolean more, String token, int number) {
         assertThat(exchange.getProperty(PageState.MORE)).isEqualTo(more);
         assertThat(exchange.getProperty(PageState.TOKEN)).isEqualTo(token);

@@ -112,8 +112,8 @@ public final class FeishuDialect implements VendorDialect {
         switch (code) {
             // an answer, not an exception, on a children listing: the normaliser ends the recursive
             // listing on it and starts the level-by-level walk. Thrown and caught in the route instead
-            // (a doTry inside the page loop), the loop never ended: after the catch, the paging
-            // bean's mirror of the page state wrote to a property map the exchange no longer read
+            // (a doTry inside the page loop), the loop did not see the listing's end after the catch
+            // and asked for the refused page again and again
             case RECURSION_REFUSED -> {
                 if (CHILDREN_PATH.matcher(path).matches()) {
                     return;
