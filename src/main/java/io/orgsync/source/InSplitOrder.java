@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * <p>Camel calls {@link #aggregate} under the split's lock, one answer at a time, so the
  * per-split state needs no synchronisation of its own. It lives on the split's result exchange:
  * the bean serves every run of its tenant. After the first failure nothing more is mapped; the
- * failure becomes the split's, so the route's error policy fails the run.
+ * failure is thrown out of {@link #aggregate}, which Camel makes the split's failure for the
+ * route's error policy to handle.
  */
 public final class InSplitOrder implements AggregationStrategy {
 
@@ -64,9 +65,11 @@ public final class InSplitOrder implements AggregationStrategy {
             try {
                 mapping.accept(due);
             } catch (RuntimeException e) {
-                result.setException(e);
                 waiting.drop();
-                return result;
+                // thrown, not set on the result: Camel marks a split whose result carries an exception
+                // as exhausted, and the route's onException then never fails the run (it ended with no
+                // manifest and no summary line); a strategy that throws fails the split as a step does
+                throw e;
             } finally {
                 due.getMessage().setBody(null);
             }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InSplitOrderTest {
 
@@ -59,14 +60,17 @@ class InSplitOrderTest {
     }
 
     @Test
-    void aMappingFailureBecomesTheSplitsFailure() {
+    void aMappingFailureIsThrownOutOfTheStrategyAndDropsWhatWaits() {
         InSplitOrder failing = new InSplitOrder(answer -> {
-            throw new IllegalArgumentException("unreadable class");
+            if ("class-0".equals(answer.getMessage().getBody(String.class))) {
+                throw new IllegalArgumentException("unreadable class");
+            }
         });
+        Exchange waiting = answer(1);
+        Exchange result = failing.aggregate(null, waiting);
 
-        Exchange result = failing.aggregate(null, answer(0));
-
-        assertThat(result.getException()).hasMessage("unreadable class");
+        assertThatThrownBy(() -> failing.aggregate(result, answer(0))).hasMessage("unreadable class");
+        assertThat(waiting.getMessage().getBody()).as("the answer that waited is dropped").isNull();
     }
 
     @Test
