@@ -150,9 +150,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         vendorCalls(context).register(tenant.prefix(), connection);
         context.getRegistry().bind(beanName(tenant, "Connection"), connection);
         source.beans(tenant).forEach((kind, bean) -> context.getRegistry().bind(beanName(tenant, kind), bean));
-        if (source.fetchesInParallel()) {
-            bindFetchPool(context, tenant);
-        }
+        bindFetchPool(context, tenant);
     }
 
     /**

@@ -89,9 +89,7 @@ public final class TenantRoutes extends RouteBuilder {
         sync.put("normaliser", OrgSyncConfiguration.beanName(tenant, "Normaliser"));
         sync.put("publish", publish);
         SourceDefinition source = tenant.name().definition();
-        if (source.fetchesInParallel()) {
-            sync.put("fetchPool", OrgSyncConfiguration.beanName(tenant, "FetchPool"));
-        }
+        sync.put("fetchPool", OrgSyncConfiguration.beanName(tenant, "FetchPool"));
         sync.putAll(source.syncParameters(tenant, kind -> OrgSyncConfiguration.beanName(tenant, kind)));
         List<Instance> routes = new ArrayList<>();
         routes.add(new Instance(source.id() + "-sync-template", route + "-sync", prefix, sync));

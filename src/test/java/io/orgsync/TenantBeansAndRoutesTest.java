@@ -73,7 +73,9 @@ class TenantBeansAndRoutesTest {
                 "feishu-token-template | feishu-token | null | {route=feishu, vendor=https://open.feishu.cn}");
         assertThat(described(settings.source(SourceName.WUHAN_EDU))).containsExactly(
                 "wuhan-edu-sync-template | wuhan-edu-sync | null | {configured=wuhan-edu, "
-                        + "normaliser=wuhanEduNormaliser, publish=direct:publish-here, rootDepartmentId=, "
+                        + "fetchPool=wuhanEduFetchPool, membersInOrder=wuhanEduMembersInOrder, "
+                        + "normaliser=wuhanEduNormaliser, parentsInOrder=wuhanEduParentsInOrder, "
+                        + "publish=direct:publish-here, rootDepartmentId=, "
                         + "route=wuhan-edu, topOrgId=school-top, vendor=https://api.wuhaneduyun.cn}",
                 "wuhan-edu-token-template | wuhan-edu-token | null | {route=wuhan-edu, vendor=https://api.wuhaneduyun.cn}");
     }
@@ -111,7 +113,8 @@ class TenantBeansAndRoutesTest {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             new OrgSyncConfiguration(settings, Clock.systemUTC()).bindTenant(context, tenant);
             Map<String, String> bound = new LinkedHashMap<>();
-            for (String kind : List.of("Connection", "Normaliser", "FetchPool", "StudentsInOrder")) {
+            for (String kind : List.of("Connection", "Normaliser", "FetchPool", "StudentsInOrder",
+                    "MembersInOrder", "ParentsInOrder")) {
                 Object bean = context.getRegistry().lookupByName(OrgSyncConfiguration.beanName(tenant, kind));
                 if (bean != null) {
                     bound.put(kind, bean.getClass().getSimpleName());
@@ -128,11 +131,15 @@ class TenantBeansAndRoutesTest {
             assertThat(new TreeSet<>(bound.keySet())).containsExactlyElementsOf(new TreeSet<>(switch (name) {
                 case WECOM, FEISHU -> List.of("Connection", "Normaliser", "FetchPool");
                 case WECOM_SCHOOL -> List.of("Connection", "Normaliser", "FetchPool", "StudentsInOrder");
-                case WUHAN_EDU -> List.of("Connection", "Normaliser");
+                case WUHAN_EDU -> List.of("Connection", "Normaliser", "FetchPool", "MembersInOrder", "ParentsInOrder");
             }));
             assertThat(bound).containsAllEntriesOf(expected);
             if (name == SourceName.WECOM_SCHOOL) {
                 assertThat(bound).containsEntry("StudentsInOrder", "InSplitOrder");
+            }
+            if (name == SourceName.WUHAN_EDU) {
+                assertThat(bound).containsEntry("MembersInOrder", "InSplitOrder").containsEntry("ParentsInOrder",
+                        "InSplitOrder");
             }
         }
     }

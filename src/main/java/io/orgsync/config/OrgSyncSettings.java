@@ -266,8 +266,7 @@ public record OrgSyncSettings(
         String schedule = in.cron(key.apply("schedule"), defaultSchedule);
         int perSecond = in.integer(key.apply("max-requests-per-second"), source.defaultPerSecond(), 1, 100_000);
         int perMinute = in.integer(key.apply("max-requests-per-minute"), source.defaultPerMinute(), 1, 6_000_000);
-        int concurrency = source.fetchesInParallel()
-                ? in.integer(key.apply("concurrency"), source.defaultConcurrency(), 1, 64) : 1;
+        int concurrency = in.integer(key.apply("concurrency"), source.defaultConcurrency(), 1, 64);
         String root = in.get(key.apply("root-department-id")).orElse(source.defaultRootDepartmentId());
         Map<String, String> options = source.options(in, key);
         return new SourceSettings(name, baseUrl, Map.copyOf(credentials), tenant, schedule, perSecond, perMinute,

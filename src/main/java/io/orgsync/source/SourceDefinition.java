@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>The keys every source has ({@code base-url}, {@code tenant}, {@code schedule},
  * {@code max-requests-per-second}, {@code max-requests-per-minute}, {@code root-department-id},
- * and {@code concurrency} when it {@link #fetchesInParallel()}) are read by
+ * {@code concurrency}) are read by
  * {@code OrgSyncSettings}, with the defaults given here, so that they mean the same everywhere.
  */
 public interface SourceDefinition {
@@ -45,18 +45,10 @@ public interface SourceDefinition {
      * with 32, answers mapped on 36 threads at once took a 100,000-member WeCom run without a rate
      * limit from 28,659 to 10,452 records a second on two cores. A nearby vendor never sees that
      * many; WeCom's cap on concurrent calls (45033) is unpublished, and each 45033 takes one away
-     * for the rest of the run. A source read one request after another has none.
+     * for the rest of the run.
      */
     default int defaultConcurrency() {
-        return fetchesInParallel() ? 16 : 1;
-    }
-
-    /**
-     * {@code false} for a source read one request after another: it has no {@code concurrency}
-     * key, no fetch pool and no {@code fetchPool} route parameter.
-     */
-    default boolean fetchesInParallel() {
-        return true;
+        return 16;
     }
 
     /**
@@ -95,8 +87,8 @@ public interface SourceDefinition {
 
     /**
      * Parameters of {@code <id>-sync-template} beyond those every source's template takes
-     * ({@code route}, {@code configured}, {@code api}, {@code normaliser}, {@code publish}, and
-     * {@code fetchPool} when it {@link #fetchesInParallel()}).
+     * ({@code route}, {@code configured}, {@code api}, {@code normaliser}, {@code publish},
+     * {@code fetchPool}).
      *
      * @param beanName the tenant's bean name of a kind from {@link #beans}
      */

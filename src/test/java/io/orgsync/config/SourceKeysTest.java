@@ -43,7 +43,7 @@ class SourceKeysTest {
             "WECOM_SCHOOL|https://qyapi.weixin.qq.com|1|100|10000|16|ww-school|",
             "FEISHU|https://open.feishu.cn|0|50|1000|16|cli_feishu|"
                     + "department-id-type=open_department_id,user-id-type=open_id",
-            "WUHAN_EDU|https://api.wuhaneduyun.cn|null|20|1200|1|school-top|",
+            "WUHAN_EDU|https://api.wuhaneduyun.cn|null|20|1200|16|school-top|",
     })
     void eachSourceHasItsDefaults(SourceName name, String baseUrl, String root, int perSecond, int perMinute,
                                   int concurrency, String tenant, String options) {
@@ -78,16 +78,15 @@ class SourceKeysTest {
     }
 
     @Test
-    void concurrencyIsReadForEverySourceButWuhanWhichHasOneRequestInFlight() {
-        for (String id : new String[] {"wecom", "wecom-school", "feishu"}) {
+    void concurrencyIsReadForEverySource() {
+        for (String id : new String[] {"wecom", "wecom-school", "feishu", "wuhan-edu"}) {
             values.put("orgsync." + id + ".concurrency", "7");
         }
-        values.put("orgsync.wuhan-edu.concurrency", "not read");
         OrgSyncSettings settings = load();
         assertThat(settings.source(SourceName.WECOM).concurrency()).isEqualTo(7);
         assertThat(settings.source(SourceName.WECOM_SCHOOL).concurrency()).isEqualTo(7);
         assertThat(settings.source(SourceName.FEISHU).concurrency()).isEqualTo(7);
-        assertThat(settings.source(SourceName.WUHAN_EDU).concurrency()).isEqualTo(1);
+        assertThat(settings.source(SourceName.WUHAN_EDU).concurrency()).isEqualTo(7);
         values.put("orgsync.feishu.concurrency", "65");
         assertThatThrownBy(this::load).hasMessage("orgsync.feishu.concurrency: '65' is not a whole number from 1 to 64");
     }

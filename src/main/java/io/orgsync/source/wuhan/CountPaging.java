@@ -4,6 +4,7 @@ import io.orgsync.run.RunFailedException;
 import io.orgsync.source.IdHashSet;
 import io.orgsync.source.PageState;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -27,6 +28,9 @@ final class CountPaging {
     // hashes, not strings: a million-member listing's ids would otherwise cost more heap than its records
     private final IdHashSet seen = new IdHashSet();
     private final IdHashSet firstIds = new IdHashSet();
+    /** The last page's {@code count} and page size: how many pages the listing promises. */
+    private Long promisedRows;
+    private int pageSize;
 
     private CountPaging(PageState owner) {
         this.owner = owner;
@@ -75,12 +79,32 @@ final class CountPaging {
         advance(pages, ids, () -> anyNew, answeredSize, requestedSize, count, listing);
     }
 
+    /**
+     * The pages to ask for next: the next one alone until an answer has said how many rows the
+     * listing holds, then every page that count promises, which the route fetches in parallel and
+     * maps in page order. A vendor that gives no count is read one page at a time.
+     */
+    List<Integer> pagesToRead(PageState pages) {
+        int next = pages.getPage();
+        if (promisedRows == null || pageSize <= 0) {
+            return List.of(next);
+        }
+        long last = Math.max(next, (promisedRows + pageSize - 1) / pageSize);
+        List<Integer> numbers = new ArrayList<>((int) (last - next + 1));
+        for (long page = next; page <= last; page++) {
+            numbers.add((int) page);
+        }
+        return numbers;
+    }
+
     /** @param anyNew asked only of a page after which the listing goes on */
     private void advance(PageState pages, List<String> ids, BooleanSupplier anyNew, Integer answeredSize,
                          int requestedSize, Long count, String listing) {
         int page = pages.getPage();
         int size = answeredSize != null && answeredSize > 0 ? answeredSize : requestedSize;
         int rows = ids.size();
+        promisedRows = count;
+        pageSize = size;
         boolean more;
         if (count == null) {
             more = rows >= size;

@@ -10,7 +10,7 @@ import java.util.Set;
 /**
  * The parents the students named, and which of them the parent list then gave: a parent on the
  * list is synced only when a student named them, and those named but never listed are reported.
- * One per run, used by one thread (Wuhan is read one request at a time).
+ * One per run, used by one thread at a time: the split maps its pages one after another, in order.
  *
  * <p>Held as one {@link IdHashSet}, a parent marked once listed, not as strings in sets: a school
  * of 1,000,000 students names 1.6 million parents, which as two {@code HashSet<String>} took about

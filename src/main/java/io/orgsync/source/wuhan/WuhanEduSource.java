@@ -45,12 +45,6 @@ public final class WuhanEduSource implements SourceDefinition {
         return 1_200;
     }
 
-    /** It reads one numbered listing page after page, and its notes ask for one request in flight. */
-    @Override
-    public boolean fetchesInParallel() {
-        return false;
-    }
-
     /** Without its top org no listing can be asked for: it is as required as the app's own. */
     @Override
     public List<String> credentialKeys() {
@@ -69,8 +63,13 @@ public final class WuhanEduSource implements SourceDefinition {
 
     @Override
     public Map<String, Object> beans(SourceSettings tenant) {
-        return Map.of("Normaliser", new WuhanNormaliser(tenant.credential(TOP_ORG_ID), tenant.rootDepartmentId(),
-                tenant.key("")));
+        WuhanNormaliser normaliser = new WuhanNormaliser(tenant.credential(TOP_ORG_ID), tenant.rootDepartmentId(),
+                tenant.key(""));
+        Map<String, Object> beans = new LinkedHashMap<>();
+        beans.put("Normaliser", normaliser);
+        beans.put("MembersInOrder", normaliser.membersInPageOrder());
+        beans.put("ParentsInOrder", normaliser.parentsInPageOrder());
+        return beans;
     }
 
     @Override
@@ -78,6 +77,8 @@ public final class WuhanEduSource implements SourceDefinition {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("topOrgId", tenant.credential(TOP_ORG_ID));
         parameters.put("rootDepartmentId", tenant.customRootDepartmentId());
+        parameters.put("membersInOrder", beanName.apply("MembersInOrder"));
+        parameters.put("parentsInOrder", beanName.apply("ParentsInOrder"));
         return parameters;
     }
 }

@@ -8,6 +8,7 @@ import io.orgsync.run.DepartmentTree;
 import io.orgsync.run.OneAnswer;
 import io.orgsync.run.RunContext;
 import io.orgsync.run.RunFailedException;
+import io.orgsync.source.InSplitOrder;
 import io.orgsync.source.PageState;
 import io.orgsync.source.Paging;
 import io.orgsync.source.VendorFailure;
@@ -19,6 +20,7 @@ import io.orgsync.source.wuhan.WuhanWire.UserOrg;
 import io.orgsync.source.wuhan.WuhanWire.WireMember;
 import io.orgsync.source.wuhan.WuhanWire.WireParent;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -51,6 +53,8 @@ public final class WuhanNormaliser {
     static final int PARENT_PAGE_SIZE = 100;
     static final String PARENT_ORG_PROPERTY = "wuhanParentOrgId";
     static final String STATE_PROPERTY = "wuhanRun";
+    /** The page number a listing's split asks for, on each of its exchanges. */
+    static final String PAGE_PROPERTY = "wuhanPage";
 
     private static final Logger LOG = LoggerFactory.getLogger(WuhanNormaliser.class);
     /** Ids a report names at most. */
@@ -177,11 +181,68 @@ public final class WuhanNormaliser {
                 SOURCE + ": members of " + rootOrgId);
     }
 
-    /** The JSON body of the next {@code get-org-parents-list} call. */
-    public Map<String, Object> parentsRequest(@ExchangeProperty(PageState.PROPERTY) PageState pages) {
+    /**
+     * The page numbers a listing's split asks for next: the next page alone until an answer gives
+     * the listing's {@code count}, then every page it promises ({@link CountPaging#pagesToRead}).
+     */
+    public List<Integer> nextPages(@ExchangeProperty(PageState.PROPERTY) PageState pages,
+                                   @ExchangeProperties Map<String, Object> properties) {
+        return CountPaging.of(properties, Paging.required(pages)).pagesToRead(pages);
+    }
+
+    /**
+     * The split's aggregation strategy for the member pages: maps each with {@link #members} in
+     * page order, whatever order the answers arrive in, so the listing's checks and merges are a
+     * serial run's.
+     */
+    public InSplitOrder membersInPageOrder() {
+        return new InSplitOrder(answer -> {
+            PageState pages = inOrder(answer);
+            if (pages != null) {
+                members(answer.getMessage().getBody(JsonNode.class), answer.getProperty(RunContext.PROPERTY,
+                                RunContext.class), answer.getProperty(STATE_PROPERTY, State.class),
+                        answer.getProperty(OrgTreeWalk.PROPERTY, OrgTreeWalk.class), pages, answer.getProperties());
+            }
+        });
+    }
+
+    /** As {@link #membersInPageOrder}, for the parent pages and {@link #parents}. */
+    public InSplitOrder parentsInPageOrder() {
+        return new InSplitOrder(answer -> {
+            PageState pages = inOrder(answer);
+            if (pages != null) {
+                parents(answer.getMessage().getBody(JsonNode.class), answer.getProperty(RunContext.PROPERTY,
+                        RunContext.class), answer.getProperty(STATE_PROPERTY, State.class), pages, answer.getProperties());
+            }
+        });
+    }
+
+    /**
+     * The listing's page state when {@code answer} is its next page; {@code null} when the listing
+     * already ended on an earlier page (its count shrank while it was read), so that this page, which
+     * a serial run would not have asked for, is left unread.
+     */
+    private static PageState inOrder(Exchange answer) {
+        PageState pages = Paging.required(answer.getProperty(PageState.PROPERTY, PageState.class));
+        if (!pages.isMore()) {
+            return null;
+        }
+        Integer page = answer.getProperty(PAGE_PROPERTY, Integer.class);
+        if (page == null || page != pages.getPage()) {
+            throw new IllegalStateException("page " + page + " mapped where " + pages.listing() + " is at page "
+                    + pages.getPage() + ": the split must ask for the pages nextPages gives, in order");
+        }
+        return pages;
+    }
+
+    /** The JSON body of a {@code get-org-parents-list} call for the page the split asks for. */
+    public Map<String, Object> parentsRequest(@ExchangeProperty(PAGE_PROPERTY) Integer page) {
+        if (page == null) {
+            throw new IllegalStateException("no page number: the route must set " + PAGE_PROPERTY + " first");
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("top_org_id", topOrgId);
-        body.put("page", Paging.required(pages).getPage());
+        body.put("page", page);
         body.put("page_size", PARENT_PAGE_SIZE);
         return body;
     }
