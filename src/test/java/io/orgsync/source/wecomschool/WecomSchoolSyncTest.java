@@ -190,6 +190,30 @@ class WecomSchoolSyncTest {
                 .isBetween(5L, 5L * classIds().size());
     }
 
+    /**
+     * A class answer that reads as JSON but not as a student list fails while the answers are
+     * mapped in class order, after the fetch: the run must still fail through the route's error
+     * policy, with a failed manifest, and publish nothing.
+     */
+    @Test
+    void aClassAnswerOfAnotherShapeFailsTheRunAndPublishesNothing() {
+        Manifest first = syncOnce();
+        assertThat(first.status()).isEqualTo(RunStatus.SUCCESS);
+        Map<Path, String> before = Harness.tree(exports);
+        String someClass = classIds().stream().sorted().findFirst().orElseThrow();
+        simulator.canned().answer(CLASS_USERS, Map.of("department_id", someClass),
+                "{\"errcode\":0,\"errmsg\":\"ok\",\"students\":{\"student_userid\":\"s1\"}}");
+        try {
+            Manifest failed = syncOnce();
+
+            assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
+            assertThat(failed.error()).contains("unexpected answer shape for StudentList");
+            assertThat(Harness.tree(exports)).as("exports untouched by the failed run").isEqualTo(before);
+        } finally {
+            simulator.canned().clear();
+        }
+    }
+
     @Test
     void aDepartmentCycleFailsTheRunWithAClearErrorBeforeAnyClassIsRead() {
         simulator.faults().departmentCycle(Vendor.WECOM_SCHOOL);
