@@ -58,6 +58,7 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
+        synchronizeRegistry(context);
         if (settings.sinks().contains(FileSink.NAME) || settings.sinks().contains(WebhookSink.NAME)) {
             checkFileDir(settings.fileDir());
         }
@@ -151,6 +152,20 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
         context.getRegistry().bind(beanName(tenant, "Connection"), connection);
         source.beans(tenant).forEach((kind, bean) -> context.getRegistry().bind(beanName(tenant, kind), bean));
         bindFetchPool(context, tenant);
+    }
+
+    /**
+     * Beans are bound after start too (a source Kamelet's tenant, at its first run): the registry's
+     * map of beans takes one lock per call ({@link SynchronizedRegistry}), keeping what is bound.
+     */
+    static void synchronizeRegistry(CamelContext context) {
+        if (context.getRegistry() instanceof org.apache.camel.support.DefaultRegistry registry
+                && registry.getFallbackRegistry() instanceof org.apache.camel.support.SimpleRegistry beans
+                && !(beans instanceof SynchronizedRegistry)) {
+            SynchronizedRegistry synchronizedBeans = new SynchronizedRegistry();
+            synchronizedBeans.putAll(beans);
+            registry.setFallbackRegistry(synchronizedBeans);
+        }
     }
 
     /**
