@@ -69,6 +69,11 @@ public final class PageState {
         return more;
     }
 
+    /** The last page a listing may read ({@code orgsync.http.max-pages}); one that goes on past it fails. */
+    public int lastPage() {
+        return maxPages;
+    }
+
     public int pagesRead() {
         return pagesRead;
     }

@@ -82,14 +82,17 @@ final class CountPaging {
     /**
      * The pages to ask for next: the next one alone until an answer has said how many rows the
      * listing holds, then every page that count promises, which the route fetches in parallel and
-     * maps in page order. A vendor that gives no count is read one page at a time.
+     * maps in page order. A vendor that gives no count is read one page at a time. No further than
+     * the listing's page bound: a count of billions would otherwise ask for billions of pages
+     * before the bound failed the listing, where a serial read fails at it.
      */
     List<Integer> pagesToRead(PageState pages) {
         int next = pages.getPage();
         if (promisedRows == null || pageSize <= 0) {
             return List.of(next);
         }
-        long last = Math.max(next, (promisedRows + pageSize - 1) / pageSize);
+        long promised = (promisedRows + pageSize - 1) / pageSize;
+        long last = Math.max(next, Math.min(promised, pages.lastPage()));
         List<Integer> numbers = new ArrayList<>((int) (last - next + 1));
         for (long page = next; page <= last; page++) {
             numbers.add((int) page);

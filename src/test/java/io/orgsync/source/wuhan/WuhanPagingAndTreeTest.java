@@ -81,6 +81,27 @@ class WuhanPagingAndTreeTest {
     }
 
     @Test
+    void theCountPromisesThePagesReadInParallelUpToTheListingsBound() {
+        Exchange exchange = new DefaultExchange(camel);
+        PageState pages = new PageState("members", 100);
+        CountPaging paging = CountPaging.of(exchange.getProperties(), pages);
+        assertThat(paging.pagesToRead(pages)).as("no count yet: the first page alone").containsExactly(1);
+        paging.advance(pages, ids(0, 500), 500, 500, 1800L, "members");
+        assertThat(paging.pagesToRead(pages)).containsExactly(2, 3, 4);
+
+        PageState huge = new PageState("parents", 100);
+        CountPaging hugePaging = CountPaging.of(exchange.getProperties(), huge);
+        hugePaging.advance(huge, ids(0, 100), 100, 100, 1_000_000_000_000L, "parents");
+        assertThat(hugePaging.pagesToRead(huge)).as("a count of a trillion asks for no page past the bound")
+                .hasSize(99).startsWith(2).endsWith(100);
+
+        PageState noCount = new PageState("parents", 100);
+        CountPaging noCountPaging = CountPaging.of(exchange.getProperties(), noCount);
+        noCountPaging.advance(noCount, ids(0, 100), 100, 100, null, "parents");
+        assertThat(noCountPaging.pagesToRead(noCount)).as("no count: one page at a time").containsExactly(2);
+    }
+
+    @Test
     void followsThePageSizeTheVendorAnswered() {
         PageState pages = new PageState("members", 100);
         Exchange exchange = new DefaultExchange(camel);
