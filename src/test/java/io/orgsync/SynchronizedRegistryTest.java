@@ -46,7 +46,7 @@ class SynchronizedRegistryTest {
     @Test
     void theBundlesContextKeepsItsBeansInTheSynchronizedRegistry(@TempDir Path exports) {
         try (VendorSimulator simulator = VendorSimulator.start();
-             OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, SourceName.WECOM))) {
+             OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, Sources.WECOM))) {
             DefaultRegistry registry = (DefaultRegistry) app.context().getRegistry();
             assertThat(registry.getFallbackRegistry()).isInstanceOf(SynchronizedRegistry.class);
             assertThat(registry.lookupByName("runs")).as("beans bound before the swap are kept").isNotNull();

@@ -1,12 +1,12 @@
 package io.orgsync;
 
+import org.junit.jupiter.params.provider.MethodSource;
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceName;
 import io.orgsync.config.SourceSettings;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -54,24 +54,24 @@ class TenantBeansAndRoutesTest {
     @Test
     void eachSourcesOwnTenantKeepsItsRoutesAndParameters() {
         OrgSyncSettings settings = settings(Map.of());
-        assertThat(described(settings.source(SourceName.WECOM))).containsExactly(
+        assertThat(described(settings.source(Sources.WECOM))).containsExactly(
                 "wecom-sync-template | wecom-sync | null | {configured=wecom, fetchPool=wecomFetchPool, "
                         + "normaliser=wecomNormaliser, publish=direct:publish-here, route=wecom, vendor=https://qyapi.weixin.qq.com}",
                 "wecom-token-template | wecom-token | null | {route=wecom, vendor=https://qyapi.weixin.qq.com}",
                 "wecom-department-members-template | wecom-department-members | null | "
                         + "{normaliser=wecomNormaliser, route=wecom, vendor=https://qyapi.weixin.qq.com}");
-        assertThat(described(settings.source(SourceName.WECOM_SCHOOL))).containsExactly(
+        assertThat(described(settings.source(Sources.WECOM_SCHOOL))).containsExactly(
                 "wecom-school-sync-template | wecom-school-sync | null | {configured=wecom-school, "
                         + "fetchPool=wecomSchoolFetchPool, normaliser=wecomSchoolNormaliser, "
                         + "publish=direct:publish-here, rootDepartmentId=, route=wecom-school, "
                         + "studentsInOrder=wecomSchoolStudentsInOrder, vendor=https://qyapi.weixin.qq.com}",
                 "wecom-school-token-template | wecom-school-token | null | {route=wecom-school, vendor=https://qyapi.weixin.qq.com}");
-        assertThat(described(settings.source(SourceName.FEISHU))).containsExactly(
+        assertThat(described(settings.source(Sources.FEISHU))).containsExactly(
                 "feishu-sync-template | feishu-sync | null | {configured=feishu, "
                         + "fetchPool=feishuFetchPool, normaliser=feishuNormaliser, publish=direct:publish-here, "
                         + "route=feishu, vendor=https://open.feishu.cn}",
                 "feishu-token-template | feishu-token | null | {route=feishu, vendor=https://open.feishu.cn}");
-        assertThat(described(settings.source(SourceName.WUHAN_EDU))).containsExactly(
+        assertThat(described(settings.source(Sources.WUHAN_EDU))).containsExactly(
                 "wuhan-edu-sync-template | wuhan-edu-sync | null | {configured=wuhan-edu, "
                         + "fetchPool=wuhanEduFetchPool, membersInOrder=wuhanEduMembersInOrder, "
                         + "normaliser=wuhanEduNormaliser, parentsInOrder=wuhanEduParentsInOrder, "
@@ -84,9 +84,9 @@ class TenantBeansAndRoutesTest {
     void aCustomRootReachesTheRoutesThatAskForIt() {
         OrgSyncSettings settings = settings(Map.of("orgsync.wecom-school.root-department-id", "7",
                 "orgsync.wuhan-edu.root-department-id", "grade-1", "orgsync.feishu.root-department-id", "od-1"));
-        assertThat(described(settings.source(SourceName.WECOM_SCHOOL)).get(0)).contains("rootDepartmentId=7,");
-        assertThat(described(settings.source(SourceName.WUHAN_EDU)).get(0)).contains("rootDepartmentId=grade-1,");
-        assertThat(described(settings.source(SourceName.FEISHU)).get(0)).doesNotContain("rootDepartmentId");
+        assertThat(described(settings.source(Sources.WECOM_SCHOOL)).get(0)).contains("rootDepartmentId=7,");
+        assertThat(described(settings.source(Sources.WUHAN_EDU)).get(0)).contains("rootDepartmentId=grade-1,");
+        assertThat(described(settings.source(Sources.FEISHU)).get(0)).doesNotContain("rootDepartmentId");
     }
 
     @Test
@@ -106,7 +106,7 @@ class TenantBeansAndRoutesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SourceName.class)
+    @MethodSource("io.orgsync.Sources#all")
     void bindTenantBindsTheBeansItsRoutesName(SourceName name) throws Exception {
         OrgSyncSettings settings = settings(Map.of());
         SourceSettings tenant = settings.source(name);
@@ -122,22 +122,24 @@ class TenantBeansAndRoutesTest {
             }
             Map<String, String> expected = new LinkedHashMap<>();
             expected.put("Connection", "VendorConnection");
-            expected.put("Normaliser", switch (name) {
-                case WECOM -> "WecomNormaliser";
-                case WECOM_SCHOOL -> "WecomSchoolNormaliser";
-                case FEISHU -> "FeishuNormaliser";
-                case WUHAN_EDU -> "WuhanNormaliser";
+            expected.put("Normaliser", switch (name.id()) {
+                case "wecom" -> "WecomNormaliser";
+                case "wecom-school" -> "WecomSchoolNormaliser";
+                case "feishu" -> "FeishuNormaliser";
+                case "wuhan-edu" -> "WuhanNormaliser";
+                default -> throw new IllegalArgumentException("no case for source " + name.id());
             });
-            assertThat(new TreeSet<>(bound.keySet())).containsExactlyElementsOf(new TreeSet<>(switch (name) {
-                case WECOM, FEISHU -> List.of("Connection", "Normaliser", "FetchPool");
-                case WECOM_SCHOOL -> List.of("Connection", "Normaliser", "FetchPool", "StudentsInOrder");
-                case WUHAN_EDU -> List.of("Connection", "Normaliser", "FetchPool", "MembersInOrder", "ParentsInOrder");
+            assertThat(new TreeSet<>(bound.keySet())).containsExactlyElementsOf(new TreeSet<>(switch (name.id()) {
+                case "wecom", "feishu" -> List.of("Connection", "Normaliser", "FetchPool");
+                case "wecom-school" -> List.of("Connection", "Normaliser", "FetchPool", "StudentsInOrder");
+                case "wuhan-edu" -> List.of("Connection", "Normaliser", "FetchPool", "MembersInOrder", "ParentsInOrder");
+                default -> throw new IllegalArgumentException("no case for source " + name.id());
             }));
             assertThat(bound).containsAllEntriesOf(expected);
-            if (name == SourceName.WECOM_SCHOOL) {
+            if (name == Sources.WECOM_SCHOOL) {
                 assertThat(bound).containsEntry("StudentsInOrder", "InSplitOrder");
             }
-            if (name == SourceName.WUHAN_EDU) {
+            if (name == Sources.WUHAN_EDU) {
                 assertThat(bound).containsEntry("MembersInOrder", "InSplitOrder").containsEntry("ParentsInOrder",
                         "InSplitOrder");
             }

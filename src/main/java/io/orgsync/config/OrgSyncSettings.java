@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -112,7 +111,7 @@ public record OrgSyncSettings(
                             + TENANTS_KEY + ")");
         }
         String defaultSchedule = in.cron("orgsync.schedule", DEFAULT_SCHEDULE);
-        Map<SourceName, SourceSettings> sources = new EnumMap<>(SourceName.class);
+        Map<SourceName, SourceSettings> sources = new LinkedHashMap<>();
         for (SourceName name : SourceName.values()) {
             sources.put(name, source(in, name, null, enabled.contains(name), defaultSchedule));
         }

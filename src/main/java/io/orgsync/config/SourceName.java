@@ -1,30 +1,50 @@
 package io.orgsync.config;
 
 import io.orgsync.source.SourceDefinition;
-import io.orgsync.source.feishu.FeishuSource;
-import io.orgsync.source.wecom.WecomSource;
-import io.orgsync.source.wecomschool.WecomSchoolSource;
-import io.orgsync.source.wuhan.WuhanEduSource;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /**
- * The sources orgsync knows, in the order messages list them: the one place a new source is
- * registered. Everything about a source is its {@link SourceDefinition}; a constant only names it
- * for code and tests.
+ * A source orgsync knows, by the name configuration and messages use. The sources are found, not
+ * listed here: each {@code io.orgsync.source.<vendor>} package names its {@link SourceDefinition}
+ * in {@code META-INF/services/io.orgsync.source.SourceDefinition} (the JDK's {@link ServiceLoader}),
+ * in the order messages list them. So adding a source touches no class outside its package.
  */
-public enum SourceName {
-    WECOM(new WecomSource()),
-    WECOM_SCHOOL(new WecomSchoolSource()),
-    FEISHU(new FeishuSource()),
-    WUHAN_EDU(new WuhanEduSource());
+public final class SourceName {
+
+    private static final List<SourceName> KNOWN = discover(SourceName.class.getClassLoader());
 
     private final SourceDefinition definition;
 
-    SourceName(SourceDefinition definition) {
+    private SourceName(SourceDefinition definition) {
         this.definition = definition;
+    }
+
+    /** The definitions {@code loader} names, in the order its service files list them. */
+    static List<SourceName> discover(ClassLoader loader) {
+        List<SourceName> found = new ArrayList<>();
+        for (SourceDefinition definition : ServiceLoader.load(SourceDefinition.class, loader)) {
+            if (found.stream().anyMatch(s -> s.id().equals(definition.id()))) {
+                // two definitions of one name would make every key of it ambiguous: a packaging mistake
+                throw new IllegalStateException("two source definitions are named '" + definition.id() + "'");
+            }
+            found.add(new SourceName(definition));
+        }
+        if (found.isEmpty()) {
+            throw new IllegalStateException("no source definition found (META-INF/services/"
+                    + SourceDefinition.class.getName() + " is missing from the class path)");
+        }
+        return Collections.unmodifiableList(found);
+    }
+
+    /** Every known source, in the order messages list them. */
+    public static SourceName[] values() {
+        return KNOWN.toArray(new SourceName[0]);
     }
 
     public SourceDefinition definition() {
@@ -40,11 +60,17 @@ public enum SourceName {
     }
 
     public static Optional<SourceName> of(String id) {
-        return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst();
+        return KNOWN.stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
     /** {@code wecom, wecom-school, feishu, wuhan-edu}: what a message offers instead of an unknown name. */
     public static String known() {
-        return Arrays.stream(values()).map(SourceName::id).collect(Collectors.joining(", "));
+        return KNOWN.stream().map(SourceName::id).collect(Collectors.joining(", "));
+    }
+
+    /** The id: how configuration, messages and logs name the source. */
+    @Override
+    public String toString() {
+        return id();
     }
 }

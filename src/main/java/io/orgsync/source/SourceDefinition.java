@@ -12,7 +12,9 @@ import java.util.function.UnaryOperator;
  * Everything about one source that lives outside its route file, its Kamelet and its simulator
  * API, so that settings, beans and routes are made for every tenant alike and a new source is a
  * new package rather than a branch in each of them. Each {@code io.orgsync.source.<vendor>}
- * package implements it once; {@link io.orgsync.config.SourceName} lists the implementations.
+ * package implements it once and names the implementation in
+ * {@code META-INF/services/io.orgsync.source.SourceDefinition}, where {@link io.orgsync.config.SourceName}
+ * finds it.
  *
  * <p>The keys every source has ({@code base-url}, {@code tenant}, {@code schedule},
  * {@code max-requests-per-second}, {@code max-requests-per-minute}, {@code root-department-id},

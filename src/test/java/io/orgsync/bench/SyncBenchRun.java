@@ -1,5 +1,6 @@
 package io.orgsync.bench;
 
+import io.orgsync.Sources;
 import io.orgsync.DemoSetup;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
@@ -114,7 +115,7 @@ public final class SyncBenchRun {
 
     private static SimulatorConfig organisation(SourceName source, int members) {
         SimulatorConfig config = SimulatorConfig.defaults().withThreads(8);
-        if (source == SourceName.WECOM || source == SourceName.FEISHU) {
+        if (source == Sources.WECOM || source == Sources.FEISHU) {
             return config.withCompany(new CompanyShape(Math.max(10, members / 100), 6, members));
         }
         return config.withSchool(school(members));
@@ -258,7 +259,7 @@ public final class SyncBenchRun {
     }
 
     private static SourceName source(String id) {
-        return SourceName.valueOf(id.toUpperCase(Locale.ROOT).replace('-', '_'));
+        return SourceName.of(id).orElseThrow(() -> new IllegalArgumentException("unknown source " + id));
     }
 
     /** About {@code members} students: 45 per class, 3 stages of 3 grades per campus. */
@@ -270,11 +271,12 @@ public final class SyncBenchRun {
     }
 
     private static Vendor vendor(SourceName source) {
-        return switch (source) {
-            case WECOM -> Vendor.WECOM;
-            case WECOM_SCHOOL -> Vendor.WECOM_SCHOOL;
-            case FEISHU -> Vendor.FEISHU;
-            case WUHAN_EDU -> Vendor.WUHAN;
+        return switch (source.id()) {
+            case "wecom" -> Vendor.WECOM;
+            case "wecom-school" -> Vendor.WECOM_SCHOOL;
+            case "feishu" -> Vendor.FEISHU;
+            case "wuhan-edu" -> Vendor.WUHAN;
+            default -> throw new IllegalArgumentException("no case for source " + source.id());
         };
     }
 
@@ -282,12 +284,12 @@ public final class SyncBenchRun {
     static Map<String, Long> minimalCalls(SourceName source, VendorSimulator simulator) {
         Map<String, Long> calls = new LinkedHashMap<>();
         calls.put("token", 1L);
-        switch (source) {
-            case WECOM -> {
+        switch (source.id()) {
+            case "wecom" -> {
                 calls.put("department/list", 1L);
                 calls.put("user/list", (long) simulator.company().departments().size());
             }
-            case FEISHU -> {
+            case "feishu" -> {
                 CompanyOrg company = simulator.company();
                 calls.put("children", Math.max(1, ceil(company.departments().size() - 1, 50)));
                 Map<Integer, Long> direct = new HashMap<>();
@@ -302,13 +304,13 @@ public final class SyncBenchRun {
                 }
                 calls.put("find_by_department", pages);
             }
-            case WECOM_SCHOOL -> {
+            case "wecom-school" -> {
                 SchoolOrg school = simulator.school();
                 calls.put("school/department/list", 1L);
                 calls.put("school/user/list", school.departments().stream()
                         .filter(d -> d.type() == SchoolOrg.TYPE_CLASS).count());
             }
-            case WUHAN_EDU -> {
+            case "wuhan-edu" -> {
                 SchoolOrg school = simulator.school();
                 calls.put("get-org-info", 1L);
                 calls.put("get-child-list", school.departments().stream().map(SchoolOrg.Department::wuhanParentId)

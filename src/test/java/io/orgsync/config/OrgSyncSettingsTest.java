@@ -1,5 +1,6 @@
 package io.orgsync.config;
 
+import io.orgsync.Sources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,18 +26,18 @@ class OrgSyncSettingsTest {
     @Test
     void defaultsFollowTheContract() {
         OrgSyncSettings settings = load();
-        SourceSettings school = settings.source(SourceName.WECOM_SCHOOL);
+        SourceSettings school = settings.source(Sources.WECOM_SCHOOL);
         assertThat(school.baseUrl()).hasToString("https://qyapi.weixin.qq.com");
         assertThat(school.tenant()).isEqualTo("ww123");
         assertThat(school.schedule()).isEqualTo("0 0 2 * * ?");
         assertThat(school.maxRequestsPerSecond()).isEqualTo(100);
         assertThat(school.maxRequestsPerMinute()).isEqualTo(10_000);
         assertThat(school.rootDepartmentId()).isEqualTo("1");
-        assertThat(settings.source(SourceName.FEISHU).maxRequestsPerSecond()).isEqualTo(50);
-        assertThat(settings.source(SourceName.FEISHU).maxRequestsPerMinute()).isEqualTo(1_000);
-        assertThat(settings.source(SourceName.FEISHU).option("department-id-type", null))
+        assertThat(settings.source(Sources.FEISHU).maxRequestsPerSecond()).isEqualTo(50);
+        assertThat(settings.source(Sources.FEISHU).maxRequestsPerMinute()).isEqualTo(1_000);
+        assertThat(settings.source(Sources.FEISHU).option("department-id-type", null))
                 .isEqualTo("open_department_id");
-        assertThat(settings.source(SourceName.WUHAN_EDU).maxRequestsPerSecond()).isEqualTo(20);
+        assertThat(settings.source(Sources.WUHAN_EDU).maxRequestsPerSecond()).isEqualTo(20);
         assertThat(settings.sinks()).containsExactly("file");
         assertThat(settings.deletesMaxPercent()).isEqualTo(20);
         assertThat(settings.deletesMaxCount()).isEqualTo(500);
@@ -54,7 +55,7 @@ class OrgSyncSettingsTest {
     @Test
     void aBaseUrlKeepsItsProxyPrefix() {
         values.put("orgsync.wecom-school.base-url", "http://gateway.local/wecom");
-        assertThat(load().source(SourceName.WECOM_SCHOOL).baseUrl()).hasToString("http://gateway.local/wecom");
+        assertThat(load().source(Sources.WECOM_SCHOOL).baseUrl()).hasToString("http://gateway.local/wecom");
     }
 
     @ParameterizedTest(name = "{0}={1} names {2}")
@@ -99,12 +100,12 @@ class OrgSyncSettingsTest {
         assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigurationException.class,
                 e -> assertThat(e.getMessage()).contains("orgsync.wecom-school.tenant"));
         values.put("orgsync.wecom-school.tenant", "school-a");
-        assertThat(load().source(SourceName.WECOM_SCHOOL).tenant()).isEqualTo("school-a");
+        assertThat(load().source(Sources.WECOM_SCHOOL).tenant()).isEqualTo("school-a");
     }
 
     @Test
     void missingCredentialsOfADisabledSourceAreFine() {
-        assertThat(load().enabledSources()).containsExactly(SourceName.WECOM_SCHOOL);
+        assertThat(load().enabledSources()).containsExactly(Sources.WECOM_SCHOOL);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.orgsync.config;
 
+import io.orgsync.Sources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,15 +40,15 @@ class SourceKeysTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', nullValues = "null", value = {
-            "WECOM|https://qyapi.weixin.qq.com|1|100|10000|16|ww-company|department-mode=auto,member-mode=auto",
-            "WECOM_SCHOOL|https://qyapi.weixin.qq.com|1|100|10000|16|ww-school|",
-            "FEISHU|https://open.feishu.cn|0|50|1000|16|cli_feishu|"
+            "wecom|https://qyapi.weixin.qq.com|1|100|10000|16|ww-company|department-mode=auto,member-mode=auto",
+            "wecom-school|https://qyapi.weixin.qq.com|1|100|10000|16|ww-school|",
+            "feishu|https://open.feishu.cn|0|50|1000|16|cli_feishu|"
                     + "department-id-type=open_department_id,user-id-type=open_id",
-            "WUHAN_EDU|https://api.wuhaneduyun.cn|null|20|1200|16|school-top|",
+            "wuhan-edu|https://api.wuhaneduyun.cn|null|20|1200|16|school-top|",
     })
-    void eachSourceHasItsDefaults(SourceName name, String baseUrl, String root, int perSecond, int perMinute,
+    void eachSourceHasItsDefaults(String id, String baseUrl, String root, int perSecond, int perMinute,
                                   int concurrency, String tenant, String options) {
-        SourceSettings source = load().source(name);
+        SourceSettings source = load().source(SourceName.of(id).orElseThrow());
         assertThat(source.baseUrl()).hasToString(baseUrl);
         assertThat(source.rootDepartmentId()).isEqualTo(root);
         assertThat(source.maxRequestsPerSecond()).isEqualTo(perSecond);
@@ -83,10 +84,10 @@ class SourceKeysTest {
             values.put("orgsync." + id + ".concurrency", "7");
         }
         OrgSyncSettings settings = load();
-        assertThat(settings.source(SourceName.WECOM).concurrency()).isEqualTo(7);
-        assertThat(settings.source(SourceName.WECOM_SCHOOL).concurrency()).isEqualTo(7);
-        assertThat(settings.source(SourceName.FEISHU).concurrency()).isEqualTo(7);
-        assertThat(settings.source(SourceName.WUHAN_EDU).concurrency()).isEqualTo(7);
+        assertThat(settings.source(Sources.WECOM).concurrency()).isEqualTo(7);
+        assertThat(settings.source(Sources.WECOM_SCHOOL).concurrency()).isEqualTo(7);
+        assertThat(settings.source(Sources.FEISHU).concurrency()).isEqualTo(7);
+        assertThat(settings.source(Sources.WUHAN_EDU).concurrency()).isEqualTo(7);
         values.put("orgsync.feishu.concurrency", "65");
         assertThatThrownBy(this::load).hasMessage("orgsync.feishu.concurrency: '65' is not a whole number from 1 to 64");
     }

@@ -1,5 +1,6 @@
 package io.orgsync.config;
 
+import io.orgsync.Sources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,7 +40,7 @@ class TenantSettingsTest {
         OrgSyncSettings settings = load();
         assertThat(settings.tenants()).containsOnlyKeys("east", "west");
         SourceSettings east = settings.tenants().get("east");
-        assertThat(east.name()).isEqualTo(SourceName.FEISHU);
+        assertThat(east.name()).isEqualTo(Sources.FEISHU);
         assertThat(east.tenant()).as("the tenant's name, not the app id").isEqualTo("east");
         assertThat(east.credential("app-id")).isEqualTo("cli_east");
         assertThat(east.baseUrl()).hasToString("https://open.feishu.cn");
@@ -52,14 +53,14 @@ class TenantSettingsTest {
         assertThat(east.routeName()).isEqualTo("tenant-east");
         assertThat(east.toString()).doesNotContain("east-s3cret");
         SourceSettings west = settings.tenants().get("west");
-        assertThat(west.name()).isEqualTo(SourceName.WUHAN_EDU);
+        assertThat(west.name()).isEqualTo(Sources.WUHAN_EDU);
         assertThat(west.credential("top-org-id")).isEqualTo("0123456789abcdef0123456789abcdef");
         assertThat(settings.runnable()).extracting(SourceSettings::prefix)
                 .containsExactly("wecom-school", "tenants.east", "tenants.west");
         assertThat(settings.byPrefix("tenants.west")).contains(west);
-        assertThat(settings.byPrefix("wecom-school")).contains(settings.source(SourceName.WECOM_SCHOOL));
-        assertThat(settings.sourcesInUse()).containsExactly(SourceName.WECOM_SCHOOL, SourceName.FEISHU,
-                SourceName.WUHAN_EDU);
+        assertThat(settings.byPrefix("wecom-school")).contains(settings.source(Sources.WECOM_SCHOOL));
+        assertThat(settings.sourcesInUse()).containsExactly(Sources.WECOM_SCHOOL, Sources.FEISHU,
+                Sources.WUHAN_EDU);
     }
 
     @Test
@@ -148,7 +149,7 @@ class TenantSettingsTest {
         values.put("orgsync.tenants.east.corp-secret", "s3cret-value");
         values.put("orgsync.tenants.east.root-department-id", "2");
         OrgSyncSettings settings = load();
-        assertThat(settings.source(SourceName.WECOM_SCHOOL).tenant()).isEqualTo("ww123");
+        assertThat(settings.source(Sources.WECOM_SCHOOL).tenant()).isEqualTo("ww123");
         assertThat(settings.tenants().get("east").tenant()).isEqualTo("east");
     }
 }

@@ -1,5 +1,6 @@
 package io.orgsync.deploy;
 
+import io.orgsync.Sources;
 import io.orgsync.config.SourceName;
 import io.orgsync.run.Manifest;
 import io.orgsync.run.RunCoordinator;
@@ -46,7 +47,7 @@ class RuntimeConfigurationTest {
                     "file:" + routes.resolve("file-sink.camel.yaml"),
                     "file:" + routes.resolve("webhook-sink.camel.yaml"),
                     "file:" + routes.resolve("wecom-school.camel.yaml")));
-            Harness.overrides(simulator, work.resolve("exports"), SourceName.WECOM_SCHOOL)
+            Harness.overrides(simulator, work.resolve("exports"), Sources.WECOM_SCHOOL)
                     .forEach(main::addOverrideProperty);
             main.start();
             try {

@@ -1,5 +1,6 @@
 package io.orgsync.golden;
 
+import io.orgsync.Sources;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Golden;
@@ -53,12 +54,12 @@ class GoldenFeishuSyncTest {
                     resource("golden/feishu/vendor/users-" + department + ".json"));
         }
 
-        Path run = Golden.sync(simulator, exports, SourceName.FEISHU, Map.of());
+        Path run = Golden.sync(simulator, exports, Sources.FEISHU, Map.of());
 
         Golden.assertPublishesGolden(run, "feishu");
 
         // the same answers again: nothing created, updated or deleted, the same lines published
-        Path again = Golden.syncUnchanged(simulator, exports, SourceName.FEISHU, Map.of());
+        Path again = Golden.syncUnchanged(simulator, exports, Sources.FEISHU, Map.of());
         Golden.assertPublishesGolden(again, "feishu");
     }
 }

@@ -1,5 +1,6 @@
 package io.orgsync.golden;
 
+import io.orgsync.Sources;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Golden;
@@ -48,12 +49,12 @@ class GoldenWecomSchoolSyncTest {
                 .answer("/cgi-bin/school/user/list", Map.of("department_id", "6"),
                         resource("golden/wecom-school/vendor/user-list-6.json"));
 
-        Path run = Golden.sync(simulator, exports, SourceName.WECOM_SCHOOL, Map.of());
+        Path run = Golden.sync(simulator, exports, Sources.WECOM_SCHOOL, Map.of());
 
         Golden.assertPublishesGolden(run, "wecom-school");
 
         // the same answers again: nothing created, updated or deleted, the same lines published
-        Path again = Golden.syncUnchanged(simulator, exports, SourceName.WECOM_SCHOOL, Map.of());
+        Path again = Golden.syncUnchanged(simulator, exports, Sources.WECOM_SCHOOL, Map.of());
         Golden.assertPublishesGolden(again, "wecom-school");
     }
 }

@@ -1,5 +1,6 @@
 package io.orgsync.golden;
 
+import io.orgsync.Sources;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Golden;
@@ -46,12 +47,12 @@ class GoldenWecomSyncTest {
                     resource("golden/wecom/vendor/user-list-" + department + ".json"));
         }
 
-        Path run = Golden.sync(simulator, exports, SourceName.WECOM, Map.of());
+        Path run = Golden.sync(simulator, exports, Sources.WECOM, Map.of());
 
         Golden.assertPublishesGolden(run, "wecom");
 
         // the same answers again: nothing created, updated or deleted, the same lines published
-        Path again = Golden.syncUnchanged(simulator, exports, SourceName.WECOM, Map.of());
+        Path again = Golden.syncUnchanged(simulator, exports, Sources.WECOM, Map.of());
         Golden.assertPublishesGolden(again, "wecom");
     }
 }

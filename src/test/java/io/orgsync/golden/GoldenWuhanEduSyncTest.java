@@ -1,5 +1,6 @@
 package io.orgsync.golden;
 
+import io.orgsync.Sources;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Golden;
@@ -57,14 +58,14 @@ class GoldenWuhanEduSyncTest {
                 .answer("/user/openapi/user/get-org-parents-list", Map.of(),
                         resource("golden/wuhan-edu/vendor/parents-list.json"));
 
-        Path run = Golden.sync(simulator, exports, SourceName.WUHAN_EDU,
-                Map.of(SourceName.WUHAN_EDU.key("top-org-id"), SCHOOL));
+        Path run = Golden.sync(simulator, exports, Sources.WUHAN_EDU,
+                Map.of(Sources.WUHAN_EDU.key("top-org-id"), SCHOOL));
 
         Golden.assertPublishesGolden(run, "wuhan-edu");
 
         // the same answers again: nothing created, updated or deleted, the same lines published
-        Path again = Golden.syncUnchanged(simulator, exports, SourceName.WUHAN_EDU,
-                Map.of(SourceName.WUHAN_EDU.key("top-org-id"), SCHOOL));
+        Path again = Golden.syncUnchanged(simulator, exports, Sources.WUHAN_EDU,
+                Map.of(Sources.WUHAN_EDU.key("top-org-id"), SCHOOL));
         Golden.assertPublishesGolden(again, "wuhan-edu");
     }
 }

@@ -1,5 +1,6 @@
 package io.orgsync.hardening;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.model.Member;
@@ -70,8 +71,8 @@ class HostileInputTest {
 
     static Stream<Arguments> refused() {
         List<Arguments> cells = new ArrayList<>();
-        Map<SourceName, Vendor> vendors = Map.of(SourceName.WECOM, Vendor.WECOM, SourceName.WECOM_SCHOOL,
-                Vendor.WECOM_SCHOOL, SourceName.FEISHU, Vendor.FEISHU, SourceName.WUHAN_EDU, Vendor.WUHAN);
+        Map<SourceName, Vendor> vendors = Map.of(Sources.WECOM, Vendor.WECOM, Sources.WECOM_SCHOOL,
+                Vendor.WECOM_SCHOOL, Sources.FEISHU, Vendor.FEISHU, Sources.WUHAN_EDU, Vendor.WUHAN);
         for (SourceName source : SourceName.values()) {
             // each read limit named, not lumped in with "not JSON"
             cells.add(Arguments.of(source, vendors.get(source), Hostile.NESTING_BOMB,
@@ -107,7 +108,7 @@ class HostileInputTest {
     void anAnswerFarAboveTheCapIsRefusedAfterReadingOnlyTheCap() {
         simulator.faults().hostileBodyAlways("/cgi-bin/department/list", Hostile.HUGE_BODY);
         try {
-            Manifest failed = app.sync(SourceName.WECOM).manifest();
+            Manifest failed = app.sync(Sources.WECOM).manifest();
             assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
             assertThat(failed.error()).contains("/cgi-bin/department/list answered a response larger than "
                     + CAP_MB * 1024 * 1024 + " bytes (orgsync.http.max-response-mb)");
@@ -118,7 +119,7 @@ class HostileInputTest {
         // from the 400 MB offered (how much heap that costs is HugeAnswerBenchmark's figure)
         assertThat(simulator.streamedBytes()).as("bytes the vendor got to send of %d offered",
                 FaultInjector.HUGE_BODY_BYTES).isLessThan((CAP_MB + 32) * 1024L * 1024);
-        assertThat(app.sync(SourceName.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
+        assertThat(app.sync(Sources.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
     }
 
     @Test
@@ -129,8 +130,8 @@ class HostileInputTest {
         simulator.faults().hostileBodyAlways("/cgi-bin/department/list", Hostile.PATH_TRICKS)
                 .hostileBodyAlways("/cgi-bin/user/list", Hostile.PATH_TRICKS);
         Manifest manifest;
-        try (OrgSyncApp own = Harness.start(Harness.overrides(simulator, tricks, SourceName.WECOM))) {
-            manifest = own.sync(SourceName.WECOM).manifest();
+        try (OrgSyncApp own = Harness.start(Harness.overrides(simulator, tricks, Sources.WECOM))) {
+            manifest = own.sync(Sources.WECOM).manifest();
         } finally {
             simulator.faults().clear();
         }

@@ -1,5 +1,6 @@
 package io.orgsync.hardening;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.run.Manifest;
@@ -40,17 +41,17 @@ class HugeAnswerBenchmark {
     void oldGenerationGrowthWhileAHugeAnswerIsOffered() {
         try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults()
                 .withCompany(new CompanyShape(10, 3, 60)))) {
-            Map<String, String> overrides = Harness.overrides(simulator, root.resolve("exports"), SourceName.WECOM);
+            Map<String, String> overrides = Harness.overrides(simulator, root.resolve("exports"), Sources.WECOM);
             overrides.put("orgsync.http.max-response-mb", String.valueOf(CAP_MB));
             try (OrgSyncApp app = Harness.start(overrides)) {
-                assertThat(app.sync(SourceName.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
+                assertThat(app.sync(Sources.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
                 List<MemoryPoolMXBean> oldGen = ManagementFactory.getMemoryPoolMXBeans().stream()
                         .filter(p -> p.getType() == MemoryType.HEAP && p.getName().matches(".*(Old|Tenured).*"))
                         .toList();
                 oldGen.forEach(MemoryPoolMXBean::resetPeakUsage);
                 long oldBefore = oldGen.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
                 simulator.faults().hostileBodyAlways("/cgi-bin/department/list", Hostile.HUGE_BODY);
-                Manifest failed = app.sync(SourceName.WECOM).manifest();
+                Manifest failed = app.sync(Sources.WECOM).manifest();
                 simulator.faults().clear();
                 long oldPeak = oldGen.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
                 assertThat(failed.status()).isEqualTo(RunStatus.FAILED);

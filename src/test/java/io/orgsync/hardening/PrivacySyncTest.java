@@ -1,5 +1,6 @@
 package io.orgsync.hardening;
 
+import io.orgsync.Sources;
 import com.sun.net.httpserver.HttpServer;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
@@ -166,12 +167,12 @@ class PrivacySyncTest {
 
     private Manifest sync(Map<String, String> extra) {
         try (OrgSyncApp app = Harness.start(overrides(extra))) {
-            return app.sync(SourceName.WECOM).manifest();
+            return app.sync(Sources.WECOM).manifest();
         }
     }
 
     private Map<String, String> overrides(Map<String, String> extra) {
-        Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, exports, SourceName.WECOM));
+        Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, exports, Sources.WECOM));
         overrides.put("orgsync.sinks", "file,jdbc,webhook");
         overrides.put("orgsync.webhook.url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
         overrides.put("orgsync.webhook.secret", "whsec_" + java.util.Base64.getEncoder()

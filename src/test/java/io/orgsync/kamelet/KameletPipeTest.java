@@ -1,5 +1,7 @@
 package io.orgsync.kamelet;
 
+import org.junit.jupiter.params.provider.MethodSource;
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.run.Manifest;
@@ -14,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -54,16 +55,17 @@ class KameletPipeTest {
     /** The source Kamelet's properties for the simulator, as a Pipe would set them. */
     private static String sourceUri(SourceName vendor, String tenant, String secretOverride) {
         var credentials = simulator.credentials();
-        String properties = switch (vendor) {
-            case FEISHU -> "appId=" + credentials.feishuAppId() + "&appSecret=RAW("
+        String properties = switch (vendor.id()) {
+            case "feishu" -> "appId=" + credentials.feishuAppId() + "&appSecret=RAW("
                     + (secretOverride != null ? secretOverride : credentials.feishuAppSecret()) + ")";
-            case WECOM -> "corpId=" + credentials.wecomCorpId() + "&corpSecret=RAW("
+            case "wecom" -> "corpId=" + credentials.wecomCorpId() + "&corpSecret=RAW("
                     + (secretOverride != null ? secretOverride : credentials.wecomCorpSecret()) + ")";
-            case WECOM_SCHOOL -> "corpId=" + credentials.wecomSchoolCorpId() + "&corpSecret=RAW("
+            case "wecom-school" -> "corpId=" + credentials.wecomSchoolCorpId() + "&corpSecret=RAW("
                     + (secretOverride != null ? secretOverride : credentials.wecomSchoolCorpSecret()) + ")";
-            case WUHAN_EDU -> "appId=" + credentials.wuhanAppId() + "&appKey=RAW("
+            case "wuhan-edu" -> "appId=" + credentials.wuhanAppId() + "&appKey=RAW("
                     + (secretOverride != null ? secretOverride : credentials.wuhanAppKey()) + ")&topOrgId="
                     + credentials.wuhanTopOrgId();
+            default -> throw new IllegalArgumentException("no case for source " + vendor.id());
         };
         return "kamelet:" + vendor.id() + "-directory-source?tenant=" + tenant + "&" + properties
                 + "&baseUrl=" + simulator.baseUrl() + "&schedule=RAW(0/1 * * * * ?)";
@@ -71,7 +73,7 @@ class KameletPipeTest {
 
     /** The bundle with one source of its own (on a far schedule), so the Kamelets have orgsync's beans. */
     private OrgSyncApp service(Path exports) {
-        Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL));
+        Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, exports, Sources.WECOM_SCHOOL));
         return OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"), overrides, false);
     }
 
@@ -85,7 +87,7 @@ class KameletPipeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SourceName.class)
+    @MethodSource("io.orgsync.Sources#all")
     void aPipeFromTheSourceKameletToTheFileSinkExportsWhatTheRouteDoes(SourceName vendor) throws Exception {
         Path reference = dir.resolve("reference");
         Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, reference, vendor));
@@ -125,7 +127,7 @@ class KameletPipeTest {
         try (OrgSyncApp app = service(exports)) {
             app.start();
             NotifyBuilder fetched = new NotifyBuilder(app.context()).fromRoute("pipe").whenCompleted(1).create();
-            pipe(app, sourceUri(SourceName.FEISHU, "kept", null), "kamelet:orgsync-file-sink?dir=" + pipeDir);
+            pipe(app, sourceUri(Sources.FEISHU, "kept", null), "kamelet:orgsync-file-sink?dir=" + pipeDir);
             assertThat(fetched.matches(60, TimeUnit.SECONDS)).isTrue();
             app.context().getRouteController().stopRoute("pipe");
             app.context().removeRoute("pipe");
@@ -135,7 +137,7 @@ class KameletPipeTest {
 
         try (OrgSyncApp app = service(exports)) {
             app.start();
-            pipe(app, sourceUri(SourceName.FEISHU, "kept", "wrong-secret-of-the-pipe"),
+            pipe(app, sourceUri(Sources.FEISHU, "kept", "wrong-secret-of-the-pipe"),
                     "kamelet:orgsync-file-sink?dir=" + pipeDir);
             // the failed run's row is the event to wait for; the minute only bounds a failing test
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

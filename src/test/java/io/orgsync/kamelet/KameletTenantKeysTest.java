@@ -1,5 +1,6 @@
 package io.orgsync.kamelet;
 
+import io.orgsync.Sources;
 import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.SourceName;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class KameletTenantKeysTest {
         Kamelets kamelets = new Kamelets(null, null, null, null);
         Map<String, Object> keys = Map.of("app-id", "cli_a", "app-secret", "s3cret", "top-org-id", "school-1");
 
-        assertThatThrownBy(() -> kamelets.tenant(SourceName.FEISHU, "hq", keys))
+        assertThatThrownBy(() -> kamelets.tenant(Sources.FEISHU, "hq", keys))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("orgsync.tenants.hq.top-org-id")
                 .hasMessageContaining("feishu")

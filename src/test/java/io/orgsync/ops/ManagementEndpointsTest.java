@@ -1,5 +1,6 @@
 package io.orgsync.ops;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.SourceName;
@@ -42,7 +43,7 @@ class ManagementEndpointsTest {
         int port = freePort();
         Map<String, String> overrides;
         try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults())) {
-            overrides = new HashMap<>(Harness.overrides(simulator, work.resolve("exports"), SourceName.WECOM_SCHOOL));
+            overrides = new HashMap<>(Harness.overrides(simulator, work.resolve("exports"), Sources.WECOM_SCHOOL));
             overrides.put("orgsync.management.port", String.valueOf(port));
             try (OrgSyncApp app = OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"), overrides,
                     false)) {
@@ -54,7 +55,7 @@ class ManagementEndpointsTest {
                 assertThat(ready.body()).contains("\"UP\"").contains(StateHealthCheck.ID).contains("reachable");
                 assertThat(get(base + "/observe/health/live").statusCode()).isEqualTo(200);
 
-                var success = app.sync(SourceName.WECOM_SCHOOL).manifest();
+                var success = app.sync(Sources.WECOM_SCHOOL).manifest();
                 assertThat(success.status()).isEqualTo(RunStatus.SUCCESS);
                 String tenant = success.tenant();
                 // details (data=true) name each source/tenant's last run
@@ -63,7 +64,7 @@ class ManagementEndpointsTest {
 
                 // retried transient faults are not rejections
                 simulator.faults().failNext(Vendor.WECOM_SCHOOL, 2, 503);
-                var retried = app.sync(SourceName.WECOM_SCHOOL).manifest();
+                var retried = app.sync(Sources.WECOM_SCHOOL).manifest();
                 simulator.faults().clear();
                 assertThat(retried.status()).isEqualTo(RunStatus.SUCCESS);
                 assertThat(retried.retries()).isEqualTo(2);
@@ -75,14 +76,14 @@ class ManagementEndpointsTest {
                 // the vendor refuses: a revoked token, then its rate limit
                 long refusedBefore = simulator.rejections();
                 simulator.faults().invalidateTokens(Vendor.WECOM_SCHOOL).rateLimit(Vendor.WECOM_SCHOOL, 10);
-                var refused = app.sync(SourceName.WECOM_SCHOOL).manifest();
+                var refused = app.sync(Sources.WECOM_SCHOOL).manifest();
                 simulator.faults().clear();
                 assertThat(refused.status()).as(refused.error()).isEqualTo(RunStatus.SUCCESS);
                 long rateLimited = simulator.rejections() - refusedBefore;
                 assertThat(rateLimited).as("the vendor's limit was hit").isPositive();
 
                 simulator.close();
-                var failed = app.sync(SourceName.WECOM_SCHOOL).manifest();
+                var failed = app.sync(Sources.WECOM_SCHOOL).manifest();
                 assertThat(failed.status()).isEqualTo(RunStatus.FAILED);
 
                 HttpResponse<String> metrics = get(base + "/observe/metrics");
@@ -128,12 +129,12 @@ class ManagementEndpointsTest {
         int port = freePort();
         try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults())) {
             Map<String, String> overrides = new HashMap<>(
-                    Harness.overrides(simulator, work.resolve("exports"), SourceName.WECOM_SCHOOL));
+                    Harness.overrides(simulator, work.resolve("exports"), Sources.WECOM_SCHOOL));
             overrides.put("orgsync.management.port", String.valueOf(port));
             try (OrgSyncApp app = Harness.start(overrides)) {
                 assertThatThrownBy(() -> get("http://127.0.0.1:" + port + "/observe/health"))
                         .isInstanceOf(ConnectException.class);
-                assertThat(app.sync(SourceName.WECOM_SCHOOL).manifest().status()).isEqualTo(RunStatus.SUCCESS);
+                assertThat(app.sync(Sources.WECOM_SCHOOL).manifest().status()).isEqualTo(RunStatus.SUCCESS);
             }
         }
     }
@@ -143,7 +144,7 @@ class ManagementEndpointsTest {
         try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults());
              ServerSocket taken = new ServerSocket(0)) {
             Map<String, String> overrides = new HashMap<>(
-                    Harness.overrides(simulator, work.resolve("exports"), SourceName.WECOM_SCHOOL));
+                    Harness.overrides(simulator, work.resolve("exports"), Sources.WECOM_SCHOOL));
             overrides.put("orgsync.management.port", String.valueOf(taken.getLocalPort()));
             assertThatThrownBy(() -> OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"),
                     overrides, false)).isInstanceOf(ConfigurationException.class)

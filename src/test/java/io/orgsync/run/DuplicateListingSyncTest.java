@@ -1,5 +1,6 @@
 package io.orgsync.run;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.model.Member;
@@ -50,8 +51,8 @@ class DuplicateListingSyncTest {
                         + "\"result\":{\"page\":1,\"page_size\":100,\"count\":0,\"member_list\":[]}}");
 
         Manifest manifest;
-        try (OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, SourceName.WUHAN_EDU))) {
-            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WUHAN_EDU);
+        try (OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, Sources.WUHAN_EDU))) {
+            OrgSyncApp.RunOutcome outcome = app.sync(Sources.WUHAN_EDU);
             assertThat(outcome.exception()).isNull();
             manifest = outcome.manifest();
         }

@@ -1,5 +1,6 @@
 package io.orgsync.run;
 
+import io.orgsync.Sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
@@ -61,36 +62,36 @@ class OrgChangesSyncTest {
 
     @Test
     void wecomSchoolReportsWhatChangedInTheSchool() {
-        syncsSchoolChanges(SourceName.WECOM_SCHOOL, Vendor.WECOM_SCHOOL);
+        syncsSchoolChanges(Sources.WECOM_SCHOOL, Vendor.WECOM_SCHOOL);
     }
 
     @Test
     void wuhanReportsWhatChangedInTheSchool() {
-        syncsSchoolChanges(SourceName.WUHAN_EDU, Vendor.WUHAN);
+        syncsSchoolChanges(Sources.WUHAN_EDU, Vendor.WUHAN);
     }
 
     @Test
     void wecomReportsWhatChangedInTheCompany() {
-        syncsCompanyChanges(SourceName.WECOM, Vendor.WECOM);
+        syncsCompanyChanges(Sources.WECOM, Vendor.WECOM);
     }
 
     @Test
     void feishuReportsWhatChangedInTheCompany() {
-        syncsCompanyChanges(SourceName.FEISHU, Vendor.FEISHU);
+        syncsCompanyChanges(Sources.FEISHU, Vendor.FEISHU);
     }
 
     /** Another read of the same tree (department/simplelist, then department/get one by one) must publish the same. */
     @Test
     void wecomReadingDepartmentsOneByOneReportsTheSame() {
         simulator.faults().wecomDepartmentListTooLarge();
-        syncsCompanyChanges(SourceName.WECOM, Vendor.WECOM);
+        syncsCompanyChanges(Sources.WECOM, Vendor.WECOM);
     }
 
     /** Another read of the same tree (children level by level after 43010) must publish the same. */
     @Test
     void feishuWalkingTheTreeLevelByLevelReportsTheSame() {
         simulator.faults().feishuRecursionForbidden();
-        syncsCompanyChanges(SourceName.FEISHU, Vendor.FEISHU);
+        syncsCompanyChanges(Sources.FEISHU, Vendor.FEISHU);
     }
 
     // ---------------------------------------------------------------- the school

@@ -1,5 +1,6 @@
 package io.orgsync.run;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.CompanyShape;
@@ -40,18 +41,18 @@ class StateReadWhileFetchingTest {
     void aRunWhoseStateMovedOnWhileItFetchedIsRefusedAndTheNextComparesWithTheNewerState() throws Exception {
         try (VendorSimulator simulator = VendorSimulator.start(
                 SimulatorConfig.defaults().withCompany(new CompanyShape(4, 2, 40)))) {
-            Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM);
+            Map<String, String> overrides = Harness.overrides(simulator, exports, Sources.WECOM);
             try (OrgSyncApp slow = Harness.start(overrides); OrgSyncApp other = Harness.start(overrides)) {
-                assertThat(slow.sync(SourceName.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
+                assertThat(slow.sync(Sources.WECOM).manifest().status()).isEqualTo(RunStatus.SUCCESS);
 
                 // the slow process's next run stops once it has read the state, until the other has committed
                 CountDownLatch held = new CountDownLatch(1);
                 CountDownLatch release = new CountDownLatch(1);
                 holdOnceAfterTheStateIsRead(slow, held, release);
                 CompletableFuture<OrgSyncApp.RunOutcome> stale =
-                        CompletableFuture.supplyAsync(() -> slow.sync(SourceName.WECOM));
+                        CompletableFuture.supplyAsync(() -> slow.sync(Sources.WECOM));
                 assertThat(held.await(60, TimeUnit.SECONDS)).as("the slow run read the state").isTrue();
-                Manifest newer = other.sync(SourceName.WECOM).manifest();
+                Manifest newer = other.sync(Sources.WECOM).manifest();
                 release.countDown();
                 Manifest refused = stale.get().manifest();
 
@@ -63,7 +64,7 @@ class StateReadWhileFetchingTest {
                         .get("runId").asText()).isEqualTo(newer.runId());
                 assertThat(lastRunId(newer.tenant())).isEqualTo(newer.runId());
 
-                Manifest next = slow.sync(SourceName.WECOM).manifest();
+                Manifest next = slow.sync(Sources.WECOM).manifest();
                 assertThat(next.status()).isEqualTo(RunStatus.SUCCESS);
                 assertThat(next.created() + next.updated() + next.deleted()).isZero();
             }

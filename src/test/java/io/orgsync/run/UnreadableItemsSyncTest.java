@@ -1,5 +1,6 @@
 package io.orgsync.run;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.CompanyOrg;
@@ -125,14 +126,14 @@ class UnreadableItemsSyncTest {
         }
         assertThat(below).as("departments below the refused one").isNotEmpty();
 
-        Manifest first = sync(SourceName.FEISHU);
+        Manifest first = sync(Sources.FEISHU);
         Set<String> firstMembers = lines(first, "members.jsonl");
         Set<String> firstDepartments = lines(first, "departments.jsonl");
 
         simulator.faults().feishuRecursionForbidden();
         simulator.canned().answer("/open-apis/contact/v3/departments/" + refused.feishuOpenId() + "/children",
                 Map.of(), 403, "{\"code\":40004,\"msg\":\"no dept authority error\"}");
-        Manifest refusedRun = sync(SourceName.FEISHU);
+        Manifest refusedRun = sync(Sources.FEISHU);
 
         assertThat(refusedRun.status()).isEqualTo(RunStatus.SUCCESS);
         assertThat(List.of(refusedRun.created(), refusedRun.updated(), refusedRun.deleted()))
@@ -146,7 +147,7 @@ class UnreadableItemsSyncTest {
     }
 
     private Manifest sync() {
-        return sync(SourceName.WECOM_SCHOOL);
+        return sync(Sources.WECOM_SCHOOL);
     }
 
     private Manifest sync(SourceName source) {

@@ -1,5 +1,6 @@
 package io.orgsync.run;
 
+import io.orgsync.Sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
@@ -61,7 +62,7 @@ class VisibleRangeSyncTest {
                 .answer("/cgi-bin/user/list", Map.of("department_id", "3"), "{\"errcode\":0,\"errmsg\":\"ok\",\"userlist\":["
                         + "{\"userid\":\"wangwu\",\"name\":\"王五\",\"department\":[3,99],\"status\":1}]}");
 
-        Manifest manifest = sync(SourceName.WECOM);
+        Manifest manifest = sync(Sources.WECOM);
 
         assertThat(manifest.status()).isEqualTo(RunStatus.SUCCESS);
         Path run = Harness.latestRun(exports, "wecom", manifest.tenant());
@@ -87,7 +88,7 @@ class VisibleRangeSyncTest {
                 .answer("/cgi-bin/school/department/list", Map.of(), example("wecom-school/department-list.json"))
                 .answer("/cgi-bin/school/user/list", Map.of("department_id", "3"), example("wecom-school/user-list.json"));
 
-        Manifest manifest = sync(SourceName.WECOM_SCHOOL);
+        Manifest manifest = sync(Sources.WECOM_SCHOOL);
 
         assertThat(manifest.status()).isEqualTo(RunStatus.SUCCESS);
         Path run = Harness.latestRun(exports, "wecom-school", manifest.tenant());
@@ -133,7 +134,7 @@ class VisibleRangeSyncTest {
                 .answer("/open-apis/contact/v3/users/find_by_department", Map.of(),
                         "{\"code\":0,\"msg\":\"success\",\"data\":{\"has_more\":false,\"items\":[]}}");
 
-        Manifest manifest = sync(SourceName.FEISHU);
+        Manifest manifest = sync(Sources.FEISHU);
 
         assertThat(manifest.status()).isEqualTo(RunStatus.SUCCESS);
         Path run = Harness.latestRun(exports, "feishu", manifest.tenant());

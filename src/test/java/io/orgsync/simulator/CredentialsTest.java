@@ -1,8 +1,9 @@
 package io.orgsync.simulator;
 
+import org.junit.jupiter.params.provider.MethodSource;
+import io.orgsync.Sources;
 import io.orgsync.config.SourceName;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +13,7 @@ class CredentialsTest {
 
     /** The demo and the tests log in with these: a source whose keys the simulator misses would not start. */
     @ParameterizedTest
-    @EnumSource(SourceName.class)
+    @MethodSource("io.orgsync.Sources#all")
     void everySourceGetsEachOfItsCredentialKeysAndNoOther(SourceName source) {
         assertThat(credentials.settingsFor(source.id()).keySet())
                 .containsExactlyElementsOf(source.definition().credentialKeys());
@@ -20,7 +21,7 @@ class CredentialsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(SourceName.class)
+    @MethodSource("io.orgsync.Sources#all")
     void secretsStayOutOfToString(SourceName source) {
         source.definition().credentialKeys().stream()
                 .filter(key -> key.contains("secret") || key.contains("key"))

@@ -1,5 +1,6 @@
 package io.orgsync.source;
 
+import io.orgsync.Sources;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -55,9 +56,9 @@ class TokenRevocationSyncTest {
 
     /** The three sources with a token shared by parallel requests (Wuhan sends one request at a time). */
     enum Source {
-        WECOM(SourceName.WECOM, Vendor.WECOM, "/cgi-bin/gettoken"),
-        WECOM_SCHOOL(SourceName.WECOM_SCHOOL, Vendor.WECOM_SCHOOL, "/cgi-bin/gettoken"),
-        FEISHU(SourceName.FEISHU, Vendor.FEISHU, "/open-apis/auth/v3/tenant_access_token/internal");
+        WECOM(Sources.WECOM, Vendor.WECOM, "/cgi-bin/gettoken"),
+        WECOM_SCHOOL(Sources.WECOM_SCHOOL, Vendor.WECOM_SCHOOL, "/cgi-bin/gettoken"),
+        FEISHU(Sources.FEISHU, Vendor.FEISHU, "/open-apis/auth/v3/tenant_access_token/internal");
 
         final SourceName name;
         final Vendor vendor;

@@ -1,5 +1,6 @@
 package io.orgsync.tenants;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.run.Manifest;
@@ -105,9 +106,9 @@ class ManyTenantsSyncTest {
         assertThat(manifests.get("tenants.hq").apiCalls() + manifests.get("tenants.branch").apiCalls()
                 + manifests.get("tenants.school").apiCalls()).isEqualTo(companyA.calls() + companyB.calls());
 
-        assertSameAsTheSourcesOwnRoute(exports, SourceName.FEISHU, "hq", companyA);
-        assertSameAsTheSourcesOwnRoute(exports, SourceName.FEISHU, "branch", companyB);
-        assertSameAsTheSourcesOwnRoute(exports, SourceName.WECOM_SCHOOL, "school", companyB);
+        assertSameAsTheSourcesOwnRoute(exports, Sources.FEISHU, "hq", companyA);
+        assertSameAsTheSourcesOwnRoute(exports, Sources.FEISHU, "branch", companyB);
+        assertSameAsTheSourcesOwnRoute(exports, Sources.WECOM_SCHOOL, "school", companyB);
         try (Connection db = DriverManager.getConnection(Harness.databaseUrl(exports), "sa", "")) {
             assertThat(rows(db, "SELECT source || '/' || tenant || ':' || status FROM orgsync_run"))
                     .containsExactlyInAnyOrder("feishu/hq:success", "feishu/branch:success",
@@ -143,8 +144,8 @@ class ManyTenantsSyncTest {
         assertThat(outcomes.get("tenants.school").manifest().status()).isEqualTo(RunStatus.SUCCESS);
 
         assertThat(exports.resolve("feishu").resolve("branch")).as("a failed run publishes nothing").doesNotExist();
-        assertSameAsTheSourcesOwnRoute(exports, SourceName.FEISHU, "hq", companyA);
-        assertSameAsTheSourcesOwnRoute(exports, SourceName.WECOM_SCHOOL, "school", companyB);
+        assertSameAsTheSourcesOwnRoute(exports, Sources.FEISHU, "hq", companyA);
+        assertSameAsTheSourcesOwnRoute(exports, Sources.WECOM_SCHOOL, "school", companyB);
         try (Connection db = DriverManager.getConnection(Harness.databaseUrl(exports), "sa", "")) {
             assertThat(rows(db, "SELECT source || '/' || tenant || ':' || status FROM orgsync_run"))
                     .containsExactlyInAnyOrder("feishu/hq:success", "feishu/branch:failed",
@@ -176,7 +177,7 @@ class ManyTenantsSyncTest {
         assertThat(manifests.get("tenants.hq").status()).isEqualTo(RunStatus.FAILED);
         assertThat(manifests.get("tenants.branch").status()).isEqualTo(RunStatus.SUCCESS);
         assertThat(manifests.get("tenants.school").status()).isEqualTo(RunStatus.SUCCESS);
-        assertSameAsTheSourcesOwnRoute(exports, SourceName.FEISHU, "branch", companyB);
+        assertSameAsTheSourcesOwnRoute(exports, Sources.FEISHU, "branch", companyB);
     }
 
     @Test

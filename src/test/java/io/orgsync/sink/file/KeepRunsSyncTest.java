@@ -1,5 +1,6 @@
 package io.orgsync.sink.file;
 
+import io.orgsync.Sources;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -41,15 +42,15 @@ class KeepRunsSyncTest {
         String tenant;
         try (VendorSimulator simulator = VendorSimulator.start(SimulatorConfig.defaults()
                 .withSchool(new SchoolShape(1, 1, 2, 2, 3)))) {
-            Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL);
+            Map<String, String> overrides = Harness.overrides(simulator, exports, Sources.WECOM_SCHOOL);
             overrides.put("orgsync.file.keep-runs", "2");
             try (OrgSyncApp app = Harness.start(overrides)) {
                 for (int i = 0; i < 4; i++) {
-                    Manifest manifest = app.sync(SourceName.WECOM_SCHOOL).manifest();
+                    Manifest manifest = app.sync(Sources.WECOM_SCHOOL).manifest();
                     assertThat(manifest.status()).as(String.valueOf(manifest.error())).isEqualTo(RunStatus.SUCCESS);
                     runIds.add(manifest.runId());
                 }
-                tenant = app.settings().source(SourceName.WECOM_SCHOOL).tenant();
+                tenant = app.settings().source(Sources.WECOM_SCHOOL).tenant();
             }
         } finally {
             logger.detachAppender(log);

@@ -1,5 +1,6 @@
 package io.orgsync.sink.jdbc;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.SourceName;
@@ -904,7 +905,7 @@ abstract class JdbcStoreContract {
         if (simulator == null) {
             simulator = VendorSimulator.start(SimulatorConfig.defaults().withSchool(new SchoolShape(2, 2, 2, 3, 8)));
         }
-        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL);
+        Map<String, String> overrides = Harness.overrides(simulator, exports, Sources.WECOM_SCHOOL);
         overrides.put("orgsync.jdbc.url", settings.url());
         overrides.put("orgsync.jdbc.username", settings.username());
         overrides.put("orgsync.jdbc.password", settings.password());
@@ -915,7 +916,7 @@ abstract class JdbcStoreContract {
     }
 
     private static Manifest sync(OrgSyncApp app) {
-        OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WECOM_SCHOOL);
+        OrgSyncApp.RunOutcome outcome = app.sync(Sources.WECOM_SCHOOL);
         assertThat(outcome.exception()).isNull();
         return outcome.manifest();
     }

@@ -1,5 +1,6 @@
 package io.orgsync.sink.webhook;
 
+import io.orgsync.Sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.JdbcSettings;
@@ -155,14 +156,14 @@ class WebhookSyncTest {
 
     private Manifest sync(Map<String, String> extra) {
         try (OrgSyncApp app = Harness.start(overrides(extra))) {
-            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WECOM_SCHOOL);
+            OrgSyncApp.RunOutcome outcome = app.sync(Sources.WECOM_SCHOOL);
             assertThat(outcome.exception()).isNull();
             return outcome.manifest();
         }
     }
 
     private Map<String, String> overrides(Map<String, String> extra) {
-        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL);
+        Map<String, String> overrides = Harness.overrides(simulator, exports, Sources.WECOM_SCHOOL);
         overrides.put("orgsync.sinks", "file,webhook");
         overrides.put("orgsync.webhook.url", receiver.url().toString());
         overrides.put("orgsync.webhook.secret", WebhookFixtures.SECRET);

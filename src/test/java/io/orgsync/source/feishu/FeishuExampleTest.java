@@ -1,5 +1,6 @@
 package io.orgsync.source.feishu;
 
+import io.orgsync.Sources;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.VendorSimulator;
@@ -68,7 +69,7 @@ class FeishuExampleTest {
                 .answer(users, Map.of("department_id", DEMO, "page_token", usersToken), EMPTY_LAST_PAGE)
                 .answer(users, Map.of("department_id", "0"), EMPTY_LAST_PAGE);
 
-        Path run = Golden.sync(simulator, exports, SourceName.FEISHU, Map.of());
+        Path run = Golden.sync(simulator, exports, Sources.FEISHU, Map.of());
 
         // the root "0" is named after the tenant; the documented department's parent D067 is not in
         // the answer, so it is a second root keeping it; order "100" is the integer 100

@@ -1,5 +1,6 @@
 package io.orgsync.source.feishu;
 
+import io.orgsync.Sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.ConfigurationException;
@@ -578,7 +579,7 @@ class FeishuSyncTest {
 
     /** Pacing well above the simulator's speed, so tests that are not about pacing run at full speed. */
     private Map<String, String> overrides() {
-        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.FEISHU);
+        Map<String, String> overrides = Harness.overrides(simulator, exports, Sources.FEISHU);
         overrides.put("orgsync.feishu.max-requests-per-second", "10000");
         overrides.put("orgsync.feishu.max-requests-per-minute", "600000");
         return overrides;
@@ -636,7 +637,7 @@ class FeishuSyncTest {
 
     private OrgSyncApp.RunOutcome sync(Map<String, String> overrides) {
         try (OrgSyncApp app = Harness.start(overrides)) {
-            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.FEISHU);
+            OrgSyncApp.RunOutcome outcome = app.sync(Sources.FEISHU);
             assertThat(outcome.exception()).isNull();
             return outcome;
         }

@@ -1,5 +1,6 @@
 package io.orgsync.source.wecom;
 
+import io.orgsync.Sources;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Golden;
@@ -46,7 +47,7 @@ class WecomExampleTest {
                 .answer("/cgi-bin/user/list", Map.of("department_id", "2"), resource("vendor-examples/wecom/user-list.json"))
                 .answer("/cgi-bin/user/list", Map.of("department_id", "3"), "{\"errcode\":0,\"errmsg\":\"ok\",\"userlist\":[]}");
 
-        Path run = Golden.sync(simulator, exports, SourceName.WECOM, Map.of());
+        Path run = Golden.sync(simulator, exports, Sources.WECOM, Map.of());
 
         // department 1 is not in the answer (the app's visible range): 2 is a root keeping its vendor parent
         Golden.assertSameLines("wecom department", Golden.publishedLines(run, "departments.jsonl"), List.of(

@@ -1,5 +1,6 @@
 package io.orgsync.source.wecom;
 
+import io.orgsync.Sources;
 import io.orgsync.config.ConfigurationException;
 import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceName;
@@ -24,7 +25,7 @@ class WecomSettingsTest {
             "orgsync.wecom.corp-secret", "s3cret-value"));
 
     private SourceSettings wecom() {
-        return OrgSyncSettings.load(key -> Optional.ofNullable(values.get(key))).source(SourceName.WECOM);
+        return OrgSyncSettings.load(key -> Optional.ofNullable(values.get(key))).source(Sources.WECOM);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.orgsync.source.wecom;
 
+import io.orgsync.Sources;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -89,9 +90,9 @@ class WecomSyncTest {
         company = simulator.company();
         assertThat(company.depth()).isGreaterThanOrEqualTo(6);
         assertThat(memberships()).as("user/list_id needs more than one page").isGreaterThan(LIST_ID_LIMIT);
-        Map<String, String> overrides = Harness.overrides(simulator, detailedDir, SourceName.WECOM);
+        Map<String, String> overrides = Harness.overrides(simulator, detailedDir, Sources.WECOM);
         try (OrgSyncApp app = Harness.start(overrides)) {
-            detailed = app.sync(SourceName.WECOM).manifest();
+            detailed = app.sync(Sources.WECOM).manifest();
         }
         detailedCalls = simulator.calls();
         detailedDepartmentListCalls = simulator.calls(DEPARTMENT_LIST);
@@ -375,7 +376,7 @@ class WecomSyncTest {
         simulator.faults().expireTokensAfterCalls(Vendor.WECOM, 10);
         // one call in flight, for exact counts: parallel calls holding the expired token are each refused once
         try (OrgSyncApp app = Harness.start(overrides(exports, Map.of("orgsync.wecom.concurrency", "1")))) {
-            Manifest expired = app.sync(SourceName.WECOM).manifest();
+            Manifest expired = app.sync(Sources.WECOM).manifest();
             assertThat(expired.status()).as(String.valueOf(expired.error())).isEqualTo(RunStatus.SUCCESS);
             assertThat(expired.members()).isEqualTo(company.employees().size());
             assertThat(expired.retries()).isEqualTo(1);
@@ -384,7 +385,7 @@ class WecomSyncTest {
 
             simulator.resetCounters();
             simulator.faults().invalidateTokens(Vendor.WECOM);
-            Manifest revoked = app.sync(SourceName.WECOM).manifest();
+            Manifest revoked = app.sync(Sources.WECOM).manifest();
             assertThat(revoked.status()).as(String.valueOf(revoked.error())).isEqualTo(RunStatus.SUCCESS);
             assertThat(revoked.members()).isEqualTo(company.employees().size());
             // the cached token is refused once (40014), refreshed, and the call repeated
@@ -670,14 +671,14 @@ class WecomSyncTest {
     }
 
     private Map<String, String> overrides(Path dir, Map<String, String> extra) {
-        Map<String, String> overrides = Harness.overrides(simulator, dir, SourceName.WECOM);
+        Map<String, String> overrides = Harness.overrides(simulator, dir, Sources.WECOM);
         overrides.putAll(extra);
         return overrides;
     }
 
     private OrgSyncApp.RunOutcome sync(Path dir, Map<String, String> extra) {
         try (OrgSyncApp app = Harness.start(overrides(dir, extra))) {
-            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WECOM);
+            OrgSyncApp.RunOutcome outcome = app.sync(Sources.WECOM);
             assertThat(outcome.exception()).isNull();
             return outcome;
         }

@@ -1,5 +1,6 @@
 package io.orgsync.source.wecomschool;
 
+import io.orgsync.Sources;
 import io.orgsync.config.SourceName;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Golden;
@@ -47,7 +48,7 @@ class WecomSchoolExampleTest {
                 .answer("/cgi-bin/school/user/list", Map.of("department_id", "3"),
                         resource("vendor-examples/wecom-school/user-list.json"));
 
-        Path run = Golden.sync(simulator, exports, SourceName.WECOM_SCHOOL, Map.of());
+        Path run = Golden.sync(simulator, exports, Sources.WECOM_SCHOOL, Map.of());
 
         // both hang from the unlisted root 1: two roots keeping it as vendorParentId
         Golden.assertSameLines("wecom-school department", Golden.publishedLines(run, "departments.jsonl"), List.of(

@@ -1,5 +1,6 @@
 package io.orgsync.source.wecomschool;
 
+import io.orgsync.Sources;
 import io.orgsync.OrgSyncApp;
 import io.orgsync.config.SourceName;
 import io.orgsync.model.Department;
@@ -228,7 +229,7 @@ class WecomSchoolSyncTest {
 
     @Test
     void theScheduleFiresTheSyncInServiceMode() throws Exception {
-        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL);
+        Map<String, String> overrides = Harness.overrides(simulator, exports, Sources.WECOM_SCHOOL);
         overrides.put("orgsync.wecom-school.schedule", "* * * * * ?");
         try (OrgSyncApp app = OrgSyncApp.create(Path.of("application.properties"), Path.of("routes"), overrides,
                 false)) {
@@ -244,11 +245,11 @@ class WecomSchoolSyncTest {
 
     @Test
     void csvExportsRoundTripEveryAwkwardName() throws Exception {
-        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL);
+        Map<String, String> overrides = Harness.overrides(simulator, exports, Sources.WECOM_SCHOOL);
         overrides.put("orgsync.file.formats", "jsonl,csv");
         Manifest manifest;
         try (OrgSyncApp app = Harness.start(overrides)) {
-            manifest = app.sync(SourceName.WECOM_SCHOOL).manifest();
+            manifest = app.sync(Sources.WECOM_SCHOOL).manifest();
         }
         Path runDir = runDir(manifest);
         Map<String, String> jsonNames = new HashMap<>();
@@ -265,8 +266,8 @@ class WecomSchoolSyncTest {
     }
 
     private Manifest syncOnce() {
-        try (OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, SourceName.WECOM_SCHOOL))) {
-            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WECOM_SCHOOL);
+        try (OrgSyncApp app = Harness.start(Harness.overrides(simulator, exports, Sources.WECOM_SCHOOL))) {
+            OrgSyncApp.RunOutcome outcome = app.sync(Sources.WECOM_SCHOOL);
             assertThat(outcome.exception()).isNull();
             return outcome.manifest();
         }

@@ -1,5 +1,6 @@
 package io.orgsync.source.wuhan;
 
+import io.orgsync.Sources;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -364,7 +365,7 @@ class WuhanEduSyncTest {
     void survivesAnExpiringAndARevokedTokenAndASecondRunChangesNothing() {
         try (OrgSyncApp app = Harness.start(overrides(o -> { }))) {
             simulator.faults().expireTokensAfterCalls(Vendor.WUHAN, 5);
-            Manifest first = app.sync(SourceName.WUHAN_EDU).manifest();
+            Manifest first = app.sync(Sources.WUHAN_EDU).manifest();
             assertThat(first.status()).as(String.valueOf(first.error())).isEqualTo(RunStatus.SUCCESS);
             assertThat(first.members()).isEqualTo(school.memberCount());
             assertThat(simulator.calls(TOKEN_PATH)).as("refreshed once").isEqualTo(2);
@@ -374,7 +375,7 @@ class WuhanEduSyncTest {
             // the second run starts with the cached token, which the vendor has meanwhile revoked
             simulator.faults().invalidateTokens(Vendor.WUHAN);
             simulator.resetCounters();
-            Manifest second = app.sync(SourceName.WUHAN_EDU).manifest();
+            Manifest second = app.sync(Sources.WUHAN_EDU).manifest();
             assertThat(second.status()).as(String.valueOf(second.error())).isEqualTo(RunStatus.SUCCESS);
             assertThat(simulator.calls(TOKEN_PATH)).isEqualTo(1);
             assertThat(second.retries()).isEqualTo(1);
@@ -507,7 +508,7 @@ class WuhanEduSyncTest {
 
     private Manifest syncOnce(Consumer<Map<String, String>> adjust) {
         try (OrgSyncApp app = Harness.start(overrides(adjust))) {
-            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WUHAN_EDU);
+            OrgSyncApp.RunOutcome outcome = app.sync(Sources.WUHAN_EDU);
             assertThat(outcome.exception()).isNull();
             return outcome.manifest();
         }
@@ -515,7 +516,7 @@ class WuhanEduSyncTest {
 
     private String misconfiguredKey(Consumer<Map<String, String>> adjust) {
         try (OrgSyncApp app = Harness.start(overrides(adjust))) {
-            OrgSyncApp.RunOutcome outcome = app.sync(SourceName.WUHAN_EDU);
+            OrgSyncApp.RunOutcome outcome = app.sync(Sources.WUHAN_EDU);
             assertThat(outcome.manifest().status()).isEqualTo(RunStatus.FAILED);
             assertThat(outcome.manifest().error()).doesNotContain(simulator.credentials().wuhanAppKey());
             return outcome.misconfiguredKey();
@@ -523,7 +524,7 @@ class WuhanEduSyncTest {
     }
 
     private Map<String, String> overrides(Consumer<Map<String, String>> adjust) {
-        Map<String, String> overrides = Harness.overrides(simulator, exports, SourceName.WUHAN_EDU);
+        Map<String, String> overrides = Harness.overrides(simulator, exports, Sources.WUHAN_EDU);
         // the simulator is local; the vendor's pace only slows the tests that do not measure it
         overrides.put("orgsync.wuhan-edu.max-requests-per-second", "200");
         overrides.put("orgsync.wuhan-edu.max-requests-per-minute", "12000");

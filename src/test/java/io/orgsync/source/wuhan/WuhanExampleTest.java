@@ -1,5 +1,6 @@
 package io.orgsync.source.wuhan;
 
+import io.orgsync.Sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.orgsync.config.SourceName;
 import io.orgsync.model.CanonicalJson;
@@ -73,8 +74,8 @@ class WuhanExampleTest {
                 .answer("/user/openapi/user/get-org-parents-list", Map.of(), "{\"code\":\"000000\",\"message\":\"成功\","
                         + "\"result\":{\"count\":0,\"page\":1,\"page_size\":100,\"member_list\":[]}}");
 
-        Path run = Golden.sync(simulator, exports, SourceName.WUHAN_EDU,
-                Map.of(SourceName.WUHAN_EDU.key("top-org-id"), SCHOOL));
+        Path run = Golden.sync(simulator, exports, Sources.WUHAN_EDU,
+                Map.of(Sources.WUHAN_EDU.key("top-org-id"), SCHOOL));
 
         Golden.assertSameLines("wuhan-edu department", Golden.publishedLines(run, "departments.jsonl"), List.of(
                 "{\"kind\":\"department\",\"source\":\"wuhan-edu\",\"tenant\":\"golden\",\"id\":\"" + SCHOOL + "\","
