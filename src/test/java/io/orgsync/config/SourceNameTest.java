@@ -40,7 +40,7 @@ class SourceNameTest {
         }
         assertThat(Stream.of(SourceName.values()).map(SourceName::id))
                 .containsExactlyInAnyOrderElementsOf(templated)
-                .allSatisfy(id -> assertThat(Path.of("kamelets", id + "-directory-source.kamelet.yaml")).exists());
+                .allSatisfy(id -> assertThat(Path.of("kamelets", "orgsync-" + id + "-source.kamelet.yaml")).exists());
     }
 
     @Test

@@ -71,7 +71,7 @@ class CamelKManifestsTest {
 
         JsonNode pipe = only("school-directory-to-files.pipe.yaml");
         ObjectNode badPipe = pipe.deepCopy();
-        ((ObjectNode) badPipe.path("spec").path("source")).put("ref", "wecom-school-directory-source");
+        ((ObjectNode) badPipe.path("spec").path("source")).put("ref", "orgsync-wecom-school-source");
         assertThat(CrdSchemas.validate(CrdSchemas.forCrd("pipes"), badPipe)).isNotEmpty();
     }
 

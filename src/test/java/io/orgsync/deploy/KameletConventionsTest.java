@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KameletConventionsTest {
 
     private static final Path DIR = Path.of("kamelets");
-    private static final Set<String> EXPECTED = Set.of("wecom-directory-source", "wecom-school-directory-source",
-            "feishu-directory-source", "wuhan-edu-directory-source", "orgsync-file-sink", "orgsync-jdbc-sink",
+    private static final Set<String> EXPECTED = Set.of("orgsync-wecom-source", "orgsync-wecom-school-source",
+            "orgsync-feishu-source", "orgsync-wuhan-edu-source", "orgsync-file-sink", "orgsync-jdbc-sink",
             "orgsync-webhook-sink");
     private static final String CREDENTIALS = "urn:camel:group:credentials";
     /** Names that hold a secret; each must be marked as one. */
@@ -66,7 +66,7 @@ class KameletConventionsTest {
 
     @Test
     void theChecksCatchBrokenKamelets() throws IOException {
-        Path file = DIR.resolve("feishu-directory-source.kamelet.yaml");
+        Path file = DIR.resolve("orgsync-feishu-source.kamelet.yaml");
         JsonNode good = CrdSchemas.documents(Files.readString(file)).get(0);
         assertThat(problems(file, good)).isEmpty();
 

@@ -88,7 +88,7 @@ class RuntimeConfigurationTest {
             main.addOverrideProperty("camel.main.routes-include-pattern", String.join(",", routeFiles));
             Harness.overrides(simulator, work.resolve("exports")).forEach(main::addOverrideProperty);
             main.addOverrideProperty("orgsync.sources", "");
-            main.addOverrideProperty("camel.kamelet.wecom-school-directory-source.corpSecret",
+            main.addOverrideProperty("camel.kamelet.orgsync-wecom-school-source.corpSecret",
                     simulator.credentials().wecomSchoolCorpSecret());
             Path pipeDir = work.resolve("pipe-exports");
             JsonNode source = pipe.at("/spec/source");

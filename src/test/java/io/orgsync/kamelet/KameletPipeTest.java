@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Pipe as Camel K would run it — {@code from: kamelet:<vendor>-directory-source?…} to
+ * A Pipe as Camel K would run it — {@code from: kamelet:orgsync-<id>-source?…} to
  * {@code kamelet:orgsync-file-sink?…} — inside the bundle, against the simulator: the export must
  * be the one the bundle's own route gives for the same vendor and tenant.
  */
@@ -67,7 +67,7 @@ class KameletPipeTest {
                     + credentials.wuhanTopOrgId();
             default -> throw new IllegalArgumentException("no case for source " + vendor.id());
         };
-        return "kamelet:" + vendor.id() + "-directory-source?tenant=" + tenant + "&" + properties
+        return "kamelet:orgsync-" + vendor.id() + "-source?tenant=" + tenant + "&" + properties
                 + "&baseUrl=" + simulator.baseUrl() + "&schedule=RAW(0/1 * * * * ?)";
     }
 

@@ -12,14 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The bean of a source Kamelet ({@code <source>-directory-source}). Its template puts the Kamelet's
+ * The bean of a source Kamelet ({@code orgsync-<source>-source}). Its template puts the Kamelet's
  * properties into {@code keys}: the tenant's keys as in {@code orgsync.tenants.<name>.*}, but
  * camel-cased ({@code appSecret} for {@code app-secret}). A map rather than a setter per key, so a
  * source with keys of its own needs nothing here. Each firing runs the tenant's sync route, made from the
  * source's route template on the first one, and leaves the fetched run on the exchange as a
  * {@link RunMessage}. {@link #toString()} never shows the secret.
  */
-public final class DirectorySource implements CamelContextAware {
+public final class SourceKamelet implements CamelContextAware {
 
     private CamelContext camelContext;
     private SourceName source;
@@ -93,6 +93,6 @@ public final class DirectorySource implements CamelContextAware {
 
     @Override
     public String toString() {
-        return "DirectorySource[" + source + ", tenant=" + tenant + "]";
+        return "SourceKamelet[" + source + ", tenant=" + tenant + "]";
     }
 }
