@@ -41,7 +41,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Binds the beans the routes use ({@code runs}, {@code paging}, {@code wecomSchoolApi}, …) from
+ * Binds the beans the routes use ({@code runs}, {@code paging}, {@code wecomSchoolNormaliser}, …) from
  * settings validated before Camel started. Bean names are the routes' vocabulary: keep them stable.
  */
 public final class OrgSyncConfiguration implements CamelConfiguration {
@@ -222,9 +222,9 @@ public final class OrgSyncConfiguration implements CamelConfiguration {
     }
 
     /**
-     * The registry name of a tenant's bean of one kind ({@code Api}, {@code Normaliser},
-     * {@code FetchPool}, {@code StudentsInOrder}): {@code wecomSchoolApi} for a source's own keys, the
-     * names routes have always used; {@code tenants.<name>.api} for a named tenant. Each tenant has
+     * The registry name of a tenant's bean of one kind ({@code Connection}, {@code Normaliser},
+     * {@code FetchPool}, {@code StudentsInOrder}): {@code wecomSchoolNormaliser} for a source's own
+     * keys, the names routes have always used; {@code tenants.<name>.normaliser} for a named tenant. Each tenant has
      * its own client, hence its own token cache and pacer: the vendors limit per app or corp.
      */
     public static String beanName(SourceSettings tenant, String kind) {

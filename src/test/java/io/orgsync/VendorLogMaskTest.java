@@ -1,5 +1,6 @@
 package io.orgsync;
 
+import io.orgsync.config.SourceName;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,5 +20,25 @@ class VendorLogMaskTest {
         assertThat(json).doesNotContain("t-g1044abc", "s3cr3t").contains("\"code\":0", "\"expire\":7200");
         assertThat(query).doesNotContain("Qm9yZ1N5").contains("corpid=ww1");
         assertThat(wuhan).doesNotContain("6f1d2c3b").contains("app_id=5a1e7b2d");
+    }
+
+    @Test
+    void masksWuhansTokenRequestAndAnswer() {
+        String request = mask.format("{\"appId\":\"5a1e7b2d\",\"timeStamp\":\"1700000000000\","
+                + "\"keyInfo\":\"9F86D081884C7D659A2FEAA0C55AD015\"}");
+        String answer = mask.format("{\"retCode\":\"000000\",\"tokenInfo\":{\"accessToken\":\"wh-7c1e\","
+                + "\"validTime\":7200}}");
+
+        assertThat(request).doesNotContain("9F86D081884C7D659A2FEAA0C55AD015").contains("\"appId\":\"5a1e7b2d\"");
+        assertThat(answer).doesNotContain("wh-7c1e").contains("\"validTime\":7200");
+    }
+
+    @Test
+    void everySourcesSecretNamesAreMasked() {
+        for (SourceName source : SourceName.values()) {
+            assertThat(source.definition().secretNames()).as(source.id()).isNotEmpty().allSatisfy(name ->
+                    assertThat(mask.format("id=1 " + name + "=Zm9vYmFy"))
+                            .as(source.id() + " " + name).doesNotContain("Zm9vYmFy").contains("id=1"));
+        }
     }
 }

@@ -34,12 +34,16 @@ public final class PublishRoutes extends RouteBuilder {
         from(PUBLISH).routeId("orgsync-publish").routeConfigurationId(RUN_ERRORS)
                 .description("Compares the run with the last successful one, applies the deletion guard, stages it "
                         + "in the database and every sink of orgsync.sinks, then commits them all")
-                // tree, changes against the last successful run, deletion guard; the body becomes the RunResult
-                .bean(RUNS, "prepare").id("orgsync-prepare-run")
+                // the tree, and what was created, updated and deleted since the last successful run
+                .bean(RUNS, "compare").id("orgsync-compare-run")
+                // too many deletions, or an empty fetch, hold the run: nothing is applied or published
+                .bean(RUNS, "guard").id("orgsync-deletion-guard")
                 .choice().id("orgsync-held-or-publish")
                     .when(exchangeProperty(RunCoordinator.HELD))
                         .bean(RUNS, "held").id("orgsync-hold-run")
                     .otherwise()
+                        // the body becomes the RunResult every sink stages; orgsyncSinkEndpoints names them
+                        .bean(RUNS, "forSinks").id("orgsync-run-for-sinks")
                         // a tenant's first run goes on with the transaction that wrote its members while
                         // fetching; before orgsync-stage, whose every step runs inside the run's transaction
                         .bean(JDBC_SINK, "continueFirstLoad").id("orgsync-continue-first-load")

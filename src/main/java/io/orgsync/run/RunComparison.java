@@ -25,11 +25,14 @@ final class RunComparison {
     private final List<Department> departments;
     private final PublishedMembers members;
     private final List<Change> departmentChanges;
+    private final PreviousRun previous;
 
-    private RunComparison(List<Department> departments, PublishedMembers members, List<Change> departmentChanges) {
+    private RunComparison(List<Department> departments, PublishedMembers members, List<Change> departmentChanges,
+                          PreviousRun previous) {
         this.departments = departments;
         this.members = members;
         this.departmentChanges = departmentChanges;
+        this.previous = previous;
     }
 
     /** Ends the run's fetching: its members are merged here. */
@@ -60,7 +63,12 @@ final class RunComparison {
         PublishedMembers members = PublishedMembers.prepare(snapshot,
                 publication(run, privacy, departments, carriedMembers.isEmpty()), previous.members(), carriedMembers,
                 carried);
-        return new RunComparison(departments, members, departmentChanges);
+        return new RunComparison(departments, members, departmentChanges, previous);
+    }
+
+    /** The last successful run this one was compared with: what the deletion guard weighs the changes against. */
+    PreviousRun previous() {
+        return previous;
     }
 
     List<Department> departments() {

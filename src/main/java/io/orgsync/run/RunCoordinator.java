@@ -5,6 +5,7 @@ import io.orgsync.config.OrgSyncSettings;
 import io.orgsync.config.SourceSettings;
 import io.orgsync.model.Department;
 import io.orgsync.source.VendorFailure;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperties;
 import org.apache.camel.ExchangeProperty;
@@ -159,11 +160,10 @@ public final class RunCoordinator implements AutoCloseable {
     }
 
     /**
-     * Resolves the tree, compares with the last successful run and applies the deletion guard.
-     * Sets the body to the {@link RunResult} for the sinks, or the {@value #HELD} property.
+     * Ends fetching and compares the run with the last successful one: the department tree, what
+     * was created, updated and deleted, what is carried forward. The body becomes the comparison.
      */
-    public RunResult prepare(@ExchangeProperties Map<String, Object> properties,
-                             @ExchangeProperty(RunContext.PROPERTY) RunContext run) throws Exception {
+    public RunComparison compare(@ExchangeProperty(RunContext.PROPERTY) RunContext run) throws Exception {
         RunContext.required(run);
         Snapshot snapshot = run.snapshot();
         // what the vendor's rate limit bounds ends here; the rest is comparing and the sinks
@@ -174,27 +174,44 @@ public final class RunCoordinator implements AutoCloseable {
         LOG.info("run fetched runId={} source={} tenant={} seconds={} departments={} members={} apiCalls={}",
                 run.runId(), run.source(), run.tenant(), fetchSeconds, snapshot.departmentCount(), fetchedMembers,
                 run.apiCalls());
-        PreviousRun previous = whileFetching.previous(run);
-        RunComparison compared = RunComparison.of(run, previous, settings.privacy());
-        List<Department> departments = compared.departments();
-        PublishedMembers members = compared.members();
+        return RunComparison.of(run, whileFetching.previous(run), settings.privacy());
+    }
+
+    /**
+     * The deletion guard: whether the comparison's deletions (or an empty fetch) hold the run
+     * ({@value #HELD}) rather than publish it, and the run's manifest ({@value #MANIFEST}) either way.
+     */
+    public RunComparison guard(@ExchangeProperties Map<String, Object> properties,
+                               @ExchangeProperty(RunContext.PROPERTY) RunContext run,
+                               @Body RunComparison compared) {
+        RunContext.required(run);
         ChangeCounts counts = compared.counts();
-        String heldBecause = hold.heldBecause(previous, counts,
-                departments.isEmpty() && members.members().isEmpty());
+        String heldBecause = hold.heldBecause(compared.previous(), counts,
+                compared.departments().isEmpty() && compared.members().members().isEmpty());
         Manifest manifest = new Manifest(run.runId(), run.source(), run.tenant(),
                 heldBecause == null ? RunStatus.SUCCESS : RunStatus.HELD, timestamp(run.startedAt()),
-                timestamp(clock.instant()), departments.size(), members.members().size(),
+                timestamp(clock.instant()), compared.departments().size(), compared.members().members().size(),
                 counts.created(), counts.updated(), counts.deleted(),
                 run.apiCalls(), run.retries(), 0, heldBecause, run.warnings());
         properties.put(HELD, heldBecause != null);
         properties.put(MANIFEST, manifest);
+        return compared;
+    }
+
+    /**
+     * What every sink stages: the body becomes the {@link RunResult}, and {@value #SINK_ENDPOINTS}
+     * names the sink routes of {@code orgsync.sinks} (or a sink Kamelet's own), the database's first.
+     */
+    public RunResult forSinks(@ExchangeProperties Map<String, Object> properties,
+                              @ExchangeProperty(MANIFEST) Manifest manifest,
+                              @Body RunComparison compared) {
         // created here, before the recipient list copies the exchange: every sink's copy then adds
         // to this one list, and succeeded/fail on the original see them all
         properties.put(STAGED, new StagedSinks(sinks.besidesState(properties)));
         properties.put(SINK_ENDPOINTS, sinks.names(properties).stream().map(sink -> "direct:sink-" + sink)
                 .collect(Collectors.joining(",")));
-        RunResult result = new RunResult(manifest, departments, members.members(), compared.changes(),
-                sinks.publishesTables(properties));
+        RunResult result = new RunResult(manifest, compared.departments(), compared.members().members(),
+                compared.changes(), sinks.publishesTables(properties));
         properties.put(RESULT, result);
         return result;
     }

@@ -6,6 +6,7 @@ import io.orgsync.config.SourceSettings;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -82,14 +83,14 @@ public interface SourceDefinition {
     VendorDialect dialect(SourceSettings tenant, Clock clock);
 
     /**
-     * A tenant's beans beside its {@code Api} and {@code FetchPool}, by kind: at least its
+     * A tenant's beans beside its {@code Connection} and {@code FetchPool}, by kind: at least its
      * {@code Normaliser}. Each is bound under the tenant's bean name of that kind.
      */
     Map<String, Object> beans(SourceSettings tenant);
 
     /**
      * Parameters of {@code <id>-sync-template} beyond those every source's template takes
-     * ({@code route}, {@code configured}, {@code api}, {@code normaliser}, {@code publish},
+     * ({@code route}, {@code configured}, {@code vendor}, {@code normaliser}, {@code publish},
      * {@code fetchPool}).
      *
      * @param beanName the tenant's bean name of a kind from {@link #beans}
@@ -100,10 +101,20 @@ public interface SourceDefinition {
 
     /**
      * Routes a tenant needs beside its sync, by part: template {@code <id>-<part>-template} becomes
-     * route {@code <route>-<part>}, with the tenant's {@code route}, {@code api} and
+     * route {@code <route>-<part>}, with the tenant's {@code route}, {@code vendor} and
      * {@code normaliser}.
      */
     default List<String> helperRoutes() {
         return List.of();
+    }
+
+    /**
+     * How the vendor and this source's keys spell secrets: JSON keys of its answers and request
+     * bodies, query parameters, Kamelet properties. Camel's log mask, which knows
+     * {@code access_token} and {@code password} but not a vendor's own words, hides their values
+     * wherever a body or URI is logged.
+     */
+    default Set<String> secretNames() {
+        return Set.of();
     }
 }

@@ -55,7 +55,7 @@ public final class Fixtures {
     }
 
     /**
-     * The run {@link RunCoordinator#prepare} would hand the sinks for these members fetched into
+     * The run {@link RunCoordinator#forSinks} would hand the sinks for these members fetched into
      * {@code snapshot}: members and member changes read from its spool, privacy applied. Valid
      * until the snapshot is closed.
      */

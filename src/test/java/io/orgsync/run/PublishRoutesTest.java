@@ -148,7 +148,9 @@ class PublishRoutesTest extends CamelMainTestSupport {
         NotifyBuilder staged = new NotifyBuilder(context).fromRoute("sink-file").whenDone(1).create();
         Exchange exchange = begun(MEMBERS);
         RunCoordinator runs = context.getRegistry().lookupByNameAndType("runs", RunCoordinator.class);
-        RunResult result = BeanStep.call(runs, "prepare", exchange);
+        BeanStep.call(runs, "compare", exchange);
+        BeanStep.call(runs, "guard", exchange);
+        RunResult result = BeanStep.call(runs, "forSinks", exchange);
         exchange.getMessage().setBody(result);
         StagedSinks stagedSinks = new StagedSinks(List.of("file"));
         exchange.setProperty(RunCoordinator.STAGED, stagedSinks);

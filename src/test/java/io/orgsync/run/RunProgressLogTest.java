@@ -92,7 +92,10 @@ class RunProgressLogTest {
         checkedAt(Duration.ofMillis(34_999));
         assertThat(lines("run progress")).hasSize(2);
 
-        BeanStep.call(coordinator, "prepare", exchange);
+        // what the route orgsync-publish does with a run that is not held
+        BeanStep.call(coordinator, "compare", exchange);
+        BeanStep.call(coordinator, "guard", exchange);
+        BeanStep.call(coordinator, "forSinks", exchange);
         // what the route orgsync-publish does once the database committed the run
         exchange.setProperty(RunCoordinator.STATE_COMMITTED, true);
         BeanStep.call(coordinator, "succeeded", exchange);

@@ -8,6 +8,7 @@ import io.orgsync.source.VendorDialect;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -43,6 +44,13 @@ public final class FeishuSource implements SourceDefinition {
     @Override
     public int defaultPerMinute() {
         return 1_000;
+    }
+
+    /** The token answer's and request's JSON keys, Feishu's other token kinds; the key and the Kamelet property. */
+    @Override
+    public Set<String> secretNames() {
+        return Set.of("tenant_access_token", "app_access_token", "user_access_token", "refresh_token", "app_secret",
+                "app-secret", "appSecret");
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.orgsync.source.VendorDialect;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What WeCom's two sources share: one host, one rate limit (10,000 calls a minute per API per
@@ -27,6 +28,12 @@ public interface WecomPlatform extends SourceDefinition {
     @Override
     default int defaultPerMinute() {
         return 10_000;
+    }
+
+    /** gettoken's query parameter and the token's; the key and the Kamelet property. */
+    @Override
+    default Set<String> secretNames() {
+        return Set.of("corpsecret", "corp_secret", "access_token", "corp-secret", "corpSecret");
     }
 
     @Override

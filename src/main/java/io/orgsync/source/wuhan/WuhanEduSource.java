@@ -7,6 +7,7 @@ import io.orgsync.source.VendorDialect;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -46,6 +47,12 @@ public final class WuhanEduSource implements SourceDefinition {
     }
 
     /** Without its top org no listing can be asked for: it is as required as the app's own. */
+    /** The token in answers and queries, the signed key info of the token request; the key and the Kamelet property. */
+    @Override
+    public Set<String> secretNames() {
+        return Set.of("accessToken", "keyInfo", "app_key", "app-key", "appKey", "appkey");
+    }
+
     @Override
     public List<String> credentialKeys() {
         return List.of("app-id", "app-key", TOP_ORG_ID);

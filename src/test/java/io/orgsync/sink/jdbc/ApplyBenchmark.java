@@ -117,7 +117,7 @@ class ApplyBenchmark {
         counts[2] = manifest.deleted();
     }
 
-    /** The database side of a run, as RunCoordinator.prepare and the route sink-jdbc do it. */
+    /** The database side of a run, as RunCoordinator's compare and forSinks and the route sink-jdbc do it. */
     private static Manifest apply(JdbcStore store, String tenant, Org org, String runId) throws Exception {
         PreviousRun previous = store.load(SOURCE, tenant);
         List<Change> changes = ChangeDetector.diff(previous, org.departments, org.members);
