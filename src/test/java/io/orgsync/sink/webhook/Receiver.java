@@ -27,7 +27,7 @@ import java.util.Map;
  * from the Standard Webhooks specification alone: its own HMAC check, no product code. It answers
  * scripted statuses first, then 204 to every correctly signed message and 401 to the rest.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
     /** What a receiver allows between a message's timestamp and its own clock (the spec's example). */
     static final Duration TOLERANCE = Duration.ofMinutes(5);
@@ -35,7 +35,7 @@ final class Receiver implements AutoCloseable {
     /** Parsing is not what is under test here; the canonical mapper keeps decimals exact for comparison. */
     private static final ObjectMapper JSON = io.orgsync.model.CanonicalJson.MAPPER;
 
-    record Request(String id, String timestamp, String signature, String contentType, String body, boolean verified,
+    public record Request(String id, String timestamp, String signature, String contentType, String body, boolean verified,
                    int answered, long receivedNanos) {
 
         JsonNode json() {
@@ -46,7 +46,7 @@ final class Receiver implements AutoCloseable {
             }
         }
 
-        String type() {
+        public String type() {
             return json().path("type").asText();
         }
     }
@@ -60,14 +60,14 @@ final class Receiver implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
 
     /** @param secrets the {@code whsec_} secrets this receiver accepts */
-    Receiver(String... secrets) throws IOException {
+    public Receiver(String... secrets) throws IOException {
         this.secrets = List.of(secrets);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", this::handle);
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
     }
 
@@ -96,7 +96,7 @@ final class Receiver implements AutoCloseable {
     }
 
     /** The requests answered 2xx. */
-    synchronized List<Request> accepted() {
+    public synchronized List<Request> accepted() {
         return requests.stream().filter(r -> r.answered() >= 200 && r.answered() < 300).toList();
     }
 
