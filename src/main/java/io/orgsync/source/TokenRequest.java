@@ -11,8 +11,16 @@ import java.util.Map;
  */
 public interface TokenRequest {
 
-    /** Sends the request with {@code query} and no body; the answer, classified, as JSON. */
-    JsonNode get(Map<String, String> query);
+    /**
+     * The exchange property holding {@link #get}'s credentials, each URL-encoded, by the tenant's
+     * key suffix ({@code corp-id}): the token route writes the vendor's query from it, where an
+     * engineer reads which credential fills which parameter, and the values stay off the
+     * endpoint's URI.
+     */
+    String CREDENTIALS = "orgsyncCredentials";
+
+    /** Sends the request with no body, {@code credentials} for its query ({@value #CREDENTIALS}); the answer, classified. */
+    JsonNode get(Map<String, String> credentials);
 
     /** Sends the request with {@code jsonBody}, marshalled by the token route; the answer, classified. */
     JsonNode post(Object jsonBody);

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -203,8 +205,8 @@ public final class VendorConnection {
     private TokenRequest tokenRoute(Exchange exchange, ProducerTemplate template) {
         return new TokenRequest() {
             @Override
-            public JsonNode get(Map<String, String> query) {
-                return tokenCall(exchange, template, query, null);
+            public JsonNode get(Map<String, String> credentials) {
+                return tokenCall(exchange, template, credentials, null);
             }
 
             @Override
@@ -214,14 +216,16 @@ public final class VendorConnection {
         };
     }
 
-    private JsonNode tokenCall(Exchange parent, ProducerTemplate template, Map<String, String> query, Object body) {
+    private JsonNode tokenCall(Exchange parent, ProducerTemplate template, Map<String, String> credentials,
+                               Object body) {
         Exchange call = new DefaultExchange(parent.getContext());
         call.setProperty(RunContext.PROPERTY, parent.getProperty(RunContext.PROPERTY));
         call.setProperty(VendorCalls.TENANT_KEYS, parent.getProperty(VendorCalls.TENANT_KEYS));
         call.setProperty(TOKEN_CALL, true);
-        String encoded = VendorRequest.encode(query);
-        if (!encoded.isEmpty()) {
-            call.getMessage().setHeader(Exchange.HTTP_QUERY, encoded);
+        if (!credentials.isEmpty()) {
+            Map<String, String> encoded = new LinkedHashMap<>();
+            credentials.forEach((key, value) -> encoded.put(key, URLEncoder.encode(value, StandardCharsets.UTF_8)));
+            call.setProperty(TokenRequest.CREDENTIALS, encoded);
         }
         call.getMessage().setBody(body);
         template.send(tokenRoute, call);

@@ -38,10 +38,10 @@ public final class WecomDialect implements VendorDialect {
 
     @Override
     public AccessToken fetchToken(TokenRequest request) {
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("corpid", corpId);
-        query.put("corpsecret", corpSecret);
-        JsonNode answer = request.get(query);
+        Map<String, String> credentials = new LinkedHashMap<>();
+        credentials.put("corp-id", corpId);
+        credentials.put("corp-secret", corpSecret);
+        JsonNode answer = request.get(credentials);
         String token = answer.path("access_token").asText("");
         if (token.isEmpty()) {
             throw VendorFailure.fail(source + ": gettoken answered without access_token");
