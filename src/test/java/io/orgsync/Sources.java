@@ -1,6 +1,7 @@
 package io.orgsync;
 
 import io.orgsync.config.SourceName;
+import io.orgsync.simulator.Vendor;
 
 import java.util.List;
 
@@ -18,6 +19,17 @@ public final class Sources {
     /** Every known source: for {@code @MethodSource("io.orgsync.Sources#all")}. */
     public static List<SourceName> all() {
         return List.of(SourceName.values());
+    }
+
+    /** The application of the simulator that stands in for {@code source}'s vendor. */
+    public static Vendor simulated(SourceName source) {
+        return switch (source.id()) {
+            case "wecom" -> Vendor.WECOM;
+            case "wecom-school" -> Vendor.WECOM_SCHOOL;
+            case "feishu" -> Vendor.FEISHU;
+            case "wuhan-edu" -> Vendor.WUHAN;
+            default -> throw new IllegalArgumentException("the simulator has no vendor for source " + source.id());
+        };
     }
 
     private static SourceName named(String id) {

@@ -11,7 +11,6 @@ import io.orgsync.simulator.LoggedRequest;
 import io.orgsync.simulator.SchoolOrg;
 import io.orgsync.simulator.SchoolShape;
 import io.orgsync.simulator.SimulatorConfig;
-import io.orgsync.simulator.Vendor;
 import io.orgsync.simulator.VendorSimulator;
 import io.orgsync.testing.Harness;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -91,10 +90,10 @@ public final class SyncBenchRun {
         }
         try (VendorSimulator simulator = VendorSimulator.start(config)) {
             if (limited) {
-                simulator.faults().rateLimit(vendor(source), source.definition().defaultPerSecond());
+                simulator.faults().rateLimit(Sources.simulated(source), source.definition().defaultPerSecond());
             }
             if (rttMs > 0) {
-                simulator.faults().slow(vendor(source), java.time.Duration.ofMillis(rttMs));
+                simulator.faults().slow(Sources.simulated(source), java.time.Duration.ofMillis(rttMs));
             }
             Properties settings = new Properties();
             settings.putAll(DemoSetup.simulatorSettings(simulator));
@@ -268,16 +267,6 @@ public final class SyncBenchRun {
         int campuses = Math.max(1, (int) Math.round(Math.sqrt(classes / 9.0 / 25.0)));
         int perGrade = Math.max(1, (int) Math.round(classes / (9.0 * campuses)));
         return new SchoolShape(campuses, 3, 3, perGrade, 45);
-    }
-
-    private static Vendor vendor(SourceName source) {
-        return switch (source.id()) {
-            case "wecom" -> Vendor.WECOM;
-            case "wecom-school" -> Vendor.WECOM_SCHOOL;
-            case "feishu" -> Vendor.FEISHU;
-            case "wuhan-edu" -> Vendor.WUHAN;
-            default -> throw new IllegalArgumentException("no case for source " + source.id());
-        };
     }
 
     /** The fewest calls per API that can read the generated organisation (token call included). */

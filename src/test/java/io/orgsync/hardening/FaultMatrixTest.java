@@ -250,13 +250,7 @@ class FaultMatrixTest {
                 case "wecom-school", "wuhan-edu" -> SimulatorConfig.defaults().withSchool(new SchoolShape(2, 2, 2, 3, 8));
                 default -> throw new IllegalArgumentException("no case for source " + s.id());
             };
-            Vendor vendor = switch (s.id()) {
-                case "wecom" -> Vendor.WECOM;
-                case "wecom-school" -> Vendor.WECOM_SCHOOL;
-                case "feishu" -> Vendor.FEISHU;
-                case "wuhan-edu" -> Vendor.WUHAN;
-                default -> throw new IllegalArgumentException("no case for source " + s.id());
-            };
+            Vendor vendor = Sources.simulated(s);
             VendorSimulator simulator = VendorSimulator.start(config);
             Path exports = root.resolve(s.id());
             Map<String, String> overrides = new HashMap<>(Harness.overrides(simulator, exports, s));

@@ -57,13 +57,7 @@ class VendorErrorPagePrivacyTest {
     @ParameterizedTest
     @MethodSource("io.orgsync.Sources#all")
     void aLeakyErrorPageFailsTheRunWithoutRepeatingWhatItLeaks(SourceName source) throws Exception {
-        Vendor vendor = switch (source.id()) {
-            case "wecom" -> Vendor.WECOM;
-            case "wecom-school" -> Vendor.WECOM_SCHOOL;
-            case "feishu" -> Vendor.FEISHU;
-            case "wuhan-edu" -> Vendor.WUHAN;
-            default -> throw new IllegalArgumentException("no case for source " + source.id());
-        };
+        Vendor vendor = Sources.simulated(source);
         LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger orgsync = logging.getLogger("io.orgsync");
         Level level = orgsync.getLevel();
